@@ -1,0 +1,181 @@
+//! JSON bodies: size limit (413), `Content-Type: application/json` required (415), and
+//! malformed JSON reported with line and column (400) — all as problems.
+
+use actix_web::error::{JsonPayloadError, PathError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, web};
+
+use super::problem::{Problem, ProblemField};
+
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .content_type_required(true)
+        .content_type(|mime| {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        })
+        .error_handler(move |err, _req: &HttpRequest| json_problem(err, limit).into())
+}
+
+pub fn json_problem(err: JsonPayloadError, limit: usize) -> Problem {
+    match err {
+        JsonPayloadError::ContentType => Problem::typed(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "the body must be JSON, sent with Content-Type: application/json",
+        ),
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            Problem::typed(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Payload too large",
+                format!("the body is larger than the maximum of {limit} bytes"),
+            )
+        }
+        JsonPayloadError::Deserialize(e) => {
+            let (line, column) = (e.line(), e.column());
+            let message = e.to_string();
+            let field = unknown_field(&message).unwrap_or("body").to_owned();
+            let detail = if e.is_data() {
+                format!(
+                    "the JSON does not match the expected shape at line {line}, column {column}: {message}"
+                )
+            } else {
+                format!("the body is not valid JSON at line {line}, column {column}: {message}")
+            };
+            Problem::typed(
+                StatusCode::BAD_REQUEST,
+                "invalid-body",
+                "Invalid request body",
+                detail,
+            )
+            .with_errors(vec![ProblemField { field, message }])
+        }
+        other => Problem::typed(
+            StatusCode::BAD_REQUEST,
+            "invalid-body",
+            "Invalid request body",
+            format!("the body could not be read: {other}"),
+        ),
+    }
+}
+
+/// serde names an unknown field as "unknown field `x`, expected …".
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// Path segments that do not parse (e.g. a malformed id) are 404: no such resource.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err: PathError, req: &HttpRequest| {
+        Problem::status_only(
+            StatusCode::NOT_FOUND,
+            Some(format!("no resource at {}: {err}", req.path())),
+        )
+        .into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, HttpResponse, test, web};
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::http::normalise::to_problem;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Echo {
+        name: String,
+    }
+
+    async fn echo(_body: web::Json<Echo>) -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+
+    async fn call(req: test::TestRequest) -> (u16, String, serde_json::Value) {
+        let app = test::init_service(
+            App::new()
+                .wrap(actix_web::middleware::ErrorHandlers::new().default_handler(to_problem))
+                .app_data(json_config(64))
+                .route("/echo", web::post().to(echo)),
+        )
+        .await;
+        let res = test::call_service(
+            &app,
+            req.uri("/echo")
+                .method(actix_web::http::Method::POST)
+                .to_request(),
+        )
+        .await;
+        let status = res.status().as_u16();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        let body: serde_json::Value = test::read_body_json(res).await;
+        (status, ct, body)
+    }
+
+    #[actix_web::test]
+    async fn malformed_json_is_400_with_line_and_column() {
+        let (status, ct, body) = call(
+            test::TestRequest::default()
+                .insert_header(("content-type", "application/json"))
+                .set_payload("{\n  \"name\": \"a\",\n  oops\n}"),
+        )
+        .await;
+        assert_eq!((status, ct.as_str()), (400, "application/problem+json"));
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.contains("line 3, column 3"), "{detail}");
+        assert_eq!(body["instance"], "/echo");
+    }
+
+    #[actix_web::test]
+    async fn unknown_fields_are_named() {
+        let (status, _, body) = call(
+            test::TestRequest::default()
+                .insert_header(("content-type", "application/json"))
+                .set_payload(r#"{"name":"a","colour":"red"}"#),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert_eq!(body["errors"][0]["field"], "colour");
+    }
+
+    #[actix_web::test]
+    async fn wrong_content_type_is_415() {
+        let (status, ct, body) = call(
+            test::TestRequest::default()
+                .insert_header(("content-type", "text/plain"))
+                .set_payload(r#"{"name":"a"}"#),
+        )
+        .await;
+        assert_eq!((status, ct.as_str()), (415, "application/problem+json"));
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("application/json")
+        );
+    }
+
+    #[actix_web::test]
+    async fn oversized_body_is_413_naming_the_limit() {
+        let big = format!(r#"{{"name":"{}"}}"#, "x".repeat(200));
+        let (status, _, body) = call(
+            test::TestRequest::default()
+                .insert_header(("content-type", "application/json"))
+                .set_payload(big),
+        )
+        .await;
+        assert_eq!(status, 413);
+        assert!(body["detail"].as_str().unwrap().contains("64 bytes"));
+    }
+}

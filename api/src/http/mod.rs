@@ -1,0 +1,15 @@
+//! HTTP plumbing shared by every route: problems, errors, request ids, query parsing,
+//! the 404/405 fallback, body limits and caching headers.
+
+pub mod body;
+pub mod error;
+pub mod etag;
+pub mod normalise;
+pub mod problem;
+pub mod query;
+pub mod request_id;
+pub mod routes_table;
+
+pub use error::{ApiError, db};
+pub use problem::Problem;
+pub use query::StrictQuery;

@@ -1,0 +1,126 @@
+//! `StrictQuery<T>`: query strings parsed with repeated keys as lists (`?theme=a&theme=b`)
+//! and every unknown parameter refused by name. The accepted names come from `T`'s
+//! `IntoParams`, the same source the OpenAPI contract documents.
+
+use std::future::{Ready, ready};
+
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
+
+use super::error::ApiError;
+use super::problem::{Problem, ProblemField};
+
+pub struct StrictQuery<T>(pub T);
+
+pub fn invalid_query(errors: Vec<ProblemField>) -> ApiError {
+    let n = errors.len();
+    let detail = if n == 1 {
+        "1 query parameter is invalid".to_owned()
+    } else {
+        format!("{n} query parameters are invalid")
+    };
+    Problem::typed(
+        StatusCode::BAD_REQUEST,
+        "invalid-query",
+        "Invalid query parameters",
+        detail,
+    )
+    .with_errors(errors)
+    .into()
+}
+
+fn parse<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, ApiError> {
+    let allowed: Vec<String> = T::into_params(|| None)
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    let mut unknown: Vec<String> = Vec::new();
+    for (key, _) in form_urlencoded::parse(query.as_bytes()) {
+        if !allowed.iter().any(|a| a == key.as_ref()) && !unknown.iter().any(|u| u == key.as_ref())
+        {
+            unknown.push(key.into_owned());
+        }
+    }
+    if !unknown.is_empty() {
+        let expected = allowed.join(", ");
+        return Err(invalid_query(
+            unknown
+                .into_iter()
+                .map(|field| ProblemField {
+                    field,
+                    message: format!("unknown query parameter; expected one of: {expected}"),
+                })
+                .collect(),
+        ));
+    }
+    serde_html_form::from_str::<T>(query).map_err(|e| {
+        let message = e.to_string();
+        let field = message
+            .split('`')
+            .nth(1)
+            .filter(|f| allowed.iter().any(|a| a == f))
+            .unwrap_or("query")
+            .to_owned();
+        invalid_query(vec![ProblemField { field, message }])
+    })
+}
+
+impl<T: DeserializeOwned + IntoParams> FromRequest for StrictQuery<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse::<T>(req.query_string()).map(StrictQuery))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, IntoParams, PartialEq)]
+    #[into_params(parameter_in = Query)]
+    struct Q {
+        #[serde(default)]
+        theme: Vec<String>,
+        limit: Option<String>,
+    }
+
+    fn problem(e: ApiError) -> Problem {
+        match e {
+            ApiError::Problem(p) => p,
+            other => panic!("not a problem: {other}"),
+        }
+    }
+
+    #[test]
+    fn repeated_keys_become_lists() {
+        let q: Q = parse("theme=a&theme=b&limit=5").unwrap();
+        assert_eq!(
+            q,
+            Q {
+                theme: vec!["a".into(), "b".into()],
+                limit: Some("5".into())
+            }
+        );
+    }
+
+    #[test]
+    fn names_every_unknown_parameter_once() {
+        let p = problem(parse::<Q>("colour=red&size=1&colour=blue").unwrap_err());
+        assert_eq!(p.status, 400);
+        let fields: Vec<_> = p.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["colour", "size"]);
+        assert!(p.errors[0].message.contains("theme, limit"));
+    }
+
+    #[test]
+    fn duplicate_scalars_are_refused() {
+        let p = problem(parse::<Q>("limit=1&limit=2").unwrap_err());
+        assert_eq!(p.errors[0].field, "limit");
+    }
+}

@@ -1,0 +1,9 @@
+//! The Workforce Transformation Academy HTTP API: actix-web handlers, the OpenAPI contract,
+//! start-up and configuration. Queries live in `persistence`; rules in `domain`.
+
+pub mod config;
+pub mod http;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,13 @@
+//! Every route of the API. Register handlers only through `configure` (utoipa-actix-web),
+//! so each one is in the contract.
+
+pub mod health;
+pub mod v1;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::live)
+        .service(health::ready)
+        .service(utoipa_actix_web::scope("/api/v1").configure(v1::configure));
+}

@@ -1,0 +1,199 @@
+//! JSON shapes of programmes and the programme list.
+
+use chrono::{DateTime, Utc};
+use domain::{
+    Availability, DeliveryMode, DurationUnit, Priority, ProgrammeStatus, SystemLevel, Theme,
+    VenusStem, Vocabulary,
+};
+use persistence::catalogue::programme_rows::ProgrammeRecord;
+use persistence::catalogue::programmes::Facets;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A priority as a programme refers to it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"code": 3, "slug": "working-across-organisations", "title": "Working Across Organisations"}))]
+pub struct PriorityRef {
+    pub code: u8,
+    pub slug: &'static str,
+    pub title: &'static str,
+}
+
+impl From<Priority> for PriorityRef {
+    fn from(p: Priority) -> Self {
+        Self {
+            code: p.code(),
+            slug: p.slug(),
+            title: p.title(),
+        }
+    }
+}
+
+/// How long a programme lasts and how often it meets: a length, a cadence, or both.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"min": 6, "max": 12, "unit": "months", "cadence": "1 day a month", "summary": "6–12 months, 1 day a month"}))]
+pub struct DurationDto {
+    /// Shortest length, in `unit`s; null when only a cadence is known.
+    pub min: Option<u32>,
+    /// Longest length (equal to `min` for a fixed length).
+    pub max: Option<u32>,
+    pub unit: Option<DurationUnit>,
+    /// How often it meets, e.g. "1 day a month", "annually".
+    pub cadence: Option<String>,
+    /// Human summary, e.g. "6–12 months, 1 day a month".
+    pub summary: String,
+}
+
+/// A programme of the academy's portfolio.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b",
+    "slug": "champions4change",
+    "title": "Champions4Change Programme",
+    "theme": "facilitation",
+    "level": "micro",
+    "what": "This programme develops confidence to make improvements based on evidence and research capabilities",
+    "how": "1) Supporting staff to initiate improvements to practice through the use of research and evidence-based practice. …",
+    "who": "Open to students, service users and all interested in influencing change at a local level through research",
+    "when": null,
+    "duration": {"min": 12, "max": 12, "unit": "months", "cadence": "1 day a month", "summary": "12 months, 1 day a month"},
+    "delivery_mode": "face_to_face",
+    "availability": "commissioned",
+    "delivery_partners": [],
+    "stems": ["practice_development", "innovation_and_improvement"],
+    "priorities": [{"code": 2, "slug": "growing-and-developing-registrants", "title": "Growing and Developing Registrants"}],
+    "status": "published",
+    "version": 1,
+    "created_at": "2026-11-23T09:00:00Z",
+    "updated_at": "2026-11-23T09:00:00Z"
+}))]
+pub struct ProgrammeDto {
+    pub id: Uuid,
+    /// URL name; accepted in place of the id.
+    pub slug: String,
+    pub title: String,
+    pub theme: Theme,
+    pub level: SystemLevel,
+    /// What the programme is.
+    pub what: String,
+    /// How it is delivered.
+    pub how: Option<String>,
+    /// Who it is for.
+    pub who: Option<String>,
+    /// When it runs, as the prospectus says.
+    pub when: Option<String>,
+    pub duration: Option<DurationDto>,
+    pub delivery_mode: DeliveryMode,
+    pub availability: Availability,
+    /// Organisations delivering it with the academy.
+    pub delivery_partners: Vec<String>,
+    /// Venus model stems it develops.
+    pub stems: Vec<VenusStem>,
+    /// Leeds workforce priorities it serves, in code order.
+    pub priorities: Vec<PriorityRef>,
+    pub status: ProgrammeStatus,
+    /// Incremented by every change; the `ETag`.
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ProgrammeRecord> for ProgrammeDto {
+    fn from(r: ProgrammeRecord) -> Self {
+        let p = &r.programme;
+        Self {
+            id: r.id,
+            slug: p.slug().to_string(),
+            title: p.title().to_owned(),
+            theme: p.theme(),
+            level: p.level(),
+            what: p.what().to_owned(),
+            how: p.how().map(str::to_owned),
+            who: p.who().map(str::to_owned),
+            when: p.when().map(str::to_owned),
+            duration: p.duration().map(|d| DurationDto {
+                min: d.min(),
+                max: d.max(),
+                unit: d.unit(),
+                cadence: d.cadence().map(str::to_owned),
+                summary: d.summary(),
+            }),
+            delivery_mode: p.delivery_mode(),
+            availability: p.availability(),
+            delivery_partners: p.partners().to_vec(),
+            stems: p.stems().iter().copied().collect(),
+            priorities: p
+                .priorities()
+                .iter()
+                .copied()
+                .map(PriorityRef::from)
+                .collect(),
+            status: p.status(),
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+/// How many programmes matching the current filter carry one facet value.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"value": "facilitation", "label": "Facilitation of Workforce Transformation", "count": 6}))]
+pub struct FacetCount {
+    /// The value to pass to the facet's filter parameter.
+    pub value: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// Counts per value of each facet over every programme matching the current filters (all
+/// pages); every value is listed, zeros included, so a front end can draw its filters.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeFacets {
+    pub theme: Vec<FacetCount>,
+    pub level: Vec<FacetCount>,
+    pub stem: Vec<FacetCount>,
+    /// Values are priority slugs (the filter also accepts codes).
+    pub priority: Vec<FacetCount>,
+}
+
+fn counts<T: Vocabulary>(v: Vec<(T, i64)>) -> Vec<FacetCount> {
+    v.into_iter()
+        .map(|(t, count)| FacetCount {
+            value: t.value().to_owned(),
+            label: t.label().to_owned(),
+            count,
+        })
+        .collect()
+}
+
+impl From<Facets> for ProgrammeFacets {
+    fn from(f: Facets) -> Self {
+        Self {
+            theme: counts(f.themes),
+            level: counts(f.levels),
+            stem: counts(f.stems),
+            priority: f
+                .priorities
+                .into_iter()
+                .map(|(p, count)| FacetCount {
+                    value: p.slug().to_owned(),
+                    label: p.title().to_owned(),
+                    count,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One page of programmes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeList {
+    pub data: Vec<ProgrammeDto>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// How many programmes match the filters, across all pages.
+    pub total: i64,
+    pub facets: ProgrammeFacets,
+}

@@ -1,0 +1,305 @@
+//! The programme catalogue (read side): list with filters, facets and keyset pagination;
+//! get by id or slug with ETag.
+
+use actix_web::http::header::{CACHE_CONTROL, ETAG, LINK};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use domain::{
+    Availability, DeliveryMode, Priority, ProgrammeStatus, SystemLevel, Theme, VenusStem,
+    Vocabulary,
+};
+use persistence::catalogue::programmes::{self, ProgrammeFilter, ProgrammeKey, ProgrammeSort};
+use persistence::{Cursor, Store};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+use super::programme_dto::{ProgrammeDto, ProgrammeList};
+use crate::http::problem::{BadRequest, InternalError, NotFound, ProblemField, ServiceUnavailable};
+use crate::http::query::invalid_query;
+use crate::http::{ApiError, StrictQuery, db, etag};
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+fn sort_schema() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(ProgrammeSort::ALL.iter().map(|s| s.as_str())))
+        .default(Some(serde_json::json!("title")))
+        .description(Some(
+            "Order of the list; `-` sorts descending. Ties are broken by id.",
+        ))
+        .build()
+        .into()
+}
+
+/// Query parameters of `GET /api/v1/programmes`. Repeat a parameter to match any of its
+/// values; different parameters must all match.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProgrammeQuery {
+    /// Theme(s).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<Theme>>, explode, style = Form)]
+    pub theme: Vec<String>,
+    /// System level(s): `macro` (system), `meso` (organisation/partner), `micro` (team).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<SystemLevel>>, explode, style = Form)]
+    pub level: Vec<String>,
+    /// Venus stem(s) the programme develops.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<VenusStem>>, explode, style = Form)]
+    pub stem: Vec<String>,
+    /// Leeds priority code(s) (1–7) or slug(s) the programme serves.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<String>>, explode, style = Form, example = json!(["learning-together", "3"]))]
+    pub priority: Vec<String>,
+    #[serde(default)]
+    #[param(value_type = Option<Vec<DeliveryMode>>, explode, style = Form)]
+    pub delivery_mode: Vec<String>,
+    #[serde(default)]
+    #[param(value_type = Option<Vec<Availability>>, explode, style = Form)]
+    pub availability: Vec<String>,
+    /// Status(es); `published` when absent.
+    #[serde(default)]
+    #[param(value_type = Option<Vec<ProgrammeStatus>>, explode, style = Form)]
+    pub status: Vec<String>,
+    /// Case-insensitive text searched in title, what and who. `%` and `_` match literally.
+    #[param(value_type = Option<String>, max_length = 200, example = "research")]
+    pub q: Option<String>,
+    #[param(schema_with = sort_schema)]
+    pub sort: Option<String>,
+    /// Page size, 1–100.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` from the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+struct ListRequest {
+    filter: ProgrammeFilter,
+    sort: ProgrammeSort,
+    limit: i64,
+    cursor: Option<Cursor>,
+}
+
+fn each<T>(
+    errors: &mut Vec<ProblemField>,
+    field: &str,
+    raw: &[String],
+    parse: impl Fn(&str) -> Result<T, domain::UnknownValue>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for r in raw {
+        match parse(r) {
+            Ok(v) => out.push(v),
+            Err(e) => errors.push(ProblemField {
+                field: field.to_owned(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    out
+}
+
+impl ProgrammeQuery {
+    fn parse(self) -> Result<ListRequest, ApiError> {
+        let mut e = Vec::new();
+        let mut filter = ProgrammeFilter {
+            themes: each(&mut e, "theme", &self.theme, Theme::parse),
+            levels: each(&mut e, "level", &self.level, SystemLevel::parse),
+            stems: each(&mut e, "stem", &self.stem, VenusStem::parse),
+            priorities: each(&mut e, "priority", &self.priority, Priority::parse),
+            delivery_modes: each(
+                &mut e,
+                "delivery_mode",
+                &self.delivery_mode,
+                DeliveryMode::parse,
+            ),
+            availabilities: each(
+                &mut e,
+                "availability",
+                &self.availability,
+                Availability::parse,
+            ),
+            statuses: each(&mut e, "status", &self.status, ProgrammeStatus::parse),
+            q: None,
+        };
+        if filter.statuses.is_empty() {
+            filter.statuses.push(ProgrammeStatus::Published);
+        }
+        if let Some(q) = self.q {
+            // Control characters carry no meaning in a search and are dropped.
+            let q: String = q
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect::<String>()
+                .trim()
+                .to_owned();
+            if q.chars().count() > 200 {
+                e.push(ProblemField {
+                    field: "q".into(),
+                    message: "must be at most 200 characters".into(),
+                });
+            }
+            filter.q = (!q.is_empty()).then_some(q);
+        }
+        let sort = match self.sort.as_deref() {
+            None => ProgrammeSort::default(),
+            Some(raw) => ProgrammeSort::parse(raw).unwrap_or_else(|| {
+                let allowed: Vec<_> = ProgrammeSort::ALL.iter().map(|s| s.as_str()).collect();
+                e.push(ProblemField {
+                    field: "sort".into(),
+                    message: format!(
+                        "unknown value '{raw}'; expected one of: {}",
+                        allowed.join(", ")
+                    ),
+                });
+                ProgrammeSort::default()
+            }),
+        };
+        let limit = match self.limit.as_deref() {
+            None => DEFAULT_LIMIT,
+            Some(raw) => match raw.parse::<i64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    e.push(ProblemField {
+                        field: "limit".into(),
+                        message: format!("must be a whole number from 1 to {MAX_LIMIT} (the maximum); got '{raw}'"),
+                    });
+                    DEFAULT_LIMIT
+                }
+            },
+        };
+        let cursor = match self.cursor.as_deref() {
+            None => None,
+            Some(raw) => match sort.decode_cursor(raw) {
+                Ok(c) => Some(c),
+                Err(err) => {
+                    e.push(ProblemField {
+                        field: "cursor".into(),
+                        message: err.to_string(),
+                    });
+                    None
+                }
+            },
+        };
+        if e.is_empty() {
+            Ok(ListRequest {
+                filter,
+                sort,
+                limit,
+                cursor,
+            })
+        } else {
+            Err(invalid_query(e))
+        }
+    }
+}
+
+/// The `Link` target of the next page: this request's path and query with `cursor` replaced.
+fn next_link(req: &HttpRequest, cursor: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        if k != "cursor" {
+            query.append_pair(&k, &v);
+        }
+    }
+    query.append_pair("cursor", cursor);
+    format!("<{}?{}>; rel=\"next\"", req.path(), query.finish())
+}
+
+/// List programmes, with filters, facet counts and keyset pagination.
+///
+/// Published programmes by default, sorted by title. The body's `facets` count the
+/// programmes matching the current filters per theme, level, stem and priority; `total`
+/// counts them all. Follow `next_cursor` (or the `Link: rel="next"` header) for the next page.
+#[utoipa::path(
+    tag = "catalogue",
+    params(ProgrammeQuery),
+    responses(
+        (status = 200, description = "One page of programmes.", body = ProgrammeList,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page."))),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/programmes")]
+pub async fn list(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    StrictQuery(query): StrictQuery<ProgrammeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let ListRequest {
+        filter,
+        sort,
+        limit,
+        cursor,
+    } = query.parse()?;
+    let (page, facets) = db(&store, move |conn| {
+        let page = programmes::list(conn, &filter, sort, limit, cursor.as_ref())?;
+        let facets = programmes::facets(conn, &filter)?;
+        Ok((page, facets))
+    })
+    .await?;
+    let next_cursor = page.next_cursor.map(|c| c.encode());
+    let mut res = HttpResponse::Ok();
+    if let Some(c) = &next_cursor {
+        res.insert_header((LINK, next_link(&req, c)));
+    }
+    Ok(res.json(ProgrammeList {
+        data: page.items.into_iter().map(ProgrammeDto::from).collect(),
+        next_cursor,
+        total: facets.total,
+        facets: facets.into(),
+    }))
+}
+
+/// Get one programme by id or slug.
+///
+/// Carries an `ETag`; send it back in `If-None-Match` to get `304 Not Modified` when the
+/// programme has not changed.
+#[utoipa::path(
+    tag = "catalogue",
+    params(
+        ("id_or_slug" = String, Path, description = "The programme's id (UUID) or slug.", example = "vital-signs"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier response."),
+    ),
+    responses(
+        (status = 200, description = "The programme.", body = ProgrammeDto,
+            headers(("ETag" = String, description = "Strong entity tag of this version."))),
+        (status = 304, description = "Not modified since the `ETag` in `If-None-Match`."),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/programmes/{id_or_slug}")]
+pub async fn get(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let key = ProgrammeKey::parse(&raw);
+    let record = db(&store, move |conn| programmes::get(conn, &key))
+        .await
+        .map_err(|e| match e {
+            ApiError::Problem(p) if p.status == 404 => {
+                ApiError::not_found(format!("no programme has id or slug '{raw}'"))
+            }
+            other => other,
+        })?;
+    let tag = etag::for_version(record.version);
+    if etag::not_modified(&req, &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((ETAG, tag))
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((ETAG, tag))
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .json(ProgrammeDto::from(record)))
+}

@@ -1,0 +1,20 @@
+//! The academy's language: the Leeds workforce priorities, the prospectus taxonomy
+//! (themes, system levels, Venus stems, delivery modes, availability) and programmes.
+//!
+//! Everything here is pure: no IO, no database, no HTTP. Constructors parse raw input and
+//! either return a valid value or say, field by field, what is wrong with it — so a value
+//! that exists is valid.
+
+pub mod duration;
+pub mod priority;
+pub mod programme;
+pub mod taxonomy;
+pub mod validation;
+pub mod vocabulary;
+
+pub use duration::{Duration, DurationInput, DurationUnit};
+pub use priority::Priority;
+pub use programme::{Programme, ProgrammeInput, ProgrammeStatus, Slug};
+pub use taxonomy::{Availability, DeliveryMode, SystemLevel, Theme, VenusStem};
+pub use validation::{FieldError, ValidationErrors};
+pub use vocabulary::{UnknownValue, Vocabulary};

@@ -1,0 +1,562 @@
+//! A programme of the academy's portfolio. `Programme::parse` is the only way to make one,
+//! so a `Programme` that exists satisfies every rule below.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, IntoStaticStr, VariantArray};
+
+use crate::duration::{Duration, DurationInput};
+use crate::priority::Priority;
+use crate::taxonomy::{Availability, DeliveryMode, SystemLevel, Theme, VenusStem};
+use crate::validation::ValidationErrors;
+use crate::vocabulary::Vocabulary;
+
+pub const TITLE_CHARS: std::ops::RangeInclusive<usize> = 3..=200;
+pub const SLUG_CHARS: std::ops::RangeInclusive<usize> = 3..=80;
+pub const TEXT_MAX_CHARS: usize = 10_000;
+pub const PARTNER_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
+pub const MAX_PARTNERS: usize = 20;
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    EnumMessage,
+    VariantArray,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProgrammeStatus {
+    /// Being prepared; not shown in the public catalogue by default.
+    #[strum(serialize = "draft", message = "Draft")]
+    Draft,
+    /// In the catalogue.
+    #[strum(serialize = "published", message = "Published")]
+    Published,
+    /// No longer offered; kept because cohorts and reports refer to it.
+    #[strum(serialize = "retired", message = "Retired")]
+    Retired,
+}
+
+/// A URL-safe identifier people can type: lowercase ASCII letters and digits in groups
+/// joined by single hyphens, 3–80 characters, never shaped like a UUID.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SlugError {
+    #[error("must be {min} to {max} characters", min = SLUG_CHARS.start(), max = SLUG_CHARS.end())]
+    Length,
+    #[error(
+        "must be lowercase letters and digits in groups joined by single hyphens, e.g. 'vital-signs'"
+    )]
+    Shape,
+    #[error("must not look like a UUID (ids and slugs share the same URLs)")]
+    LooksLikeUuid,
+}
+
+impl Slug {
+    pub fn parse(raw: &str) -> Result<Self, SlugError> {
+        if !SLUG_CHARS.contains(&raw.len()) {
+            return Err(SlugError::Length);
+        }
+        let well_formed = raw.split('-').all(|g| {
+            !g.is_empty()
+                && g.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+        if !well_formed {
+            return Err(SlugError::Shape);
+        }
+        if looks_like_uuid(raw) {
+            return Err(SlugError::LooksLikeUuid);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// Derives a slug from a title: "VITAL Signs: Developing teams" → "vital-signs-developing-teams".
+    pub fn from_title(title: &str) -> Result<Self, SlugError> {
+        let mut slug = String::new();
+        for c in title.chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        if slug.len() > *SLUG_CHARS.end() {
+            slug.truncate(*SLUG_CHARS.end());
+        }
+        Self::parse(slug.trim_end_matches('-'))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn looks_like_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// A programme as a client, an operator or the seed file describes it: raw values,
+/// checked by [`Programme::parse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ProgrammeInput {
+    /// Derived from the title when absent.
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub theme: Option<String>,
+    pub level: Option<String>,
+    pub what: Option<String>,
+    pub how: Option<String>,
+    pub who: Option<String>,
+    pub when: Option<String>,
+    pub duration: Option<DurationInput>,
+    pub delivery_mode: Option<String>,
+    pub availability: Option<String>,
+    #[serde(default)]
+    pub partners: Vec<String>,
+    #[serde(default)]
+    pub stems: Vec<String>,
+    #[serde(default)]
+    pub priorities: Vec<i64>,
+    /// `draft` when absent.
+    pub status: Option<String>,
+}
+
+/// A valid programme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Programme {
+    slug: Slug,
+    title: String,
+    theme: Theme,
+    level: SystemLevel,
+    what: String,
+    how: Option<String>,
+    who: Option<String>,
+    when: Option<String>,
+    duration: Option<Duration>,
+    delivery_mode: DeliveryMode,
+    availability: Availability,
+    partners: Vec<String>,
+    stems: BTreeSet<VenusStem>,
+    priorities: BTreeSet<Priority>,
+    status: ProgrammeStatus,
+}
+
+fn required<T>(errors: &mut ValidationErrors, field: &str, value: Option<T>) -> Option<T> {
+    if value.is_none() {
+        errors.add(field, "is required");
+    }
+    value
+}
+
+fn vocabulary<T: Vocabulary>(
+    errors: &mut ValidationErrors,
+    field: &str,
+    raw: Option<String>,
+) -> Option<T> {
+    let raw = required(errors, field, raw)?;
+    errors.check(field, T::parse(&raw))
+}
+
+/// Trims; rejects blank and over-long text.
+fn text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    raw: String,
+    chars: std::ops::RangeInclusive<usize>,
+) -> Option<String> {
+    let t = raw.trim();
+    let n = t.chars().count();
+    if n == 0 {
+        errors.add(field, "must not be blank");
+        None
+    } else if !chars.contains(&n) {
+        errors.add(
+            field,
+            format!(
+                "must be {} to {} characters (got {n})",
+                chars.start(),
+                chars.end()
+            ),
+        );
+        None
+    } else {
+        Some(t.to_owned())
+    }
+}
+
+fn optional_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    raw: Option<String>,
+) -> Option<String> {
+    raw.and_then(|r| text(errors, field, r, 1..=TEXT_MAX_CHARS))
+}
+
+impl Programme {
+    pub fn parse(input: ProgrammeInput) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+
+        let title = required(&mut e, "title", input.title)
+            .and_then(|t| text(&mut e, "title", t, TITLE_CHARS));
+        let slug = match (&input.slug, &title) {
+            (Some(s), _) => e.check("slug", Slug::parse(s)),
+            (None, Some(t)) => e.check("slug", Slug::from_title(t)),
+            (None, None) => None,
+        };
+        let theme = vocabulary::<Theme>(&mut e, "theme", input.theme);
+        let level = vocabulary::<SystemLevel>(&mut e, "level", input.level);
+        let what = required(&mut e, "what", input.what)
+            .and_then(|t| text(&mut e, "what", t, 1..=TEXT_MAX_CHARS));
+        let how = optional_text(&mut e, "how", input.how);
+        let who = optional_text(&mut e, "who", input.who);
+        let when = optional_text(&mut e, "when", input.when);
+        let duration = input.duration.and_then(|d| match Duration::parse(d) {
+            Ok(d) => Some(d),
+            Err(errs) => {
+                e.nest("duration", errs);
+                None
+            }
+        });
+        let delivery_mode =
+            vocabulary::<DeliveryMode>(&mut e, "delivery_mode", input.delivery_mode);
+        let availability = vocabulary::<Availability>(&mut e, "availability", input.availability);
+        let status = match input.status {
+            None => Some(ProgrammeStatus::Draft),
+            Some(s) => e.check("status", ProgrammeStatus::parse(&s)),
+        };
+
+        if input.partners.len() > MAX_PARTNERS {
+            e.add(
+                "partners",
+                format!("at most {MAX_PARTNERS} delivery partners"),
+            );
+        }
+        let mut partners: Vec<String> = Vec::new();
+        for (i, p) in input.partners.into_iter().enumerate() {
+            let field = format!("partners[{i}]");
+            if let Some(p) = text(&mut e, &field, p, PARTNER_CHARS) {
+                if partners.iter().any(|q| q.eq_ignore_ascii_case(&p)) {
+                    e.add(field, format!("'{p}' is listed twice"));
+                } else {
+                    partners.push(p);
+                }
+            }
+        }
+
+        let mut stems = BTreeSet::new();
+        if input.stems.is_empty() {
+            e.add("stems", "at least one Venus stem is required");
+        }
+        for (i, s) in input.stems.iter().enumerate() {
+            if let Some(stem) = e.check(format!("stems[{i}]"), VenusStem::parse(s)) {
+                if !stems.insert(stem) {
+                    e.add(format!("stems[{i}]"), format!("'{s}' is listed twice"));
+                }
+            }
+        }
+
+        let mut priorities = BTreeSet::new();
+        if input.priorities.is_empty() {
+            e.add(
+                "priorities",
+                "at least one Leeds workforce priority (code 1–7) is required",
+            );
+        }
+        for (i, code) in input.priorities.iter().enumerate() {
+            match Priority::from_code(*code) {
+                Some(p) if !priorities.insert(p) => {
+                    e.add(
+                        format!("priorities[{i}]"),
+                        format!("{code} is listed twice"),
+                    );
+                }
+                Some(_) => {}
+                None => e.add(
+                    format!("priorities[{i}]"),
+                    format!("{code} is not a priority code; expected 1 to 7"),
+                ),
+            }
+        }
+
+        match (
+            slug,
+            title,
+            theme,
+            level,
+            what,
+            delivery_mode,
+            availability,
+            status,
+        ) {
+            (
+                Some(slug),
+                Some(title),
+                Some(theme),
+                Some(level),
+                Some(what),
+                Some(delivery_mode),
+                Some(availability),
+                Some(status),
+            ) if e.is_empty() => Ok(Programme {
+                slug,
+                title,
+                theme,
+                level,
+                what,
+                how,
+                who,
+                when,
+                duration,
+                delivery_mode,
+                availability,
+                partners,
+                stems,
+                priorities,
+                status,
+            }),
+            _ => Err(e),
+        }
+    }
+
+    pub fn slug(&self) -> &Slug {
+        &self.slug
+    }
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    pub fn theme(&self) -> Theme {
+        self.theme
+    }
+    pub fn level(&self) -> SystemLevel {
+        self.level
+    }
+    pub fn what(&self) -> &str {
+        &self.what
+    }
+    pub fn how(&self) -> Option<&str> {
+        self.how.as_deref()
+    }
+    pub fn who(&self) -> Option<&str> {
+        self.who.as_deref()
+    }
+    pub fn when(&self) -> Option<&str> {
+        self.when.as_deref()
+    }
+    pub fn duration(&self) -> Option<&Duration> {
+        self.duration.as_ref()
+    }
+    pub fn delivery_mode(&self) -> DeliveryMode {
+        self.delivery_mode
+    }
+    pub fn availability(&self) -> Availability {
+        self.availability
+    }
+    /// Delivery partners in the order given.
+    pub fn partners(&self) -> &[String] {
+        &self.partners
+    }
+    pub fn stems(&self) -> &BTreeSet<VenusStem> {
+        &self.stems
+    }
+    pub fn priorities(&self) -> &BTreeSet<Priority> {
+        &self.priorities
+    }
+    pub fn status(&self) -> ProgrammeStatus {
+        self.status
+    }
+
+    /// The lower-cased text that `q` searches: title, what and who. Lower-casing happens
+    /// here, in Rust, so both databases compare exactly the same strings.
+    pub fn search_text(&self) -> String {
+        [
+            Some(self.title.as_str()),
+            Some(self.what.as_str()),
+            self.who.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+
+    /// The key the catalogue sorts titles by: case-insensitive, then code point order.
+    pub fn title_key(&self) -> String {
+        self.title.to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ProgrammeInput {
+        ProgrammeInput {
+            slug: None,
+            title: Some("VITAL Signs: Developing teams".into()),
+            theme: Some("facilitation".into()),
+            level: Some("micro".into()),
+            what: Some("A co-designed programme.".into()),
+            how: Some("Face to face and remote.".into()),
+            who: None,
+            when: None,
+            duration: None,
+            delivery_mode: Some("blended".into()),
+            availability: Some("commissioned".into()),
+            partners: vec!["Foundation of Nursing Studies".into()],
+            stems: vec!["facilitation".into(), "culture_change".into()],
+            priorities: vec![6, 3],
+            status: Some("published".into()),
+        }
+    }
+
+    fn fields(err: &ValidationErrors) -> Vec<&str> {
+        err.errors().iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn parses_a_valid_programme_and_derives_the_slug() {
+        let p = Programme::parse(valid()).unwrap();
+        assert_eq!(p.slug().as_str(), "vital-signs-developing-teams");
+        assert_eq!(p.theme(), Theme::Facilitation);
+        assert_eq!(
+            p.priorities().iter().map(|p| p.code()).collect::<Vec<_>>(),
+            vec![3, 6]
+        );
+        assert_eq!(p.status(), ProgrammeStatus::Published);
+    }
+
+    #[test]
+    fn status_defaults_to_draft() {
+        let p = Programme::parse(ProgrammeInput {
+            status: None,
+            ..valid()
+        })
+        .unwrap();
+        assert_eq!(p.status(), ProgrammeStatus::Draft);
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let err = Programme::parse(ProgrammeInput {
+            title: Some("  ".into()),
+            theme: Some("science".into()),
+            level: None,
+            what: Some("x".repeat(TEXT_MAX_CHARS + 1)),
+            stems: vec![],
+            priorities: vec![0, 3, 3],
+            partners: vec!["A".into()],
+            duration: Some(DurationInput {
+                min: Some(3),
+                max: Some(1),
+                unit: Some("days".into()),
+                cadence: None,
+            }),
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(
+            fields(&err),
+            vec![
+                "title",
+                "theme",
+                "level",
+                "what",
+                "duration.max",
+                "partners[0]",
+                "stems",
+                "priorities[0]",
+                "priorities[2]"
+            ]
+        );
+        assert!(
+            err.errors()[1]
+                .message
+                .contains("leadership, facilitation, best_practice")
+        );
+    }
+
+    #[test]
+    fn rejects_bad_slugs() {
+        for bad in [
+            "ab",
+            "Vital",
+            "vital--signs",
+            "-vital",
+            "vital_signs",
+            "0190a4b2-7c1e-7a00-8000-000000000000",
+        ] {
+            let err = Programme::parse(ProgrammeInput {
+                slug: Some(bad.into()),
+                ..valid()
+            })
+            .unwrap_err();
+            assert_eq!(fields(&err), vec!["slug"], "{bad}");
+        }
+        assert!(Slug::parse("champions4change").is_ok());
+    }
+
+    #[test]
+    fn rejects_duplicates_and_unknown_stems() {
+        let err = Programme::parse(ProgrammeInput {
+            stems: vec!["leadership".into(), "leadership".into(), "music".into()],
+            partners: vec!["IPDC".into(), "ipdc".into()],
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(fields(&err), vec!["partners[1]", "stems[1]", "stems[2]"]);
+    }
+
+    #[test]
+    fn trims_text_and_drops_nothing_silently() {
+        let p = Programme::parse(ProgrammeInput {
+            who: Some("  Teams  ".into()),
+            ..valid()
+        })
+        .unwrap();
+        assert_eq!(p.who(), Some("Teams"));
+        let err = Programme::parse(ProgrammeInput {
+            how: Some(" ".into()),
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(fields(&err), vec!["how"]);
+    }
+
+    #[test]
+    fn search_text_is_lower_case_title_what_who() {
+        let p = Programme::parse(ProgrammeInput {
+            who: Some("Change Champions".into()),
+            ..valid()
+        })
+        .unwrap();
+        assert_eq!(
+            p.search_text(),
+            "vital signs: developing teams\na co-designed programme.\nchange champions"
+        );
+        assert_eq!(p.title_key(), "vital signs: developing teams");
+    }
+}

@@ -1,0 +1,6 @@
+DROP TABLE programme_partners;
+DROP TABLE programme_priorities;
+DROP TABLE programme_stems;
+DROP TABLE programmes;
+DROP TABLE venus_stems;
+DROP TABLE priorities;

@@ -1,0 +1,6 @@
+//! The catalogue: priorities, programmes and the portfolio seed.
+
+pub mod priorities;
+pub mod programme_rows;
+pub mod programmes;
+pub mod seed;

@@ -1,0 +1,235 @@
+//! One connection type over two databases, chosen by the URL scheme of `DATABASE_URL`,
+//! and an r2d2 pool of them.
+
+use std::fmt;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+
+/// A connection to either backend. diesel's derive implements `Connection` for the enum
+/// over the SQL both understand; `MultiBackend` is the backend type it generates.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// Applied to every SQLite connection the pool opens.
+const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
+     PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// A parsed `DATABASE_URL`: `sqlite://PATH` or `postgres://…` / `postgresql://…`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    backend: Backend,
+    /// What the driver receives: the file path for SQLite, the whole URL for PostgreSQL.
+    target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "DATABASE_URL '{0}' is not supported: use sqlite://PATH (e.g. sqlite://wtxa.db) or postgres://USER@HOST:PORT/DATABASE"
+)]
+pub struct UnsupportedDatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub const DEFAULT: &'static str = "sqlite://wtxa.db";
+
+    pub fn parse(url: &str) -> Result<Self, UnsupportedDatabaseUrl> {
+        let unsupported = || UnsupportedDatabaseUrl(redact(url));
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(unsupported());
+            }
+            Ok(Self {
+                backend: Backend::Sqlite,
+                target: path.to_owned(),
+            })
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self {
+                backend: Backend::Postgres,
+                target: url.to_owned(),
+            })
+        } else {
+            Err(unsupported())
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL as given, for drivers and tools.
+    pub fn as_str(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.target),
+            Backend::Postgres => self.target.clone(),
+        }
+    }
+
+    /// Opens one connection, configured as the pool would.
+    pub fn connect(&self) -> ConnectionResult<DbConnection> {
+        match self.backend {
+            Backend::Postgres => {
+                diesel::PgConnection::establish(&self.target).map(DbConnection::Postgresql)
+            }
+            Backend::Sqlite => {
+                let mut conn = diesel::SqliteConnection::establish(&self.target)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// Hides a password in `scheme://user:password@host`.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}://{}:***{}", &url[..s], &creds[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.as_str()))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.as_str()))
+    }
+}
+
+/// r2d2 manager that opens the backend the URL names (never guessing, unlike the derived
+/// `establish`, which would turn an unreachable `postgres:` URL into a SQLite file).
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectionError> {
+        self.url.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| ConnectionError::BadConnection(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Checks the database answers on this connection.
+pub fn ping(conn: &mut DbConnection) -> crate::StoreResult<()> {
+    Ok(conn.batch_execute("SELECT 1")?)
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    /// How long a caller waits for a connection (and start-up waits for the first one).
+    pub connect_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 10,
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot connect to the database at {url}: {source}")]
+pub struct PoolError {
+    url: String,
+    #[source]
+    source: r2d2::PoolError,
+}
+
+/// Builds the pool and waits (at most `connect_timeout`) for a first working connection,
+/// so an unreachable database fails start-up quickly with a clear message.
+pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<Pool, PoolError> {
+    r2d2::Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(Some(1))
+        .connection_timeout(options.connect_timeout)
+        .test_on_check_out(true)
+        .build(ConnectionManager { url: url.clone() })
+        .map_err(|source| PoolError {
+            url: url.to_string(),
+            source,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_two_schemes() {
+        let s = DatabaseUrl::parse("sqlite://data/wtxa.db").unwrap();
+        assert_eq!(s.backend(), Backend::Sqlite);
+        assert_eq!(s.as_str(), "sqlite://data/wtxa.db");
+        let p = DatabaseUrl::parse("postgres://postgres@127.0.0.1:5432/wtxa").unwrap();
+        assert_eq!(p.backend(), Backend::Postgres);
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://h/db").unwrap().backend(),
+            Backend::Postgres
+        );
+    }
+
+    #[test]
+    fn rejects_other_schemes_naming_the_accepted_ones() {
+        for bad in [
+            "mysql://root@localhost/db",
+            "wtxa.db",
+            "postgres:x",
+            "sqlite://",
+            "",
+        ] {
+            let err = DatabaseUrl::parse(bad).unwrap_err().to_string();
+            assert!(
+                err.contains("sqlite://PATH") && err.contains("postgres://"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn never_prints_a_password() {
+        let p = DatabaseUrl::parse("postgres://app:s3cret@db:5432/wtxa").unwrap();
+        assert_eq!(p.to_string(), "postgres://app:***@db:5432/wtxa");
+        let err = DatabaseUrl::parse("mysql://app:s3cret@db/wtxa")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("s3cret"));
+    }
+}

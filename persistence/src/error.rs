@@ -1,0 +1,46 @@
+//! What can go wrong in the store, in terms the API can map to HTTP.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the write (e.g. a slug already taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached right now (pool timed out, connection lost).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Stored data broke a domain rule: someone wrote to the database behind our back.
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(DieselError),
+}
+
+impl From<DieselError> for StoreError {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Self::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Self::Conflict(info.message().to_owned())
+            }
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => Self::Unavailable(info.message().to_owned()),
+            DieselError::BrokenTransactionManager => Self::Unavailable(e.to_string()),
+            other => Self::Database(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for StoreError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

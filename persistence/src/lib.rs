@@ -1,0 +1,16 @@
+//! All SQL lives here: the diesel schema shared by SQLite and PostgreSQL, the pool, the
+//! embedded migrations, the seed and one module per aggregate.
+
+pub mod catalogue;
+pub mod db;
+pub mod error;
+pub mod migrations;
+pub mod page;
+pub mod schema;
+pub mod sql_types;
+pub mod store;
+
+pub use db::{Backend, DatabaseUrl, DbConnection, Pool, PoolOptions};
+pub use error::{StoreError, StoreResult};
+pub use page::{Cursor, CursorError, Page};
+pub use store::Store;

@@ -1,0 +1,99 @@
+//! The shared diesel schema, written by hand: `print-schema` would say `Uuid` on
+//! PostgreSQL and `Text` on SQLite; [`PortableUuid`] covers both. The migration test in
+//! `tests/` runs every migration on both backends and selects from every table.
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    priorities (code) {
+        code -> Integer,
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    venus_stems (slug) {
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    programmes (id) {
+        id -> PortableUuid,
+        slug -> Text,
+        title -> Text,
+        title_key -> Text,
+        theme -> Text,
+        level -> Text,
+        what -> Text,
+        how -> Nullable<Text>,
+        who -> Nullable<Text>,
+        when_text -> Nullable<Text>,
+        duration_min -> Nullable<Integer>,
+        duration_max -> Nullable<Integer>,
+        duration_unit -> Nullable<Text>,
+        duration_cadence -> Nullable<Text>,
+        delivery_mode -> Text,
+        availability -> Text,
+        status -> Text,
+        search_text -> Text,
+        version -> Integer,
+        seed_digest -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    programme_stems (programme_id, stem) {
+        programme_id -> PortableUuid,
+        stem -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    programme_priorities (programme_id, priority_code) {
+        programme_id -> PortableUuid,
+        priority_code -> Integer,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    programme_partners (programme_id, position) {
+        programme_id -> PortableUuid,
+        position -> Integer,
+        name -> Text,
+    }
+}
+
+diesel::joinable!(programme_stems -> programmes (programme_id));
+diesel::joinable!(programme_priorities -> programmes (programme_id));
+diesel::joinable!(programme_priorities -> priorities (priority_code));
+diesel::joinable!(programme_partners -> programmes (programme_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    priorities,
+    venus_stems,
+    programmes,
+    programme_stems,
+    programme_priorities,
+    programme_partners,
+);
