@@ -3,19 +3,34 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
-use actix_web_lab::middleware::CatchPanic;
 use persistence::Store;
-use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
+use crate::http::body;
 use crate::http::routes_table::{self, RouteTable};
-use crate::http::{body, normalise, request_id};
 use crate::openapi;
-use crate::telemetry::RequestSpan;
+
+/// Wraps an `App` in the middleware every response passes through. The last wrapped runs
+/// first: request id → tracing span → problem normalisation → panic catching → handler.
+#[macro_export]
+macro_rules! with_middleware {
+    ($app:expr) => {
+        $app.wrap(actix_web_lab::middleware::CatchPanic::default())
+            .wrap(
+                actix_web::middleware::ErrorHandlers::new()
+                    .default_handler($crate::http::normalise::to_problem),
+            )
+            .wrap(tracing_actix_web::TracingLogger::<
+                $crate::telemetry::RequestSpan,
+            >::new())
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::request_id::middleware,
+            ))
+    };
+}
 
 pub struct Application {
     port: u16,
@@ -70,7 +85,7 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
     let store = web::Data::new(store);
     let max_body = settings.max_body_bytes;
     let mut server = HttpServer::new(move || {
-        App::new()
+        let app = App::new()
             .into_utoipa_app()
             .app_data(store.clone())
             .app_data(table.clone())
@@ -88,12 +103,8 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
                         .finish()
                 }),
             )
-            .default_service(web::to(routes_table::fallback))
-            // Middleware: the last wrapped runs first.
-            .wrap(CatchPanic::default())
-            .wrap(ErrorHandlers::new().default_handler(normalise::to_problem))
-            .wrap(TracingLogger::<RequestSpan>::new())
-            .wrap(from_fn(request_id::middleware))
+            .default_service(web::to(routes_table::fallback));
+        with_middleware!(app)
     })
     .shutdown_timeout(10)
     .listen(listener)?;
@@ -101,4 +112,48 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, HttpResponse, test, web};
+
+    async fn boom() -> HttpResponse {
+        let v: Vec<u8> = Vec::new();
+        // An index out of bounds: a bug in a handler.
+        HttpResponse::Ok().body(format!("{}", v[3]))
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_gives_a_500_problem_without_internals() {
+        let app = test::init_service(with_middleware!(
+            App::new().route("/boom", web::get().to(boom))
+        ))
+        .await;
+        let req = test::TestRequest::get()
+            .uri("/boom")
+            .insert_header(("X-Request-Id", "r-1"))
+            .to_request();
+        // The error escapes the service; the server renders its response, as here.
+        let res = match test::try_call_service(&app, req).await {
+            Ok(res) => res.into_parts().1.map_into_boxed_body(),
+            Err(e) => e.error_response(),
+        };
+        assert_eq!(res.status(), 500);
+        assert_eq!(
+            res.headers().get("content-type").unwrap(),
+            "application/problem+json"
+        );
+        assert_eq!(res.headers().get("x-request-id").unwrap(), "r-1");
+        let bytes = actix_web::body::to_bytes(res.into_body()).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["status"], 500);
+        assert_eq!(body["request_id"], "r-1");
+        assert_eq!(body["instance"], "/boom");
+        let text = body.to_string();
+        assert!(
+            !text.contains("index out of bounds") && !text.contains("startup.rs"),
+            "{text}"
+        );
+    }
 }

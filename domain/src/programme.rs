@@ -271,10 +271,10 @@ impl Programme {
             e.add("stems", "at least one Venus stem is required");
         }
         for (i, s) in input.stems.iter().enumerate() {
-            if let Some(stem) = e.check(format!("stems[{i}]"), VenusStem::parse(s)) {
-                if !stems.insert(stem) {
-                    e.add(format!("stems[{i}]"), format!("'{s}' is listed twice"));
-                }
+            if let Some(stem) = e.check(format!("stems[{i}]"), VenusStem::parse(s))
+                && !stems.insert(stem)
+            {
+                e.add(format!("stems[{i}]"), format!("'{s}' is listed twice"));
             }
         }
 

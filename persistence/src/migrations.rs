@@ -30,3 +30,38 @@ pub fn revert_all(conn: &mut DbConnection) -> Result<Vec<String>, MigrationError
     };
     Ok(reverted.iter().map(ToString::to_string).collect())
 }
+
+/// Selects every column of every table through the hand-written `schema.rs`, so a column
+/// that a migration and the schema disagree on fails here rather than in a request.
+pub fn verify_schema(conn: &mut DbConnection) -> Result<(), MigrationError> {
+    use diesel::prelude::*;
+
+    use crate::schema::*;
+    use crate::sql_types::DbUuid;
+
+    priorities::table
+        .select(priorities::all_columns)
+        .limit(1)
+        .load::<(i32, String, String, String)>(conn)?;
+    venus_stems::table
+        .select(venus_stems::all_columns)
+        .limit(1)
+        .load::<(String, String, String)>(conn)?;
+    programmes::table
+        .select(programmes::all_columns)
+        .limit(1)
+        .load::<crate::catalogue::programme_rows::ProgrammeRow>(conn)?;
+    programme_stems::table
+        .select(programme_stems::all_columns)
+        .limit(1)
+        .load::<(DbUuid, String)>(conn)?;
+    programme_priorities::table
+        .select(programme_priorities::all_columns)
+        .limit(1)
+        .load::<(DbUuid, i32)>(conn)?;
+    programme_partners::table
+        .select(programme_partners::all_columns)
+        .limit(1)
+        .load::<(DbUuid, i32, String)>(conn)?;
+    Ok(())
+}

@@ -14,7 +14,7 @@ pub const RETRY_AFTER_UNAVAILABLE: u32 = 5;
 pub enum ApiError {
     /// A problem fully described for the client (4xx).
     #[error("{0}")]
-    Problem(Problem),
+    Problem(Box<Problem>),
     /// The database cannot be reached: 503, logged as a warning.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -25,16 +25,13 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::Problem(Problem::status_only(
-            StatusCode::NOT_FOUND,
-            Some(detail.into()),
-        ))
+        Problem::status_only(StatusCode::NOT_FOUND, Some(detail.into())).into()
     }
 }
 
 impl From<Problem> for ApiError {
     fn from(p: Problem) -> Self {
-        Self::Problem(p)
+        Self::Problem(Box::new(p))
     }
 }
 
@@ -42,12 +39,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::not_found("the resource does not exist"),
-            StoreError::Conflict(detail) => Self::Problem(Problem::typed(
-                StatusCode::CONFLICT,
-                "conflict",
-                "Conflict",
-                detail,
-            )),
+            StoreError::Conflict(detail) => {
+                Problem::typed(StatusCode::CONFLICT, "conflict", "Conflict", detail).into()
+            }
             StoreError::Unavailable(detail) => Self::Unavailable(detail),
             other => Self::Internal(anyhow::Error::new(other)),
         }

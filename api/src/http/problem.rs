@@ -11,6 +11,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// One problem with one input field (a query parameter, a path segment or a body field).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"field": "limit", "message": "must be a whole number from 1 to 100 (the maximum); got '500'"}))]
 pub struct ProblemField {
     /// The field, e.g. `theme`, `limit`, `duration.max`, `stems[1]`.
     #[schema(example = "theme")]

@@ -8,6 +8,8 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
 
 use super::error::ApiError;
 use super::problem::{Problem, ProblemField};
@@ -32,15 +34,29 @@ pub fn invalid_query(errors: Vec<ProblemField>) -> ApiError {
 }
 
 fn parse<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, ApiError> {
-    let allowed: Vec<String> = T::into_params(|| None)
-        .into_iter()
-        .map(|p| p.name)
+    let params = T::into_params(|| None);
+    let allowed: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
+    let repeatable: Vec<&str> = params
+        .iter()
+        .filter(|p| matches!(p.schema, Some(RefOr::T(Schema::Array(_)))))
+        .map(|p| p.name.as_str())
         .collect();
     let mut unknown: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut repeated: Vec<ProblemField> = Vec::new();
     for (key, _) in form_urlencoded::parse(query.as_bytes()) {
-        if !allowed.iter().any(|a| a == key.as_ref()) && !unknown.iter().any(|u| u == key.as_ref())
-        {
-            unknown.push(key.into_owned());
+        let key = key.into_owned();
+        if !allowed.contains(&key) {
+            if !unknown.contains(&key) {
+                unknown.push(key);
+            }
+        } else if !seen.contains(&key) {
+            seen.push(key);
+        } else if !repeatable.contains(&key.as_str()) && !repeated.iter().any(|r| r.field == key) {
+            repeated.push(ProblemField {
+                field: key,
+                message: "may be given only once".into(),
+            });
         }
     }
     if !unknown.is_empty() {
@@ -54,6 +70,9 @@ fn parse<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, ApiError> {
                 })
                 .collect(),
         ));
+    }
+    if !repeated.is_empty() {
+        return Err(invalid_query(repeated));
     }
     serde_html_form::from_str::<T>(query).map_err(|e| {
         let message = e.to_string();
@@ -92,7 +111,7 @@ mod tests {
 
     fn problem(e: ApiError) -> Problem {
         match e {
-            ApiError::Problem(p) => p,
+            ApiError::Problem(p) => *p,
             other => panic!("not a problem: {other}"),
         }
     }
@@ -121,6 +140,7 @@ mod tests {
     #[test]
     fn duplicate_scalars_are_refused() {
         let p = problem(parse::<Q>("limit=1&limit=2").unwrap_err());
-        assert_eq!(p.errors[0].field, "limit");
+        assert_eq!(p.errors[0].field, "limit", "{:?}", p.errors);
+        assert_eq!(p.errors[0].message, "may be given only once");
     }
 }

@@ -4,10 +4,14 @@
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest};
 use uuid::Uuid;
+
+use super::error::internal_error;
+use super::problem::Problem;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_LEN: usize = 128;
@@ -36,6 +40,7 @@ pub async fn middleware(
         .and_then(acceptable)
         .unwrap_or_else(|| Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
+    let path = req.path().to_owned();
     let header = HeaderValue::from_str(&id).ok();
     match next.call(req).await {
         Ok(mut res) => {
@@ -44,9 +49,18 @@ pub async fn middleware(
             }
             Ok(res)
         }
-        // An error that escaped the inner middleware: keep its response, add the header.
+        // An error that escaped the inner middleware (e.g. a panic caught by `CatchPanic`):
+        // answer with a problem document for its status; never with its internals.
         Err(e) => {
-            let mut response = e.error_response();
+            let status = e.as_response_error().status_code();
+            let mut problem = if status == StatusCode::INTERNAL_SERVER_ERROR {
+                internal_error()
+            } else {
+                Problem::status_only(status, None)
+            };
+            problem.instance = Some(path);
+            problem.request_id = Some(id);
+            let mut response = problem.to_response();
             if let Some(v) = header {
                 response.headers_mut().insert(X_REQUEST_ID, v);
             }

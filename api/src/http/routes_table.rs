@@ -67,9 +67,6 @@ impl RouteTable {
                         methods.push(method_name(&m));
                     }
                 }
-                if methods.contains(&"GET") {
-                    methods.push("HEAD");
-                }
                 (segments(path), methods)
             })
             .collect();
@@ -135,18 +132,15 @@ mod tests {
     fn matches_templated_paths() {
         let table = RouteTable {
             routes: vec![
-                (segments("/api/v1/programmes"), vec!["GET", "HEAD"]),
-                (segments("/api/v1/programmes/{id}"), vec!["GET", "HEAD"]),
+                (segments("/api/v1/programmes"), vec!["GET"]),
+                (segments("/api/v1/programmes/{id}"), vec!["GET"]),
             ],
         };
         assert_eq!(
             table.allowed("/api/v1/programmes/vital-signs"),
-            Some(vec!["GET", "HEAD"])
+            Some(vec!["GET"])
         );
-        assert_eq!(
-            table.allowed("/api/v1/programmes/"),
-            Some(vec!["GET", "HEAD"])
-        );
+        assert_eq!(table.allowed("/api/v1/programmes/"), Some(vec!["GET"]));
         assert_eq!(table.allowed("/api/v1/nothing"), None);
         assert_eq!(table.allowed("/api/v1/programmes/a/b"), None);
     }

@@ -47,6 +47,9 @@ impl From<PriorityUsage> for PriorityDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": [{"code": 1, "slug": "integrated-workforce-design", "title": "Integrated Workforce Design",
+    "description": "through jointly developing and designing an integrated workforce to connect care closer to home, …",
+    "published_programmes": 2}]}))]
 pub struct PriorityList {
     /// All seven priorities in code order.
     pub data: Vec<PriorityDto>,

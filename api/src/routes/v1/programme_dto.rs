@@ -150,6 +150,12 @@ pub struct FacetCount {
 /// Counts per value of each facet over every programme matching the current filters (all
 /// pages); every value is listed, zeros included, so a front end can draw its filters.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "theme": [{"value": "facilitation", "label": "Facilitation of Workforce Transformation", "count": 2}],
+    "level": [{"value": "micro", "label": "Micro — team development", "count": 2}],
+    "stem": [{"value": "innovation_and_improvement", "label": "Innovation and Improvement", "count": 2}],
+    "priority": [{"value": "learning-together", "label": "Learning together", "count": 2}]
+}))]
 pub struct ProgrammeFacets {
     pub theme: Vec<FacetCount>,
     pub level: Vec<FacetCount>,
@@ -189,6 +195,16 @@ impl From<Facets> for ProgrammeFacets {
 
 /// One page of programmes.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "data": [{"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "slug": "vital-signs", "title": "VITAL Signs: Developing teams to initiate what matters to people in your organisation",
+              "theme": "facilitation", "level": "micro", "what": "This is a co-designed programme …", "how": null, "who": null, "when": null, "duration": null,
+              "delivery_mode": "blended", "availability": "commissioned", "delivery_partners": [], "stems": ["innovation_and_improvement", "culture_change"],
+              "priorities": [{"code": 6, "slug": "learning-together", "title": "Learning together"}], "status": "published", "version": 1,
+              "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}],
+    "next_cursor": "eyJzIjoidGl0bGUiLCJrIjoidml0YWwgc2lnbnMiLCJpIjoiMDE5M2ExYjQtNWY2ZS03YzNkLTlhMmItMWM0ZDVlNmY3YThiIn0",
+    "total": 2,
+    "facets": {"theme": [], "level": [], "stem": [], "priority": []}
+}))]
 pub struct ProgrammeList {
     pub data: Vec<ProgrammeDto>,
     /// Pass as `cursor` to get the next page; null on the last page.

@@ -21,6 +21,8 @@ pub struct Term {
 
 /// A Venus model stem with what it develops.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"value": "facilitation", "label": "Facilitation",
+    "description": "Enabling individuals, teams and systems to learn, develop and improve: the skills of the transformational facilitator."}))]
 pub struct StemTerm {
     pub value: &'static str,
     pub label: &'static str,
@@ -39,6 +41,15 @@ fn terms<T: Vocabulary>() -> Vec<Term> {
 
 /// Every vocabulary of the catalogue, values in presentation order.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "themes": [{"value": "leadership", "label": "Leadership Development and Culture Change for Transformation"}],
+    "levels": [{"value": "macro", "label": "Macro — system development"}],
+    "stems": [{"value": "facilitation", "label": "Facilitation", "description": "Enabling individuals, teams and systems to learn, develop and improve: the skills of the transformational facilitator."}],
+    "delivery_modes": [{"value": "online", "label": "Online"}],
+    "availabilities": [{"value": "on_demand", "label": "On demand"}],
+    "statuses": [{"value": "published", "label": "Published"}],
+    "duration_units": [{"value": "months", "label": "months"}]
+}))]
 pub struct Taxonomy {
     /// The three themes of the portfolio.
     pub themes: Vec<Term>,

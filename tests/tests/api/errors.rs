@@ -1,0 +1,93 @@
+use crate::helpers::{assert_problem, spawn_app};
+
+#[tokio::test]
+async fn unknown_routes_are_404_problems() {
+    let app = spawn_app().await;
+    for path in [
+        "/nope",
+        "/api/v1/nothing",
+        "/api/v2/programmes",
+        "/api/v1/programmes/vital-signs/extra",
+    ] {
+        let p = app.get_problem(path, 404).await;
+        assert_eq!(p["instance"], path);
+        assert_eq!(p["title"], "Not Found");
+    }
+}
+
+#[tokio::test]
+async fn wrong_methods_are_405_with_allow() {
+    let app = spawn_app().await;
+    for (method, path) in [
+        (reqwest::Method::DELETE, "/api/v1/priorities"),
+        (reqwest::Method::POST, "/api/v1/taxonomy"),
+        (reqwest::Method::PUT, "/api/v1/programmes/vital-signs"),
+        (reqwest::Method::PATCH, "/health/live"),
+    ] {
+        let res = app
+            .client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        let allow = res
+            .headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let p = assert_problem(res, 405).await;
+        assert_eq!(allow.as_deref(), Some("GET"), "{method} {path}");
+        assert!(p["detail"].as_str().unwrap().contains(method.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn allow_lists_only_the_methods_really_served() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .head(app.url("/api/v1/priorities"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "GET");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_a_sensible_client_id_is_echoed() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/taxonomy").await;
+    let generated = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(uuid::Uuid::parse_str(&generated).is_ok());
+
+    let res = app
+        .client
+        .get(app.url("/nope"))
+        .header("X-Request-Id", "partner-abc.123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "partner-abc.123");
+    let p = assert_problem(res, 404).await;
+    assert_eq!(p["request_id"], "partner-abc.123");
+
+    let too_long = "x".repeat(200);
+    let res = app
+        .client
+        .get(app.url("/api/v1/taxonomy"))
+        .header("X-Request-Id", &too_long)
+        .send()
+        .await
+        .unwrap();
+    let replaced = res.headers()["x-request-id"].to_str().unwrap();
+    assert_ne!(replaced, too_long);
+    assert!(uuid::Uuid::parse_str(replaced).is_ok());
+}
+
+#[tokio::test]
+async fn problems_never_leak_internals() {
+    let app = spawn_app().await;
+    let p = app.get_problem("/api/v1/programmes?limit=abc", 400).await;
+    let text = p.to_string();
+    assert!(!text.contains("diesel") && !text.contains("SELECT") && !text.contains("panicked"));
+}
