@@ -1,6 +1,8 @@
 //! The Workforce Transformation Academy HTTP API: actix-web handlers, the OpenAPI contract,
 //! start-up and configuration. Queries live in `persistence`; rules in `domain`.
 
+pub mod auth;
+pub mod bootstrap;
 pub mod config;
 pub mod http;
 pub mod openapi;

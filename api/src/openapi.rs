@@ -2,12 +2,15 @@
 //! registered in [`crate::routes::configure`] (utoipa-actix-web), so none can be missing.
 
 use actix_web::App;
-use utoipa::OpenApi;
+use domain::{Scope, Vocabulary};
+use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::http::problem::{
-    BadRequest, InternalError, MethodNotAllowed, NotFound, Problem, ProblemField,
-    ServiceUnavailable,
+    BadRequest, Conflict, Forbidden, InternalError, MethodNotAllowed, NotFound, PayloadTooLarge, PreconditionFailed,
+    PreconditionRequired, Problem, ProblemField, ServiceUnavailable, TooManyRequests, Unauthorized,
+    UnsupportedMediaType, Unprocessable,
 };
 
 #[derive(OpenApi)]
@@ -24,16 +27,45 @@ Every error is an RFC 9457 `application/problem+json` document with a `request_i
 carry an `ETag`; send `If-None-Match` to get `304 Not Modified`.",
         license(name = "MIT", identifier = "MIT"),
     ),
+    modifiers(&SecuritySchemes),
     tags(
+        (name = "access", description = "OAuth2 client credentials: the token endpoint, API clients (admin) and the audit log (admin)."),
+        (name = "organisations", description = "Partner organisations: public to read, admin to write."),
         (name = "catalogue", description = "The academy's portfolio: programmes, the Leeds workforce priorities and the taxonomy. Public."),
         (name = "operations", description = "Liveness and readiness probes."),
     ),
     components(
         schemas(Problem, ProblemField),
-        responses(BadRequest, NotFound, MethodNotAllowed, InternalError, ServiceUnavailable),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, PreconditionFailed,
+            PayloadTooLarge, UnsupportedMediaType, Unprocessable, PreconditionRequired, TooManyRequests,
+            InternalError, ServiceUnavailable
+        ),
     )
 )]
 pub struct ApiDoc;
+
+/// `oauth2` (client credentials at `/api/v1/oauth/token`, so Swagger UI's "Authorize" works)
+/// and `bearer` (a token obtained elsewhere); each protected operation names its scope.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let scopes = Scopes::from_iter(Scope::all().iter().map(|s| (s.value(), s.label())));
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [Flow::ClientCredentials(ClientCredentials::new("/api/v1/oauth/token", scopes))],
+                "Client credentials: POST client_id and client_secret to /api/v1/oauth/token for a 15-minute bearer token.",
+            )),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
 
 /// The complete document, as served at `/api-docs/openapi.json` and committed as `openapi.yaml`.
 pub fn document() -> utoipa::openapi::OpenApi {

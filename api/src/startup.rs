@@ -8,28 +8,62 @@ use persistence::Store;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::Settings;
+use crate::auth::Tokens;
+use crate::auth::authenticate::RevocationCache;
+use crate::config::{DEVELOPMENT_JWT_SECRET, Environment, Settings, Signing};
+use crate::http::rate_limit::RateLimiters;
+use crate::routes::v1::oauth::TokenThrottle;
+use persistence::access::throttle::Policy;
 use crate::http::body;
 use crate::http::routes_table::{self, RouteTable};
 use crate::openapi;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
-/// first: request id → tracing span → problem normalisation → panic catching → handler.
+/// first: request id → tracing span → CORS → problem normalisation → audit of failed
+/// writes → authentication → rate limit → panic catching → handler.
 #[macro_export]
 macro_rules! with_middleware {
-    ($app:expr) => {
+    ($app:expr, $cors:expr) => {
         $app.wrap(actix_web_lab::middleware::CatchPanic::default())
-            .wrap(
-                actix_web::middleware::ErrorHandlers::new()
-                    .default_handler($crate::http::normalise::to_problem),
-            )
-            .wrap(tracing_actix_web::TracingLogger::<
-                $crate::telemetry::RequestSpan,
-            >::new())
-            .wrap(actix_web::middleware::from_fn(
-                $crate::http::request_id::middleware,
-            ))
+            .wrap(actix_web::middleware::from_fn($crate::http::rate_limit::middleware))
+            .wrap(actix_web::middleware::from_fn($crate::auth::authenticate::middleware))
+            .wrap(actix_web::middleware::from_fn($crate::http::audit_log::middleware))
+            .wrap(actix_web::middleware::ErrorHandlers::new().default_handler($crate::http::normalise::to_problem))
+            .wrap($cors)
+            .wrap(tracing_actix_web::TracingLogger::<$crate::telemetry::RequestSpan>::new())
+            .wrap(actix_web::middleware::from_fn($crate::http::request_id::middleware))
     };
+}
+
+/// CORS for browser front ends: only the configured origins (never `*` with credentials:
+/// this API uses bearer tokens, not cookies, so it never allows credentials).
+pub fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::Cors> {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "if-match",
+            "if-none-match",
+            "idempotency-key",
+            "x-request-id",
+        ])
+        .expose_headers([
+            "etag",
+            "link",
+            "location",
+            "x-request-id",
+            "retry-after",
+            "ratelimit-limit",
+            "ratelimit-remaining",
+            "ratelimit-reset",
+            "ratelimit-policy",
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = if origin == "*" { cors.allow_any_origin().send_wildcard() } else { cors.allowed_origin(origin) };
+    }
+    actix_web::middleware::Condition::new(!origins.is_empty(), cors)
 }
 
 pub struct Application {
@@ -84,11 +118,34 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
     let table = web::Data::new(RouteTable::from_openapi(&doc));
     let store = web::Data::new(store);
     let max_body = settings.max_body_bytes;
+    let auth = &settings.auth;
+    if auth.environment == Environment::Development {
+        tracing::warn!(
+            "APP_ENV=development: {} — get a first admin client with `api clients create --name admin --scopes admin`",
+            match &auth.signing {
+                Signing::Hs256 { secret } if secret == DEVELOPMENT_JWT_SECRET.as_bytes() =>
+                    "tokens are signed with the embedded development key, which anyone can read; set JWT_SECRET and APP_ENV=production before going live",
+                _ => "development mode",
+            }
+        );
+    }
+    let tokens = web::Data::new(Tokens::new(auth)?);
+    let revocations = web::Data::new(RevocationCache::new(auth.revocation_check));
+    let limiters = web::Data::new(RateLimiters::new(&settings.rate_limits));
+    let throttle = web::Data::new(TokenThrottle(Policy {
+        max_failures: auth.max_token_failures,
+        window: chrono::Duration::from_std(auth.failure_window).unwrap_or(chrono::Duration::minutes(5)),
+    }));
+    let origins = settings.cors_origins.clone();
     let mut server = HttpServer::new(move || {
         let app = App::new()
             .into_utoipa_app()
             .app_data(store.clone())
             .app_data(table.clone())
+            .app_data(tokens.clone())
+            .app_data(revocations.clone())
+            .app_data(limiters.clone())
+            .app_data(throttle.clone())
             .app_data(body::json_config(max_body))
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(body::path_config())
@@ -104,7 +161,7 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
                 }),
             )
             .default_service(web::to(routes_table::fallback));
-        with_middleware!(app)
+        with_middleware!(app, cors(&origins))
     })
     .shutdown_timeout(10)
     .listen(listener)?;
@@ -127,7 +184,8 @@ mod tests {
     #[actix_web::test]
     async fn a_panicking_handler_gives_a_500_problem_without_internals() {
         let app = test::init_service(with_middleware!(
-            App::new().route("/boom", web::get().to(boom))
+            App::new().route("/boom", web::get().to(boom)),
+            super::cors(&[])
         ))
         .await;
         let req = test::TestRequest::get()

@@ -134,6 +134,15 @@ impl Duration {
         errors.into_result(|| Duration { length, cadence })
     }
 
+    pub fn to_input(&self) -> DurationInput {
+        DurationInput {
+            min: self.min().map(i64::from),
+            max: self.max().map(i64::from),
+            unit: self.unit().map(|u| u.value().to_owned()),
+            cadence: self.cadence.clone(),
+        }
+    }
+
     pub fn min(&self) -> Option<u32> {
         self.length.map(|l| l.0)
     }

@@ -5,14 +5,18 @@
 //! either return a valid value or say, field by field, what is wrong with it — so a value
 //! that exists is valid.
 
+pub mod access;
 pub mod duration;
+pub mod organisation;
 pub mod priority;
 pub mod programme;
 pub mod taxonomy;
 pub mod validation;
 pub mod vocabulary;
 
+pub use access::{ClientInput, ClientSpec, ClientStatus, Scope, ScopeSet};
 pub use duration::{Duration, DurationInput, DurationUnit};
+pub use organisation::{OdsCode, Organisation, OrganisationInput, OrganisationKind, OrganisationStatus};
 pub use priority::Priority;
 pub use programme::{Programme, ProgrammeInput, ProgrammeStatus, Slug};
 pub use taxonomy::{Availability, DeliveryMode, SystemLevel, Theme, VenusStem};

@@ -138,8 +138,9 @@ pub struct ProgrammeInput {
     pub partners: Vec<String>,
     #[serde(default)]
     pub stems: Vec<String>,
+    /// Codes (`"6"`) or slugs (`"learning-together"`).
     #[serde(default)]
-    pub priorities: Vec<i64>,
+    pub priorities: Vec<String>,
     /// `draft` when absent.
     pub status: Option<String>,
 }
@@ -285,19 +286,11 @@ impl Programme {
                 "at least one Leeds workforce priority (code 1–7) is required",
             );
         }
-        for (i, code) in input.priorities.iter().enumerate() {
-            match Priority::from_code(*code) {
-                Some(p) if !priorities.insert(p) => {
-                    e.add(
-                        format!("priorities[{i}]"),
-                        format!("{code} is listed twice"),
-                    );
-                }
-                Some(_) => {}
-                None => e.add(
-                    format!("priorities[{i}]"),
-                    format!("{code} is not a priority code; expected 1 to 7"),
-                ),
+        for (i, raw) in input.priorities.iter().enumerate() {
+            if let Some(p) = e.check(format!("priorities[{i}]"), Priority::parse(raw))
+                && !priorities.insert(p)
+            {
+                e.add(format!("priorities[{i}]"), format!("'{raw}' is listed twice"));
             }
         }
 
@@ -388,6 +381,27 @@ impl Programme {
         self.status
     }
 
+    /// The raw fields, for applying a partial update.
+    pub fn to_input(&self) -> ProgrammeInput {
+        ProgrammeInput {
+            slug: Some(self.slug.to_string()),
+            title: Some(self.title.clone()),
+            theme: Some(self.theme.value().to_owned()),
+            level: Some(self.level.value().to_owned()),
+            what: Some(self.what.clone()),
+            how: self.how.clone(),
+            who: self.who.clone(),
+            when: self.when.clone(),
+            duration: self.duration.as_ref().map(Duration::to_input),
+            delivery_mode: Some(self.delivery_mode.value().to_owned()),
+            availability: Some(self.availability.value().to_owned()),
+            partners: self.partners.clone(),
+            stems: self.stems.iter().map(|s| s.value().to_owned()).collect(),
+            priorities: self.priorities.iter().map(|p| p.code().to_string()).collect(),
+            status: Some(self.status.value().to_owned()),
+        }
+    }
+
     /// The lower-cased text that `q` searches: title, what and who. Lower-casing happens
     /// here, in Rust, so both databases compare exactly the same strings.
     pub fn search_text(&self) -> String {
@@ -428,7 +442,7 @@ mod tests {
             availability: Some("commissioned".into()),
             partners: vec!["Foundation of Nursing Studies".into()],
             stems: vec!["facilitation".into(), "culture_change".into()],
-            priorities: vec![6, 3],
+            priorities: vec!["6".into(), "working-across-organisations".into()],
             status: Some("published".into()),
         }
     }
@@ -450,6 +464,16 @@ mod tests {
     }
 
     #[test]
+    fn to_input_round_trips() {
+        let p = Programme::parse(ProgrammeInput {
+            duration: Some(DurationInput { min: Some(6), max: Some(12), unit: Some("months".into()), cadence: Some("1 day a month".into()) }),
+            ..valid()
+        })
+        .unwrap();
+        assert_eq!(Programme::parse(p.to_input()).unwrap(), p);
+    }
+
+    #[test]
     fn status_defaults_to_draft() {
         let p = Programme::parse(ProgrammeInput {
             status: None,
@@ -467,7 +491,7 @@ mod tests {
             level: None,
             what: Some("x".repeat(TEXT_MAX_CHARS + 1)),
             stems: vec![],
-            priorities: vec![0, 3, 3],
+            priorities: vec!["0".into(), "3".into(), "3".into()],
             partners: vec!["A".into()],
             duration: Some(DurationInput {
                 min: Some(3),

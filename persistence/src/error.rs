@@ -10,6 +10,9 @@ pub enum StoreError {
     /// A unique constraint refused the write (e.g. a slug already taken).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The row changed since the client read it (`If-Match` no longer matches).
+    #[error("the resource has changed since it was read")]
+    Stale,
     /// The database cannot be reached right now (pool timed out, connection lost).
     #[error("database unavailable: {0}")]
     Unavailable(String),

@@ -1,7 +1,9 @@
 //! All SQL lives here: the diesel schema shared by SQLite and PostgreSQL, the pool, the
 //! embedded migrations, the seed and one module per aggregate.
 
+pub mod access;
 pub mod catalogue;
+pub mod clock;
 pub mod db;
 pub mod error;
 pub mod migrations;
@@ -9,6 +11,7 @@ pub mod page;
 pub mod schema;
 pub mod sql_types;
 pub mod store;
+pub mod text;
 
 pub use db::{Backend, DatabaseUrl, DbConnection, Pool, PoolOptions};
 pub use error::{StoreError, StoreResult};

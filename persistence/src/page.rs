@@ -55,6 +55,28 @@ pub struct Page<T> {
     pub next_cursor: Option<Cursor>,
 }
 
+impl<T> Page<T> {
+    /// A page from up to `limit + 1` fetched items: the extra one only says there is more.
+    pub fn from_overfetch(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> Self {
+        let more = items.len() as i64 > limit;
+        items.truncate(usize::try_from(limit).unwrap_or(0));
+        let next_cursor = if more { items.last().map(cursor_of) } else { None };
+        Self { items, next_cursor }
+    }
+}
+
+const TIMESTAMP_KEY: &str = "%Y-%m-%dT%H:%M:%S%.6f";
+
+/// A timestamp as a cursor key.
+pub fn timestamp_key(t: chrono::NaiveDateTime) -> String {
+    t.format(TIMESTAMP_KEY).to_string()
+}
+
+/// A cursor key made by [`timestamp_key`].
+pub fn parse_timestamp_key(key: &str) -> Result<chrono::NaiveDateTime, CursorError> {
+    chrono::NaiveDateTime::parse_from_str(key, TIMESTAMP_KEY).map_err(|_| CursorError::Malformed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

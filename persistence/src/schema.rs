@@ -84,6 +84,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    organisations (id) {
+        id -> PortableUuid,
+        name -> Text,
+        name_key -> Text,
+        kind -> Text,
+        ods_code -> Nullable<Text>,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    api_clients (id) {
+        id -> PortableUuid,
+        name -> Text,
+        organisation_id -> Nullable<PortableUuid>,
+        secret_hash -> Text,
+        status -> Text,
+        token_generation -> Integer,
+        last_token_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    api_client_scopes (client_id, scope) {
+        client_id -> PortableUuid,
+        scope -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    audit_events (id) {
+        id -> PortableUuid,
+        occurred_at -> Timestamp,
+        client_id -> Nullable<PortableUuid>,
+        organisation_id -> Nullable<PortableUuid>,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Nullable<Text>,
+        request_id -> Text,
+        outcome -> Text,
+        status -> Integer,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    auth_failures (key) {
+        key -> Text,
+        window_started_at -> Timestamp,
+        failures -> Integer,
+    }
+}
+
+diesel::joinable!(api_clients -> organisations (organisation_id));
+diesel::joinable!(api_client_scopes -> api_clients (client_id));
 diesel::joinable!(programme_stems -> programmes (programme_id));
 diesel::joinable!(programme_priorities -> programmes (programme_id));
 diesel::joinable!(programme_priorities -> priorities (priority_code));
@@ -96,4 +171,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     programme_stems,
     programme_priorities,
     programme_partners,
+    organisations,
+    api_clients,
+    api_client_scopes,
+    audit_events,
+    auth_failures,
 );

@@ -1,7 +1,7 @@
 //! The error type handlers return, and how store errors become HTTP problems.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::RETRY_AFTER;
+use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
 use persistence::{DbConnection, Store, StoreError, StoreResult};
 
@@ -15,6 +15,9 @@ pub enum ApiError {
     /// A problem fully described for the client (4xx).
     #[error("{0}")]
     Problem(Box<Problem>),
+    /// A problem with response headers (a `WWW-Authenticate` challenge, `Retry-After`, …).
+    #[error("{0}")]
+    WithHeaders(Box<Problem>, Vec<(HeaderName, String)>),
     /// The database cannot be reached: 503, logged as a warning.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -39,10 +42,15 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::not_found("the resource does not exist"),
-            StoreError::Conflict(detail) => {
-                Problem::typed(StatusCode::CONFLICT, "conflict", "Conflict", detail).into()
-            }
+            StoreError::Conflict(detail) => conflict(detail),
             StoreError::Unavailable(detail) => Self::Unavailable(detail),
+            StoreError::Stale => Problem::typed(
+                StatusCode::PRECONDITION_FAILED,
+                "stale",
+                "Precondition failed",
+                "the resource has changed since you read it: GET it again for the current ETag, then retry",
+            )
+            .into(),
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
@@ -51,7 +59,7 @@ impl From<StoreError> for ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Problem(p) => p.status_code(),
+            Self::Problem(p) | Self::WithHeaders(p, _) => p.status_code(),
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -60,6 +68,15 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::Problem(p) => p.to_response(),
+            Self::WithHeaders(p, headers) => {
+                let mut res = p.to_response();
+                for (name, value) in headers {
+                    if let Ok(v) = HeaderValue::from_str(value) {
+                        res.headers_mut().insert(name.clone(), v);
+                    }
+                }
+                res
+            }
             Self::Unavailable(cause) => {
                 tracing::warn!(cause = %cause, "database unavailable");
                 let mut res = Problem::typed(
@@ -79,6 +96,33 @@ impl ResponseError for ApiError {
             }
         }
     }
+}
+
+/// 422: valid JSON that breaks the domain's rules, field by field.
+pub fn unprocessable(errors: domain::ValidationErrors) -> ApiError {
+    let n = errors.errors().len();
+    Problem::typed(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation-error",
+        "Validation failed",
+        if n == 1 { "1 field is invalid".to_owned() } else { format!("{n} fields are invalid") },
+    )
+    .with_errors(errors.into_errors().into_iter().map(Into::into).collect())
+    .into()
+}
+
+/// 409 for a value another resource already has (a slug, a name, an ODS code), naming the
+/// field when the store's message starts with it (`"slug: …"`).
+pub fn conflict(message: String) -> ApiError {
+    let (field, detail) = match message.split_once(": ") {
+        Some((field, detail)) if !field.contains(' ') => (Some(field.to_owned()), detail.to_owned()),
+        _ => (None, message.clone()),
+    };
+    let mut p = Problem::typed(StatusCode::CONFLICT, "conflict", "Conflict", detail.clone());
+    if let Some(field) = field {
+        p = p.with_errors(vec![super::problem::ProblemField { field, message: detail }]);
+    }
+    p.into()
 }
 
 /// The body of every 500: nothing about the internals.

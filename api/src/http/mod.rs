@@ -1,13 +1,17 @@
 //! HTTP plumbing shared by every route: problems, errors, request ids, query parsing,
 //! the 404/405 fallback, body limits and caching headers.
 
+pub mod audit_log;
 pub mod body;
 pub mod error;
 pub mod etag;
 pub mod normalise;
+pub mod paging;
 pub mod problem;
 pub mod query;
+pub mod rate_limit;
 pub mod request_id;
+pub mod respond;
 pub mod routes_table;
 
 pub use error::{ApiError, db};

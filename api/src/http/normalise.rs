@@ -15,9 +15,17 @@ use super::request_id;
 /// Longest plain-text body of a 4xx that is kept as the problem's `detail`.
 const MAX_DETAIL: usize = 300;
 
+/// Marks an error response whose body must reach the client unchanged (e.g. the OAuth
+/// token endpoint's RFC 6749 errors).
+#[derive(Debug, Clone, Copy)]
+pub struct Verbatim;
+
 pub fn to_problem<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if res.response().extensions().get::<Verbatim>().is_some() {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
     Ok(ErrorHandlerResponse::Future(Box::pin(async move {
         let (req, res) = res.into_parts();
         let status = res.status();

@@ -179,3 +179,69 @@ problem_response!(
            "detail": "the database cannot be reached right now; retry shortly",
            "instance": "/api/v1/programmes", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
 );
+problem_response!(
+    /// No access token, or one that does not verify; `WWW-Authenticate` says which.
+    Unauthorized,
+    json!({"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401,
+           "detail": "the token has expired; request a new one",
+           "instance": "/api/v1/programmes", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
+);
+problem_response!(
+    /// The token does not carry the scope this operation needs.
+    Forbidden,
+    json!({"type": "/problems/insufficient-scope", "title": "Insufficient scope", "status": 403,
+           "detail": "this operation needs the scope 'catalogue:write', which the token does not carry",
+           "instance": "/api/v1/programmes", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
+);
+problem_response!(
+    /// Another resource already has this value, or the resource's state forbids the change.
+    Conflict,
+    json!({"type": "/problems/conflict", "title": "Conflict", "status": 409,
+           "detail": "a programme with slug 'vital-signs' already exists",
+           "instance": "/api/v1/programmes", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b",
+           "errors": [{"field": "slug", "message": "a programme with slug 'vital-signs' already exists"}]})
+);
+problem_response!(
+    /// The resource changed since the `ETag` in `If-Match`: GET it again and retry.
+    PreconditionFailed,
+    json!({"type": "/problems/stale", "title": "Precondition failed", "status": 412,
+           "detail": "the resource has changed since you read it: GET it again for the current ETag, then retry",
+           "instance": "/api/v1/programmes/vital-signs", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
+);
+problem_response!(
+    /// The body is larger than the server accepts.
+    PayloadTooLarge,
+    json!({"type": "/problems/payload-too-large", "title": "Payload too large", "status": 413,
+           "detail": "the body is larger than the maximum of 1048576 bytes",
+           "instance": "/api/v1/programmes", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
+);
+problem_response!(
+    /// The body is not JSON (`Content-Type: application/json` is required).
+    UnsupportedMediaType,
+    json!({"type": "/problems/unsupported-media-type", "title": "Unsupported media type", "status": 415,
+           "detail": "the body must be JSON, sent with Content-Type: application/json",
+           "instance": "/api/v1/programmes", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
+);
+problem_response!(
+    /// Valid JSON that breaks the rules; `errors` names each field and what was expected.
+    Unprocessable,
+    json!({"type": "/problems/validation-error", "title": "Validation failed", "status": 422,
+           "detail": "2 fields are invalid", "instance": "/api/v1/programmes",
+           "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b",
+           "errors": [{"field": "theme", "message": "unknown value 'science'; expected one of: leadership, facilitation, best_practice"},
+                      {"field": "duration.max", "message": "must not be less than min"}]})
+);
+problem_response!(
+    /// `If-Match` is required for this change.
+    PreconditionRequired,
+    json!({"type": "/problems/if-match-required", "title": "Precondition required", "status": 428,
+           "detail": "send If-Match with the ETag of the version you are changing (GET the resource to read it)",
+           "instance": "/api/v1/programmes/vital-signs", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
+);
+problem_response!(
+    /// Too many requests; retry after `Retry-After` seconds.
+    TooManyRequests,
+    json!({"type": "/problems/rate-limited", "title": "Too many requests", "status": 429,
+           "detail": "at most 600 requests per 60 s; retry after 2 s",
+           "instance": "/api/v1/programmes", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
+);

@@ -2,5 +2,6 @@
 
 pub mod priorities;
 pub mod programme_rows;
+pub mod programme_writes;
 pub mod programmes;
 pub mod seed;

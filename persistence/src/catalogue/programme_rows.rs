@@ -184,7 +184,7 @@ impl Children {
                 .remove(&id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(i64::from)
+                .map(|c| c.to_string())
                 .collect(),
             status: Some(row.status),
         };
@@ -251,8 +251,3 @@ pub(crate) fn replace_children(
     Ok(())
 }
 
-/// Timestamps are kept to the microsecond on both backends, so round trips compare equal.
-pub(crate) fn now() -> NaiveDateTime {
-    use chrono::SubsecRound;
-    chrono::Utc::now().naive_utc().trunc_subsecs(6)
-}

@@ -1,7 +1,6 @@
 //! Programme queries: filtered, sorted, keyset-paginated lists with facet counts, and
 //! lookups by id or slug.
 
-use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use domain::{
@@ -13,7 +12,7 @@ use uuid::Uuid;
 use super::programme_rows::{ProgrammeRecord, ProgrammeRow, records};
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
-use crate::page::{Cursor, CursorError, Page};
+use crate::page::{Cursor, CursorError, Page, parse_timestamp_key, timestamp_key};
 use crate::schema::{programme_priorities, programme_stems, programmes};
 use crate::sql_types::DbUuid;
 
@@ -90,29 +89,6 @@ impl ProgrammeSort {
     }
 }
 
-const TIMESTAMP_KEY: &str = "%Y-%m-%dT%H:%M:%S%.6f";
-
-fn timestamp_key(t: NaiveDateTime) -> String {
-    t.format(TIMESTAMP_KEY).to_string()
-}
-
-fn parse_timestamp_key(key: &str) -> Result<NaiveDateTime, CursorError> {
-    NaiveDateTime::parse_from_str(key, TIMESTAMP_KEY).map_err(|_| CursorError::Malformed)
-}
-
-/// Escapes `\`, `%` and `_` so user text matches literally inside `LIKE … ESCAPE '\'`.
-fn like_pattern(q: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in q.to_lowercase().chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 type Boxed<'a> = programmes::BoxedQuery<'a, MultiBackend>;
 
 fn values<T: Vocabulary>(v: &[T]) -> Vec<&'static str> {
@@ -175,7 +151,7 @@ macro_rules! apply_filters {
         if let Some(text) = f.q.as_deref().filter(|t| !t.is_empty()) {
             q = q.filter(
                 programmes::search_text
-                    .like(like_pattern(text))
+                    .like(crate::text::contains_pattern(text))
                     .escape('\\'),
             );
         }
@@ -263,19 +239,13 @@ pub fn list(
             )
         }
     };
-    let mut rows: Vec<ProgrammeRow> = q.limit(limit + 1).load(conn)?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let rows: Vec<ProgrammeRow> = q.limit(limit + 1).load(conn)?;
     let items = records(conn, rows)?;
-    let next_cursor = match items.last() {
-        Some(last) if more => Some(Cursor {
-            sort: sort.as_str().to_owned(),
-            key: sort.key_of(last),
-            id: last.id,
-        }),
-        _ => None,
-    };
-    Ok(Page { items, next_cursor })
+    Ok(Page::from_overfetch(items, limit, |last| Cursor {
+        sort: sort.as_str().to_owned(),
+        key: sort.key_of(last),
+        id: last.id,
+    }))
 }
 
 fn cursor_error(e: CursorError) -> StoreError {
@@ -393,11 +363,6 @@ pub fn get(conn: &mut DbConnection, key: &ProgrammeKey) -> StoreResult<Programme
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn like_pattern_escapes_wildcards_and_lowercases() {
-        assert_eq!(like_pattern("50%_Off\\"), "%50\\%\\_off\\\\%");
-    }
 
     #[test]
     fn sort_names_round_trip() {

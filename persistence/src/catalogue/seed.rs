@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::programme_rows::{ProgrammeValues, now, replace_children};
+use super::programme_rows::{ProgrammeValues, replace_children};
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::{priorities, programmes, venus_stems};
@@ -85,7 +86,7 @@ impl SeedProgramme {
             availability: Some(s.availability),
             partners: s.partners,
             stems: s.stems,
-            priorities: s.priorities,
+            priorities: s.priorities.iter().map(ToString::to_string).collect(),
             status: Some(ProgrammeStatus::Published.value().to_owned()),
         })
         .map_err(|e| format!("seed programme '{}': {e}", self.slug))

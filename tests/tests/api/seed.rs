@@ -5,7 +5,7 @@ use diesel::RunQueryDsl;
 use crate::helpers::{TestDb, fetch_json, settings_for, start};
 
 async fn programmes(address: &str) -> Vec<serde_json::Value> {
-    let path = "/api/v1/programmes?limit=100&status=draft&status=published&status=retired";
+    let path = "/api/v1/programmes?limit=100&status=published&status=retired";
     fetch_json(address, path).await["data"]
         .as_array()
         .unwrap()

@@ -1,9 +1,10 @@
 //! The programme catalogue (read side): list with filters, facets and keyset pagination;
 //! get by id or slug with ETag.
 
-use actix_web::http::header::{CACHE_CONTROL, ETAG, LINK};
+use actix_web::http::header::LINK;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::{
+    Scope,
     Availability, DeliveryMode, Priority, ProgrammeStatus, SystemLevel, Theme, VenusStem,
     Vocabulary,
 };
@@ -16,10 +17,8 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use super::programme_dto::{ProgrammeDto, ProgrammeList};
 use crate::http::problem::{BadRequest, InternalError, NotFound, ProblemField, ServiceUnavailable};
 use crate::http::query::invalid_query;
-use crate::http::{ApiError, StrictQuery, db, etag};
-
-pub const DEFAULT_LIMIT: i64 = 20;
-pub const MAX_LIMIT: i64 = 100;
+use crate::auth::principal::{MaybePrincipal, permits, require};
+use crate::http::{ApiError, StrictQuery, db, paging, respond};
 
 fn sort_schema() -> Schema {
     ObjectBuilder::new()
@@ -159,32 +158,8 @@ impl ProgrammeQuery {
                 ProgrammeSort::default()
             }),
         };
-        let limit = match self.limit.as_deref() {
-            None => DEFAULT_LIMIT,
-            Some(raw) => match raw.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    e.push(ProblemField {
-                        field: "limit".into(),
-                        message: format!("must be a whole number from 1 to {MAX_LIMIT} (the maximum); got '{raw}'"),
-                    });
-                    DEFAULT_LIMIT
-                }
-            },
-        };
-        let cursor = match self.cursor.as_deref() {
-            None => None,
-            Some(raw) => match sort.decode_cursor(raw) {
-                Ok(c) => Some(c),
-                Err(err) => {
-                    e.push(ProblemField {
-                        field: "cursor".into(),
-                        message: err.to_string(),
-                    });
-                    None
-                }
-            },
-        };
+        let limit = paging::limit(self.limit.as_deref(), &mut e);
+        let cursor = paging::cursor(self.cursor.as_deref(), &mut e, |raw| sort.decode_cursor(raw));
         if e.is_empty() {
             Ok(ListRequest {
                 filter,
@@ -196,18 +171,6 @@ impl ProgrammeQuery {
             Err(invalid_query(e))
         }
     }
-}
-
-/// The `Link` target of the next page: this request's path and query with `cursor` replaced.
-fn next_link(req: &HttpRequest, cursor: &str) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        if k != "cursor" {
-            query.append_pair(&k, &v);
-        }
-    }
-    query.append_pair("cursor", cursor);
-    format!("<{}?{}>; rel=\"next\"", req.path(), query.finish())
 }
 
 /// List programmes, with filters, facet counts and keyset pagination.
@@ -229,6 +192,7 @@ fn next_link(req: &HttpRequest, cursor: &str) -> String {
 #[get("/programmes")]
 pub async fn list(
     req: HttpRequest,
+    caller: MaybePrincipal,
     store: web::Data<Store>,
     StrictQuery(query): StrictQuery<ProgrammeQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -238,6 +202,9 @@ pub async fn list(
         limit,
         cursor,
     } = query.parse()?;
+    if filter.statuses.contains(&ProgrammeStatus::Draft) {
+        require(caller.0.as_ref(), Scope::CatalogueWrite)?;
+    }
     let (page, facets) = db(&store, move |conn| {
         let page = programmes::list(conn, &filter, sort, limit, cursor.as_ref())?;
         let facets = programmes::facets(conn, &filter)?;
@@ -247,7 +214,7 @@ pub async fn list(
     let next_cursor = page.next_cursor.map(|c| c.encode());
     let mut res = HttpResponse::Ok();
     if let Some(c) = &next_cursor {
-        res.insert_header((LINK, next_link(&req, c)));
+        res.insert_header((LINK, paging::next_link(&req, c)));
     }
     Ok(res.json(ProgrammeList {
         data: page.items.into_iter().map(ProgrammeDto::from).collect(),
@@ -279,27 +246,20 @@ pub async fn list(
 #[get("/programmes/{id_or_slug}")]
 pub async fn get(
     req: HttpRequest,
+    caller: MaybePrincipal,
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let raw = path.into_inner();
     let key = ProgrammeKey::parse(&raw);
-    let record = db(&store, move |conn| programmes::get(conn, &key))
-        .await
-        .map_err(|e| match e {
-            ApiError::Problem(p) if p.status == 404 => {
-                ApiError::not_found(format!("no programme has id or slug '{raw}'"))
-            }
-            other => other,
-        })?;
-    let tag = etag::for_version(record.version);
-    if etag::not_modified(&req, &tag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((ETAG, tag))
-            .finish());
+    let not_found = || ApiError::not_found(format!("no programme has id or slug '{raw}'"));
+    let record = db(&store, move |conn| programmes::get(conn, &key)).await.map_err(|e| match e {
+        ApiError::Problem(p) if p.status == 404 => not_found(),
+        other => other,
+    })?;
+    // Drafts are seen only by those who may edit the catalogue.
+    if record.programme.status() == ProgrammeStatus::Draft && !permits(caller.0.as_ref(), Scope::CatalogueWrite) {
+        return Err(not_found());
     }
-    Ok(HttpResponse::Ok()
-        .insert_header((ETAG, tag))
-        .insert_header((CACHE_CONTROL, "no-cache"))
-        .json(ProgrammeDto::from(record)))
+    Ok(respond::conditional(&req, record.version, &ProgrammeDto::from(record)))
 }

@@ -1,0 +1,65 @@
+//! `limit` and `cursor` of every list, and the `Link: rel="next"` header.
+
+use actix_web::HttpRequest;
+
+use super::problem::ProblemField;
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+/// Parses `limit` (1–100, default 20), recording an error in `errors`.
+pub fn limit(raw: Option<&str>, errors: &mut Vec<ProblemField>) -> i64 {
+    match raw {
+        None => DEFAULT_LIMIT,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => {
+                errors.push(ProblemField {
+                    field: "limit".into(),
+                    message: format!("must be a whole number from 1 to {MAX_LIMIT} (the maximum); got '{raw}'"),
+                });
+                DEFAULT_LIMIT
+            }
+        },
+    }
+}
+
+/// Decodes `cursor` with `decode`, recording an error in `errors`.
+pub fn cursor<C, E: std::fmt::Display>(
+    raw: Option<&str>,
+    errors: &mut Vec<ProblemField>,
+    decode: impl Fn(&str) -> Result<C, E>,
+) -> Option<C> {
+    match raw.map(decode) {
+        None => None,
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => {
+            errors.push(ProblemField { field: "cursor".into(), message: e.to_string() });
+            None
+        }
+    }
+}
+
+/// The `Link` header of the next page: this request's path and query with `cursor` replaced.
+pub fn next_link(req: &HttpRequest, cursor: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        if k != "cursor" {
+            query.append_pair(&k, &v);
+        }
+    }
+    query.append_pair("cursor", cursor);
+    format!("<{}?{}>; rel=\"next\"", req.path(), query.finish())
+}
+
+/// Parses an optional UUID query parameter, recording an error in `errors`.
+pub fn uuid(field: &str, raw: Option<&str>, errors: &mut Vec<ProblemField>) -> Option<uuid::Uuid> {
+    let raw = raw?;
+    match uuid::Uuid::parse_str(raw) {
+        Ok(u) => Some(u),
+        Err(_) => {
+            errors.push(ProblemField { field: field.into(), message: format!("must be a UUID; got '{raw}'") });
+            None
+        }
+    }
+}

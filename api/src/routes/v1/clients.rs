@@ -1,0 +1,333 @@
+//! API clients (admin only): create, list, change, revoke, rotate secrets. A secret is shown
+//! once, when created or rotated; only its argon2 hash is kept.
+
+use actix_web::http::header::LINK;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use domain::{ClientInput, ClientSpec, ClientStatus, Scope, ValidationErrors, Vocabulary};
+use persistence::Store;
+use persistence::access::clients::{self, ClientRecord};
+use persistence::access::organisations;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::principal::{audit_entry, scope};
+use crate::auth::{Authorized, secret};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Forbidden, InternalError, NotFound, PreconditionFailed, PreconditionRequired, ServiceUnavailable,
+    Unauthorized, Unprocessable,
+};
+use crate::http::query::invalid_query;
+use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
+
+/// An API client (never its secret).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "name": "Leeds Teaching Hospitals HR",
+    "organisation_id": "0193a1b4-0000-7000-8000-000000000001", "scopes": ["enrolments:read", "people:read"],
+    "status": "active", "last_token_at": null, "version": 1,
+    "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}))]
+pub struct ClientDto {
+    /// The `client_id` of the token endpoint.
+    pub id: Uuid,
+    pub name: String,
+    /// The organisation whose data it may see; null for academy clients.
+    pub organisation_id: Option<Uuid>,
+    pub scopes: Vec<Scope>,
+    pub status: ClientStatus,
+    /// When it last obtained a token.
+    pub last_token_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ClientRecord> for ClientDto {
+    fn from(r: ClientRecord) -> Self {
+        Self {
+            id: r.id,
+            name: r.spec.name().to_owned(),
+            organisation_id: r.organisation_id,
+            scopes: r.spec.scopes().iter().collect(),
+            status: r.spec.status(),
+            last_token_at: r.last_token_at.map(|t| t.and_utc()),
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A client with its secret: shown once, store it now.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"client": {"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "name": "Leeds Teaching Hospitals HR",
+    "organisation_id": null, "scopes": ["admin"], "status": "active", "last_token_at": null, "version": 1,
+    "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"},
+    "client_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "client_secret": "wtxa_cs_3q2-7wEvr…"}))]
+pub struct ClientCredentials {
+    pub client: ClientDto,
+    pub client_id: Uuid,
+    pub client_secret: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Leeds Teaching Hospitals HR", "organisation_id": "0193a1b4-0000-7000-8000-000000000001",
+    "scopes": ["people:read", "enrolments:read"]}))]
+pub struct ClientCreate {
+    pub name: Option<String>,
+    /// The organisation whose people and enrolments it may see; absent for academy clients.
+    pub organisation_id: Option<Uuid>,
+    #[serde(default)]
+    #[schema(value_type = Vec<Scope>)]
+    pub scopes: Vec<String>,
+}
+
+/// Changes to a client (JSON merge patch). `status: revoked` stops its tokens within 60 s;
+/// narrowing its scopes stops tokens issued with the old ones.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "revoked"}))]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    #[schema(value_type = Option<Vec<Scope>>)]
+    pub scopes: Option<Vec<String>>,
+    #[schema(value_type = Option<ClientStatus>)]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClientQuery {
+    /// Only the clients of this organisation.
+    #[param(value_type = Option<Uuid>)]
+    pub organisation_id: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": [], "next_cursor": null}))]
+pub struct ClientList {
+    pub data: Vec<ClientDto>,
+    pub next_cursor: Option<String>,
+}
+
+async fn find(store: &Store, raw: &str) -> Result<ClientRecord, ApiError> {
+    let missing = || ApiError::not_found(format!("no client has id '{raw}'"));
+    let id = Uuid::parse_str(raw).map_err(|_| missing())?;
+    db(store, move |conn| clients::get(conn, id)).await.map_err(|e| match e {
+        ApiError::Problem(p) if p.status == 404 => missing(),
+        other => other,
+    })
+}
+
+async fn new_secret() -> Result<(String, String), ApiError> {
+    web::block(secret::generate)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?
+        .map_err(ApiError::Internal)
+}
+
+/// Create an API client; the response carries its secret, once.
+#[utoipa::path(
+    tag = "access",
+    request_body = ClientCreate,
+    security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
+    responses(
+        (status = 201, description = "Created; `client_secret` is shown only now.", body = ClientCredentials,
+            headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/clients")]
+pub async fn create(
+    auth: Authorized<scope::Admin>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    body: web::Json<ClientCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let body = body.into_inner();
+    let spec = ClientSpec::parse(ClientInput {
+        name: body.name,
+        has_organisation: body.organisation_id.is_some(),
+        scopes: body.scopes,
+        status: None,
+    });
+    let organisation_id = body.organisation_id;
+    let known = match organisation_id {
+        Some(o) => db(&store, move |conn| organisations::exists(conn, o)).await?,
+        None => true,
+    };
+    let spec = match (spec, known) {
+        (Ok(spec), true) => spec,
+        (result, known) => {
+            let mut errors = result.err().unwrap_or_else(ValidationErrors::new);
+            if !known {
+                errors.add("organisation_id", "no organisation has this id");
+            }
+            return Err(unprocessable(errors));
+        }
+    };
+    let (client_secret, hash) = new_secret().await?;
+    let audit = audit_entry(&req);
+    let record = db(&store, move |conn| clients::create(conn, &spec, organisation_id, &hash, &audit)).await?;
+    let (id, version) = (record.id, record.version);
+    Ok(respond::created(
+        format!("/api/v1/clients/{id}"),
+        version,
+        &ClientCredentials { client: record.into(), client_id: id, client_secret },
+    ))
+}
+
+/// List API clients.
+#[utoipa::path(
+    tag = "access",
+    params(ClientQuery),
+    security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "One page of clients, oldest first.", body = ClientList),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/clients")]
+pub async fn list(
+    auth: Authorized<scope::Admin>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    StrictQuery(query): StrictQuery<ClientQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let mut e = Vec::new();
+    let limit = paging::limit(query.limit.as_deref(), &mut e);
+    let cursor = paging::cursor(query.cursor.as_deref(), &mut e, clients::decode_cursor);
+    let organisation_id = paging::uuid("organisation_id", query.organisation_id.as_deref(), &mut e);
+    if !e.is_empty() {
+        return Err(invalid_query(e));
+    }
+    let page = db(&store, move |conn| clients::list(conn, organisation_id, limit, cursor.as_ref())).await?;
+    let next_cursor = page.next_cursor.map(|c| c.encode());
+    let mut res = HttpResponse::Ok();
+    if let Some(c) = &next_cursor {
+        res.insert_header((LINK, paging::next_link(&req, c)));
+    }
+    Ok(res.json(ClientList { data: page.items.into_iter().map(Into::into).collect(), next_cursor }))
+}
+
+/// Get one API client.
+#[utoipa::path(
+    tag = "access",
+    params(("id" = Uuid, Path, description = "The client's id.")),
+    security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "The client.", body = ClientDto, headers(("ETag" = String))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/clients/{id}")]
+pub async fn get(
+    auth: Authorized<scope::Admin>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let record = find(&store, &path).await?;
+    Ok(respond::conditional(&req, record.version, &ClientDto::from(record)))
+}
+
+/// Change an API client: rename, change scopes, revoke (`If-Match` required).
+#[utoipa::path(
+    tag = "access",
+    request_body(content = ClientPatch, content_type = "application/merge-patch+json"),
+    params(
+        ("id" = Uuid, Path, description = "The client's id."),
+        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
+    ),
+    security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "The client as changed.", body = ClientDto, headers(("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[patch("/clients/{id}")]
+pub async fn update(
+    auth: Authorized<scope::Admin>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<ClientPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let precondition = etag::if_match(&req)?;
+    let current = find(&store, &path).await?;
+    let version = precondition.check(current.version)?;
+    let body = body.into_inner();
+    let spec = ClientSpec::parse(ClientInput {
+        name: body.name.or_else(|| Some(current.spec.name().to_owned())),
+        has_organisation: current.organisation_id.is_some(),
+        scopes: body
+            .scopes
+            .unwrap_or_else(|| current.spec.scopes().iter().map(|s| s.value().to_owned()).collect()),
+        status: body.status.or_else(|| Some(current.spec.status().value().to_owned())),
+    })
+    .map_err(unprocessable)?;
+    let (id, audit) = (current.id, audit_entry(&req));
+    let record = db(&store, move |conn| clients::update(conn, id, version, &spec, &audit)).await?;
+    Ok(respond::resource(record.version, &ClientDto::from(record)))
+}
+
+/// Replace a client's secret. The old secret, and tokens issued with it, stop working.
+#[utoipa::path(
+    tag = "access",
+    params(("id" = Uuid, Path, description = "The client's id.")),
+    security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "The new secret, shown only now.", body = ClientCredentials),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/clients/{id}/rotate-secret")]
+pub async fn rotate_secret(
+    auth: Authorized<scope::Admin>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let current = find(&store, &path).await?;
+    let (client_secret, hash) = new_secret().await?;
+    let (id, audit) = (current.id, audit_entry(&req));
+    let record = db(&store, move |conn| clients::rotate_secret(conn, id, &hash, &audit)).await?;
+    let version = record.version;
+    Ok(respond::resource(version, &ClientCredentials { client: record.into(), client_id: id, client_secret }))
+}

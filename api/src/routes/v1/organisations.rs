@@ -1,0 +1,179 @@
+//! Partner organisations: public to read, admin to write.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use domain::Organisation;
+use persistence::Store;
+use persistence::access::organisations;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::organisation_dto::{OrganisationCreate, OrganisationDto, OrganisationPatch};
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed, PreconditionRequired, ServiceUnavailable,
+    Unauthorized, Unprocessable,
+};
+use crate::http::query::invalid_query;
+use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationQuery {
+    /// Case-insensitive text in the name.
+    #[param(value_type = Option<String>, example = "leeds")]
+    pub q: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": [{"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "name": "Leeds Teaching Hospitals NHS Trust",
+    "kind": "nhs_trust", "ods_code": "RR8", "status": "active", "version": 1,
+    "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}], "next_cursor": null}))]
+pub struct OrganisationList {
+    pub data: Vec<OrganisationDto>,
+    pub next_cursor: Option<String>,
+}
+
+fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::not_found(format!("no organisation has id '{raw}'")))
+}
+
+fn not_found(raw: &str) -> impl Fn(ApiError) -> ApiError + '_ {
+    move |e| match e {
+        ApiError::Problem(p) if p.status == 404 => ApiError::not_found(format!("no organisation has id '{raw}'")),
+        other => other,
+    }
+}
+
+/// List partner organisations, by name.
+#[utoipa::path(
+    tag = "organisations",
+    params(OrganisationQuery),
+    responses(
+        (status = 200, description = "One page of organisations.", body = OrganisationList),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/organisations")]
+pub async fn list(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    StrictQuery(query): StrictQuery<OrganisationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut e = Vec::new();
+    let limit = paging::limit(query.limit.as_deref(), &mut e);
+    let cursor = paging::cursor(query.cursor.as_deref(), &mut e, organisations::decode_cursor);
+    if !e.is_empty() {
+        return Err(invalid_query(e));
+    }
+    let q = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
+    let page = db(&store, move |conn| organisations::list(conn, q.as_deref(), limit, cursor.as_ref())).await?;
+    let next_cursor = page.next_cursor.map(|c| c.encode());
+    let mut res = HttpResponse::Ok();
+    if let Some(c) = &next_cursor {
+        res.insert_header((actix_web::http::header::LINK, paging::next_link(&req, c)));
+    }
+    Ok(res.json(OrganisationList { data: page.items.into_iter().map(Into::into).collect(), next_cursor }))
+}
+
+/// Get one organisation.
+#[utoipa::path(
+    tag = "organisations",
+    params(("id" = Uuid, Path, description = "The organisation's id.")),
+    responses(
+        (status = 200, description = "The organisation.", body = OrganisationDto, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the `ETag` in `If-None-Match`."),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/organisations/{id}")]
+pub async fn get(req: HttpRequest, store: web::Data<Store>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let id = parse_id(&raw)?;
+    let record = db(&store, move |conn| organisations::get(conn, id)).await.map_err(not_found(&raw))?;
+    Ok(respond::conditional(&req, record.version, &OrganisationDto::from(record)))
+}
+
+/// Add a partner organisation.
+#[utoipa::path(
+    tag = "organisations",
+    request_body = OrganisationCreate,
+    security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
+    responses(
+        (status = 201, description = "Created.", body = OrganisationDto,
+            headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/organisations")]
+pub async fn create(
+    auth: Authorized<scope::Admin>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    body: web::Json<OrganisationCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let organisation = Organisation::parse(body.into_inner().into()).map_err(unprocessable)?;
+    let audit = audit_entry(&req);
+    let record = db(&store, move |conn| organisations::create(conn, &organisation, &audit)).await?;
+    Ok(respond::created(format!("/api/v1/organisations/{}", record.id), record.version, &OrganisationDto::from(record)))
+}
+
+/// Change an organisation (JSON merge patch; `If-Match` required).
+#[utoipa::path(
+    tag = "organisations",
+    request_body(content = OrganisationPatch, content_type = "application/merge-patch+json"),
+    params(
+        ("id" = Uuid, Path, description = "The organisation's id."),
+        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
+    ),
+    security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
+    responses(
+        (status = 200, description = "The organisation as changed.", body = OrganisationDto, headers(("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[patch("/organisations/{id}")]
+pub async fn update(
+    auth: Authorized<scope::Admin>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<OrganisationPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let raw = path.into_inner();
+    let id = parse_id(&raw)?;
+    let precondition = etag::if_match(&req)?;
+    let current = db(&store, move |conn| organisations::get(conn, id)).await.map_err(not_found(&raw))?;
+    let version = precondition.check(current.version)?;
+    let organisation = Organisation::parse(body.into_inner().apply(current.organisation.to_input())).map_err(unprocessable)?;
+    let audit = audit_entry(&req);
+    let record = db(&store, move |conn| organisations::update(conn, id, version, &organisation, &audit)).await?;
+    Ok(respond::resource(record.version, &OrganisationDto::from(record)))
+}

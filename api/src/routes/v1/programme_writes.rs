@@ -1,0 +1,136 @@
+//! Catalogue writes: create, change (with `If-Match`) and remove programmes.
+
+use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
+use domain::Programme;
+use persistence::Store;
+use persistence::catalogue::programme_writes;
+use persistence::catalogue::programmes::{self, ProgrammeKey};
+
+use super::programme_dto::ProgrammeDto;
+use super::programme_input::{ProgrammeCreate, ProgrammePatch};
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
+    ServiceUnavailable, Unauthorized, UnsupportedMediaType, Unprocessable,
+};
+use crate::http::{ApiError, db, etag, respond};
+
+async fn find(store: &Store, raw: &str) -> Result<persistence::catalogue::programme_rows::ProgrammeRecord, ApiError> {
+    let key = ProgrammeKey::parse(raw);
+    db(store, move |conn| programmes::get(conn, &key)).await.map_err(|e| match e {
+        ApiError::Problem(p) if p.status == 404 => ApiError::not_found(format!("no programme has id or slug '{raw}'")),
+        other => other,
+    })
+}
+
+/// Add a programme to the catalogue (a draft unless `status` says otherwise).
+#[utoipa::path(
+    tag = "catalogue",
+    request_body = ProgrammeCreate,
+    security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
+    responses(
+        (status = 201, description = "Created.", body = ProgrammeDto, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/programmes")]
+pub async fn create(
+    auth: Authorized<scope::CatalogueWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    body: web::Json<ProgrammeCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let programme = Programme::parse(body.into_inner().into()).map_err(unprocessable)?;
+    let audit = audit_entry(&req);
+    let record = db(&store, move |conn| programme_writes::create(conn, &programme, &audit)).await?;
+    Ok(respond::created(format!("/api/v1/programmes/{}", record.id), record.version, &ProgrammeDto::from(record)))
+}
+
+/// Change a programme (JSON merge patch; `If-Match` required). Retire it with `{"status": "retired"}`.
+#[utoipa::path(
+    tag = "catalogue",
+    request_body(content = ProgrammePatch, content_type = "application/merge-patch+json"),
+    params(
+        ("id_or_slug" = String, Path, description = "The programme's id or slug."),
+        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
+    ),
+    security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
+    responses(
+        (status = 200, description = "The programme as changed.", body = ProgrammeDto, headers(("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[patch("/programmes/{id_or_slug}")]
+pub async fn update(
+    auth: Authorized<scope::CatalogueWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<ProgrammePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let precondition = etag::if_match(&req)?;
+    let current = find(&store, &path).await?;
+    let version = precondition.check(current.version)?;
+    let programme = Programme::parse(body.into_inner().apply(current.programme.to_input())).map_err(unprocessable)?;
+    let (id, audit) = (current.id, audit_entry(&req));
+    let record = db(&store, move |conn| programme_writes::update(conn, id, version, &programme, &audit)).await?;
+    Ok(respond::resource(record.version, &ProgrammeDto::from(record)))
+}
+
+/// Remove a programme. `If-Match` is honoured when sent.
+#[utoipa::path(
+    tag = "catalogue",
+    params(
+        ("id_or_slug" = String, Path, description = "The programme's id or slug."),
+        ("If-Match" = Option<String>, Header, description = "Delete only if this is still the current version."),
+    ),
+    security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[delete("/programmes/{id_or_slug}")]
+pub async fn remove(
+    auth: Authorized<scope::CatalogueWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let current = find(&store, &path).await?;
+    if req.headers().contains_key(actix_web::http::header::IF_MATCH) {
+        etag::if_match(&req)?.check(current.version)?;
+    }
+    let (id, audit) = (current.id, audit_entry(&req));
+    db(&store, move |conn| programme_writes::delete(conn, id, &audit)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,200 @@
+//! Who may do what: API clients, their scopes and their status.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, IntoStaticStr, VariantArray};
+
+use crate::organisation::name;
+use crate::validation::ValidationErrors;
+use crate::vocabulary::{UnknownValue, Vocabulary};
+
+/// A permission an API client may be granted. `admin` implies every other scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(IntoStaticStr, EnumMessage, VariantArray)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Scope {
+    #[serde(rename = "catalogue:write")]
+    #[strum(serialize = "catalogue:write", message = "Create and edit programmes")]
+    CatalogueWrite,
+    #[serde(rename = "people:read")]
+    #[strum(serialize = "people:read", message = "Read people of the client's organisation")]
+    PeopleRead,
+    #[serde(rename = "people:write")]
+    #[strum(serialize = "people:write", message = "Create, edit and erase people of the client's organisation")]
+    PeopleWrite,
+    #[serde(rename = "cohorts:write")]
+    #[strum(serialize = "cohorts:write", message = "Create and run cohorts")]
+    CohortsWrite,
+    #[serde(rename = "enrolments:read")]
+    #[strum(serialize = "enrolments:read", message = "Read enrolments of the client's organisation")]
+    EnrolmentsRead,
+    #[serde(rename = "enrolments:write")]
+    #[strum(serialize = "enrolments:write", message = "Enrol, withdraw and record attendance")]
+    EnrolmentsWrite,
+    #[serde(rename = "communities:write")]
+    #[strum(serialize = "communities:write", message = "Create and run communities of practice")]
+    CommunitiesWrite,
+    #[serde(rename = "reports:read")]
+    #[strum(serialize = "reports:read", message = "Read reports")]
+    ReportsRead,
+    #[serde(rename = "admin")]
+    #[strum(serialize = "admin", message = "Everything, across all organisations (academy clients only)")]
+    Admin,
+}
+
+/// A set of scopes; written as space-separated names (RFC 6749 §3.3).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ScopeSet(BTreeSet<Scope>);
+
+impl ScopeSet {
+    /// Parses `"people:read enrolments:read"`; every unknown name is an error.
+    pub fn parse(raw: &str) -> Result<Self, UnknownValue> {
+        raw.split_whitespace().map(Scope::parse).collect::<Result<BTreeSet<_>, _>>().map(Self)
+    }
+
+    pub fn from_scopes(scopes: impl IntoIterator<Item = Scope>) -> Self {
+        Self(scopes.into_iter().collect())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// True when these scopes permit `scope` (`admin` permits everything).
+    pub fn permits(&self, scope: Scope) -> bool {
+        self.0.contains(&scope) || self.0.contains(&Scope::Admin)
+    }
+
+    pub fn is_subset(&self, of: &ScopeSet) -> bool {
+        self.0.is_subset(&of.0)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+impl fmt::Display for ScopeSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.0.iter().map(|s| s.value()).collect();
+        f.write_str(&names.join(" "))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(IntoStaticStr, EnumMessage, VariantArray)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ClientStatus {
+    #[strum(serialize = "active", message = "Active")]
+    Active,
+    /// Its tokens stop working within 60 seconds and it can get no new ones.
+    #[strum(serialize = "revoked", message = "Revoked")]
+    Revoked,
+}
+
+/// Raw client fields; `organisation` says whether the client belongs to one (the id is
+/// checked by the store).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientInput {
+    pub name: Option<String>,
+    pub has_organisation: bool,
+    pub scopes: Vec<String>,
+    pub status: Option<String>,
+}
+
+/// A valid API client description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSpec {
+    name: String,
+    scopes: ScopeSet,
+    status: ClientStatus,
+}
+
+impl ClientSpec {
+    pub fn parse(input: ClientInput) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let name = name(&mut e, "name", input.name);
+        let mut scopes = BTreeSet::new();
+        if input.scopes.is_empty() {
+            e.add("scopes", "at least one scope is required");
+        }
+        for (i, s) in input.scopes.iter().enumerate() {
+            if let Some(scope) = e.check(format!("scopes[{i}]"), Scope::parse(s))
+                && !scopes.insert(scope)
+            {
+                e.add(format!("scopes[{i}]"), format!("'{s}' is listed twice"));
+            }
+        }
+        if scopes.contains(&Scope::Admin) && input.has_organisation {
+            e.add("scopes", "admin is for academy clients only: leave organisation_id out, or drop admin");
+        }
+        let status = match input.status {
+            None => Some(ClientStatus::Active),
+            Some(s) => e.check("status", ClientStatus::parse(&s)),
+        };
+        match (name, status) {
+            (Some(name), Some(status)) if e.is_empty() => Ok(Self { name, scopes: ScopeSet(scopes), status }),
+            _ => Err(e),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn scopes(&self) -> &ScopeSet {
+        &self.scopes
+    }
+    pub fn status(&self) -> ClientStatus {
+        self.status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_sets_parse_print_and_permit() {
+        let s = ScopeSet::parse("people:read  enrolments:read").unwrap();
+        assert_eq!(s.to_string(), "people:read enrolments:read");
+        assert!(s.permits(Scope::PeopleRead));
+        assert!(!s.permits(Scope::CatalogueWrite));
+        assert!(ScopeSet::parse("admin").unwrap().permits(Scope::CatalogueWrite));
+        let err = ScopeSet::parse("people:read people:delete").unwrap_err();
+        assert_eq!(err.given, "people:delete");
+        assert!(ScopeSet::parse("").unwrap().is_empty());
+        assert!(ScopeSet::parse("people:read").unwrap().is_subset(&s));
+    }
+
+    #[test]
+    fn admin_is_for_academy_clients_only() {
+        let input = ClientInput {
+            name: Some("HR".into()),
+            has_organisation: true,
+            scopes: vec!["admin".into()],
+            status: None,
+        };
+        let err = ClientSpec::parse(input.clone()).unwrap_err();
+        assert_eq!(err.errors()[0].field, "scopes");
+        let ok = ClientSpec::parse(ClientInput { has_organisation: false, ..input }).unwrap();
+        assert_eq!(ok.status(), ClientStatus::Active);
+    }
+
+    #[test]
+    fn rejects_empty_unknown_and_repeated_scopes() {
+        let err = ClientSpec::parse(ClientInput { name: Some("x".into()), scopes: vec![], ..Default::default() }).unwrap_err();
+        let fields: Vec<_> = err.errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["name", "scopes"]);
+        let err = ClientSpec::parse(ClientInput {
+            name: Some("Leeds HR".into()),
+            scopes: vec!["people:read".into(), "people:read".into(), "root".into()],
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = err.errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["scopes[1]", "scopes[2]"]);
+    }
+}

@@ -1,0 +1,6 @@
+//! Access control: organisations, API clients, the audit log and failed-login throttling.
+
+pub mod audit;
+pub mod clients;
+pub mod organisations;
+pub mod throttle;

@@ -1,0 +1,73 @@
+//! Creating, changing and removing programmes. Each write and its audit record commit
+//! together. An edit clears `seed_digest`, so the seed never overwrites it.
+
+use diesel::prelude::*;
+use domain::Programme;
+use uuid::Uuid;
+
+use super::programme_rows::{ProgrammeRecord, ProgrammeValues, replace_children};
+use super::programmes::{self, ProgrammeKey};
+use crate::access::audit::{self, AuditEntry};
+use crate::clock::now;
+use crate::db::DbConnection;
+use crate::error::{StoreError, StoreResult};
+use crate::schema::programmes as table;
+use crate::sql_types::DbUuid;
+
+fn slug_conflict(p: &Programme) -> impl Fn(StoreError) -> StoreError + '_ {
+    move |e| match e {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("slug: a programme with slug '{}' already exists", p.slug())),
+        other => other,
+    }
+}
+
+pub fn create(conn: &mut DbConnection, p: &Programme, audit: &AuditEntry) -> StoreResult<ProgrammeRecord> {
+    conn.transaction(|conn| {
+        let id = DbUuid(Uuid::now_v7());
+        let at = now();
+        diesel::insert_into(table::table)
+            .values((table::id.eq(id), ProgrammeValues::new(p, None, at), table::created_at.eq(at)))
+            .execute(conn)
+            .map_err(StoreError::from)
+            .map_err(slug_conflict(p))?;
+        replace_children(conn, id, p)?;
+        audit::record(conn, &audit.success("programme.create", "programme", Some(id.0.to_string()), 201))?;
+        programmes::get(conn, &ProgrammeKey::Id(id.0))
+    })
+}
+
+/// Replaces the programme if it is still at `expected_version`.
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: i32,
+    p: &Programme,
+    audit: &AuditEntry,
+) -> StoreResult<ProgrammeRecord> {
+    conn.transaction(|conn| {
+        let n = diesel::update(table::table.filter(table::id.eq(DbUuid(id))).filter(table::version.eq(expected_version)))
+            .set((ProgrammeValues::new(p, None, now()), table::version.eq(table::version + 1)))
+            .execute(conn)
+            .map_err(StoreError::from)
+            .map_err(slug_conflict(p))?;
+        if n == 0 {
+            programmes::get(conn, &ProgrammeKey::Id(id))?;
+            return Err(StoreError::Stale);
+        }
+        replace_children(conn, DbUuid(id), p)?;
+        audit::record(conn, &audit.success("programme.update", "programme", Some(id.to_string()), 200))?;
+        programmes::get(conn, &ProgrammeKey::Id(id))
+    })
+}
+
+/// Deletes a programme nothing refers to. (Once cohorts exist, a programme with cohorts is
+/// retired instead: see the cohorts issue.)
+pub fn delete(conn: &mut DbConnection, id: Uuid, audit: &AuditEntry) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let n = diesel::delete(table::table.filter(table::id.eq(DbUuid(id)))).execute(conn)?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::record(conn, &audit.success("programme.delete", "programme", Some(id.to_string()), 204))
+    })
+}
