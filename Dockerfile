@@ -13,7 +13,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /src/target/release/api /usr/local/bin/api
 USER wtxa
-ENV HOST=0.0.0.0 PORT=8080 LOG_FORMAT=json
+ENV HOST=0.0.0.0 PORT=8080 LOG_FORMAT=json APP_ENV=production
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1

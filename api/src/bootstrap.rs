@@ -43,7 +43,13 @@ pub fn create_client(
         client_id: record.id,
         client_secret,
         name: record.spec.name().to_owned(),
-        scopes: record.spec.scopes().to_string().split(' ').map(str::to_owned).collect(),
+        scopes: record
+            .spec
+            .scopes()
+            .to_string()
+            .split(' ')
+            .map(str::to_owned)
+            .collect(),
         organisation_id,
     })
 }

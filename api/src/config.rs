@@ -21,8 +21,13 @@ pub enum Environment {
 /// How tokens are signed. HS256 with a shared secret, or EdDSA (Ed25519) with a key pair.
 #[derive(Clone)]
 pub enum Signing {
-    Hs256 { secret: Vec<u8> },
-    EdDsa { private_pem: Vec<u8>, public_pem: Vec<u8> },
+    Hs256 {
+        secret: Vec<u8>,
+    },
+    EdDsa {
+        private_pem: Vec<u8>,
+        public_pem: Vec<u8>,
+    },
 }
 
 impl std::fmt::Debug for Signing {
@@ -37,8 +42,7 @@ impl std::fmt::Debug for Signing {
 /// Embedded signing secret of development mode: anyone can read it here, so anyone could
 /// forge tokens — never use it in production. To get a first admin client in any mode run
 /// `api clients create --name admin --scopes admin` (see the README).
-pub const DEVELOPMENT_JWT_SECRET: &str =
-    "development-only: run `api clients create --name admin --scopes admin` for a first admin client";
+pub const DEVELOPMENT_JWT_SECRET: &str = "development-only: run `api clients create --name admin --scopes admin` for a first admin client";
 pub const MIN_SECRET_BYTES: usize = 32;
 
 #[derive(Debug, Clone)]
@@ -62,7 +66,9 @@ impl AuthSettings {
     pub fn development() -> Self {
         Self {
             environment: Environment::Development,
-            signing: Signing::Hs256 { secret: DEVELOPMENT_JWT_SECRET.as_bytes().to_vec() },
+            signing: Signing::Hs256 {
+                secret: DEVELOPMENT_JWT_SECRET.as_bytes().to_vec(),
+            },
             issuer: "wtxa-api".into(),
             audience: "wtxa-api".into(),
             token_ttl: Duration::from_secs(900),
@@ -85,7 +91,11 @@ pub struct RateLimits {
 
 impl Default for RateLimits {
     fn default() -> Self {
-        Self { client_requests: 600, anonymous_requests: 120, window: Duration::from_secs(60) }
+        Self {
+            client_requests: 600,
+            anonymous_requests: 120,
+            window: Duration::from_secs(60),
+        }
     }
 }
 
@@ -197,9 +207,24 @@ impl Settings {
             )?,
             auth: auth_from_env()?,
             rate_limits: RateLimits {
-                client_requests: parsed("RATE_LIMIT_REQUESTS", 600, "a whole number ≥ 1", |n: &u32| *n >= 1)?,
-                anonymous_requests: parsed("RATE_LIMIT_ANONYMOUS_REQUESTS", 120, "a whole number ≥ 1", |n: &u32| *n >= 1)?,
-                window: Duration::from_secs(parsed("RATE_LIMIT_WINDOW_SECONDS", 60, "a whole number of seconds ≥ 1", |n: &u64| *n >= 1)?),
+                client_requests: parsed(
+                    "RATE_LIMIT_REQUESTS",
+                    600,
+                    "a whole number ≥ 1",
+                    |n: &u32| *n >= 1,
+                )?,
+                anonymous_requests: parsed(
+                    "RATE_LIMIT_ANONYMOUS_REQUESTS",
+                    120,
+                    "a whole number ≥ 1",
+                    |n: &u32| *n >= 1,
+                )?,
+                window: Duration::from_secs(parsed(
+                    "RATE_LIMIT_WINDOW_SECONDS",
+                    60,
+                    "a whole number of seconds ≥ 1",
+                    |n: &u64| *n >= 1,
+                )?),
             },
             cors_origins: cors_origins()?,
         })
@@ -224,11 +249,18 @@ impl Settings {
 
 fn cors_origins() -> Result<Vec<String>, ConfigError> {
     let origins: Vec<String> = var("CORS_ALLOWED_ORIGINS")
-        .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect())
+        .map(|v| {
+            v.split(',')
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .filter(|o| !o.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     for o in &origins {
         let host = o.split_once("://").map(|(_, h)| h);
-        let ok = o == "*" || ((o.starts_with("https://") || o.starts_with("http://")) && host.is_some_and(|h| !h.is_empty() && !h.contains('/')));
+        let ok = o == "*"
+            || ((o.starts_with("https://") || o.starts_with("http://"))
+                && host.is_some_and(|h| !h.is_empty() && !h.contains('/')));
         if !ok {
             return Err(ConfigError::Invalid {
                 name: "CORS_ALLOWED_ORIGINS",
@@ -242,16 +274,27 @@ fn cors_origins() -> Result<Vec<String>, ConfigError> {
 
 fn read_key(name: &'static str) -> Result<Option<Vec<u8>>, ConfigError> {
     var(name)
-        .map(|path| std::fs::read(&path).map_err(|e| ConfigError::Auth(format!("{name}: cannot read {path}: {e}"))))
+        .map(|path| {
+            std::fs::read(&path)
+                .map_err(|e| ConfigError::Auth(format!("{name}: cannot read {path}: {e}")))
+        })
         .transpose()
 }
 
 fn auth_from_env() -> Result<AuthSettings, ConfigError> {
-    let environment = match var("APP_ENV").as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let environment = match var("APP_ENV")
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("development") => Environment::Development,
         Some("production") => Environment::Production,
         Some(other) => {
-            return Err(ConfigError::Invalid { name: "APP_ENV", value: other.to_owned(), expected: "development or production" });
+            return Err(ConfigError::Invalid {
+                name: "APP_ENV",
+                value: other.to_owned(),
+                expected: "development or production",
+            });
         }
     };
     let secret = var("JWT_SECRET");
@@ -269,32 +312,56 @@ fn auth_from_env() -> Result<AuthSettings, ConfigError> {
                 secret.len()
             )));
         }
-        (Some(secret), None, None) => Signing::Hs256 { secret: secret.into_bytes() },
-        (None, Some(private_pem), Some(public_pem)) => Signing::EdDsa { private_pem, public_pem },
+        (Some(secret), None, None) => Signing::Hs256 {
+            secret: secret.into_bytes(),
+        },
+        (None, Some(private_pem), Some(public_pem)) => Signing::EdDsa {
+            private_pem,
+            public_pem,
+        },
         (None, Some(_), None) | (None, None, Some(_)) => {
-            return Err(ConfigError::Auth("EdDSA needs both JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE".into()));
+            return Err(ConfigError::Auth(
+                "EdDSA needs both JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE".into(),
+            ));
         }
         (None, None, None) if environment == Environment::Production => {
             return Err(ConfigError::Auth(format!(
                 "APP_ENV=production needs a signing key: JWT_SECRET (at least {MIN_SECRET_BYTES} bytes) or JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (Ed25519 PEM)"
             )));
         }
-        (None, None, None) => Signing::Hs256 { secret: DEVELOPMENT_JWT_SECRET.as_bytes().to_vec() },
+        (None, None, None) => Signing::Hs256 {
+            secret: DEVELOPMENT_JWT_SECRET.as_bytes().to_vec(),
+        },
     };
-    let revocation_check: u64 =
-        parsed("REVOCATION_CHECK_SECONDS", 30, "a whole number of seconds from 0 to 60", |n: &u64| *n <= 60)?;
+    let revocation_check: u64 = parsed(
+        "REVOCATION_CHECK_SECONDS",
+        30,
+        "a whole number of seconds from 0 to 60",
+        |n: &u64| *n <= 60,
+    )?;
     Ok(AuthSettings {
         environment,
         signing,
         issuer: var("JWT_ISSUER").unwrap_or_else(|| "wtxa-api".into()),
         audience: var("JWT_AUDIENCE").unwrap_or_else(|| "wtxa-api".into()),
-        token_ttl: Duration::from_secs(parsed("JWT_TTL_SECONDS", 900, "a whole number of seconds from 60 to 86400", |n: &u64| {
-            (60..=86_400).contains(n)
-        })?),
+        token_ttl: Duration::from_secs(parsed(
+            "JWT_TTL_SECONDS",
+            900,
+            "a whole number of seconds from 60 to 86400",
+            |n: &u64| (60..=86_400).contains(n),
+        )?),
         revocation_check: Duration::from_secs(revocation_check),
-        max_token_failures: parsed("TOKEN_FAILURE_LIMIT", 5, "a whole number ≥ 1", |n: &i32| *n >= 1)?,
-        failure_window: Duration::from_secs(parsed("TOKEN_FAILURE_WINDOW_SECONDS", 300, "a whole number of seconds ≥ 1", |n: &u64| {
-            *n >= 1
-        })?),
+        max_token_failures: parsed(
+            "TOKEN_FAILURE_LIMIT",
+            5,
+            "a whole number ≥ 1",
+            |n: &i32| *n >= 1,
+        )?,
+        failure_window: Duration::from_secs(parsed(
+            "TOKEN_FAILURE_WINDOW_SECONDS",
+            300,
+            "a whole number of seconds ≥ 1",
+            |n: &u64| *n >= 1,
+        )?),
     })
 }

@@ -78,10 +78,22 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Clients { command: ClientsCommand::Create { name, scopes, organisation, json } } => {
+        Command::Clients {
+            command:
+                ClientsCommand::Create {
+                    name,
+                    scopes,
+                    organisation,
+                    json,
+                },
+        } => {
             let settings = Settings::from_env()?;
             let store = prepare_store(&settings)?;
-            let scopes: Vec<String> = scopes.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+            let scopes: Vec<String> = scopes
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
             let created = bootstrap::create_client(&store, &name, scopes, organisation)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&created)?);

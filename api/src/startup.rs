@@ -11,12 +11,12 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::Tokens;
 use crate::auth::authenticate::RevocationCache;
 use crate::config::{DEVELOPMENT_JWT_SECRET, Environment, Settings, Signing};
-use crate::http::rate_limit::RateLimiters;
-use crate::routes::v1::oauth::TokenThrottle;
-use persistence::access::throttle::Policy;
 use crate::http::body;
+use crate::http::rate_limit::RateLimiters;
 use crate::http::routes_table::{self, RouteTable};
 use crate::openapi;
+use crate::routes::v1::oauth::TokenThrottle;
+use persistence::access::throttle::Policy;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
 /// first: request id → tracing span → CORS → problem normalisation → audit of failed
@@ -25,13 +25,26 @@ use crate::openapi;
 macro_rules! with_middleware {
     ($app:expr, $cors:expr) => {
         $app.wrap(actix_web_lab::middleware::CatchPanic::default())
-            .wrap(actix_web::middleware::from_fn($crate::http::rate_limit::middleware))
-            .wrap(actix_web::middleware::from_fn($crate::auth::authenticate::middleware))
-            .wrap(actix_web::middleware::from_fn($crate::http::audit_log::middleware))
-            .wrap(actix_web::middleware::ErrorHandlers::new().default_handler($crate::http::normalise::to_problem))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::rate_limit::middleware,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::auth::authenticate::middleware,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::audit_log::middleware,
+            ))
+            .wrap(
+                actix_web::middleware::ErrorHandlers::new()
+                    .default_handler($crate::http::normalise::to_problem),
+            )
             .wrap($cors)
-            .wrap(tracing_actix_web::TracingLogger::<$crate::telemetry::RequestSpan>::new())
-            .wrap(actix_web::middleware::from_fn($crate::http::request_id::middleware))
+            .wrap(tracing_actix_web::TracingLogger::<
+                $crate::telemetry::RequestSpan,
+            >::new())
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::request_id::middleware,
+            ))
     };
 }
 
@@ -61,7 +74,11 @@ pub fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::
         ])
         .max_age(3600);
     for origin in origins {
-        cors = if origin == "*" { cors.allow_any_origin().send_wildcard() } else { cors.allowed_origin(origin) };
+        cors = if origin == "*" {
+            cors.allow_any_origin().send_wildcard()
+        } else {
+            cors.allowed_origin(origin)
+        };
     }
     actix_web::middleware::Condition::new(!origins.is_empty(), cors)
 }
@@ -134,7 +151,8 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
     let limiters = web::Data::new(RateLimiters::new(&settings.rate_limits));
     let throttle = web::Data::new(TokenThrottle(Policy {
         max_failures: auth.max_token_failures,
-        window: chrono::Duration::from_std(auth.failure_window).unwrap_or(chrono::Duration::minutes(5)),
+        window: chrono::Duration::from_std(auth.failure_window)
+            .unwrap_or(chrono::Duration::minutes(5)),
     }));
     let origins = settings.cors_origins.clone();
     let mut server = HttpServer::new(move || {

@@ -111,3 +111,86 @@ fn sigterm_stops_the_server_gracefully() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn production_refuses_a_missing_or_short_signing_secret() {
+    let out = api()
+        .env("APP_ENV", "production")
+        .env_remove("JWT_SECRET")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("APP_ENV=production needs a signing key"),
+        "{stderr}"
+    );
+
+    let out = api()
+        .env("APP_ENV", "production")
+        .env("JWT_SECRET", "too-short")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("JWT_SECRET is 9 bytes; it must be at least 32"),
+        "{stderr}"
+    );
+
+    // Short secrets are refused in development too: only a missing one falls back.
+    let out = api()
+        .env("APP_ENV", "development")
+        .env("JWT_SECRET", "too-short")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn clients_create_prints_credentials_once_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("c.db").display());
+    let out = api()
+        .args([
+            "clients",
+            "create",
+            "--name",
+            "Academy admin",
+            "--scopes",
+            "admin",
+            "--json",
+        ])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(uuid::Uuid::parse_str(created["client_id"].as_str().unwrap()).is_ok());
+    assert!(
+        created["client_secret"]
+            .as_str()
+            .unwrap()
+            .starts_with("wtxa_cs_")
+    );
+    assert_eq!(created["scopes"], serde_json::json!(["admin"]));
+
+    let out = api()
+        .args([
+            "clients",
+            "create",
+            "--name",
+            "HR",
+            "--scopes",
+            "people:read,root",
+        ])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scopes[1]"));
+}

@@ -3,45 +3,23 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-use strum::{EnumMessage, IntoStaticStr, VariantArray};
-
 use crate::organisation::name;
 use crate::validation::ValidationErrors;
-use crate::vocabulary::{UnknownValue, Vocabulary};
+use crate::vocabulary::{UnknownValue, Vocabulary, vocabulary_enum};
 
-/// A permission an API client may be granted. `admin` implies every other scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[derive(IntoStaticStr, EnumMessage, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Scope {
-    #[serde(rename = "catalogue:write")]
-    #[strum(serialize = "catalogue:write", message = "Create and edit programmes")]
-    CatalogueWrite,
-    #[serde(rename = "people:read")]
-    #[strum(serialize = "people:read", message = "Read people of the client's organisation")]
-    PeopleRead,
-    #[serde(rename = "people:write")]
-    #[strum(serialize = "people:write", message = "Create, edit and erase people of the client's organisation")]
-    PeopleWrite,
-    #[serde(rename = "cohorts:write")]
-    #[strum(serialize = "cohorts:write", message = "Create and run cohorts")]
-    CohortsWrite,
-    #[serde(rename = "enrolments:read")]
-    #[strum(serialize = "enrolments:read", message = "Read enrolments of the client's organisation")]
-    EnrolmentsRead,
-    #[serde(rename = "enrolments:write")]
-    #[strum(serialize = "enrolments:write", message = "Enrol, withdraw and record attendance")]
-    EnrolmentsWrite,
-    #[serde(rename = "communities:write")]
-    #[strum(serialize = "communities:write", message = "Create and run communities of practice")]
-    CommunitiesWrite,
-    #[serde(rename = "reports:read")]
-    #[strum(serialize = "reports:read", message = "Read reports")]
-    ReportsRead,
-    #[serde(rename = "admin")]
-    #[strum(serialize = "admin", message = "Everything, across all organisations (academy clients only)")]
-    Admin,
+vocabulary_enum! {
+    /// A permission an API client may be granted. `admin` implies every other scope.
+    Scope {
+        CatalogueWrite = "catalogue:write": "Create and edit programmes",
+        PeopleRead = "people:read": "Read people of the client's organisation",
+        PeopleWrite = "people:write": "Create, edit and erase people of the client's organisation",
+        CohortsWrite = "cohorts:write": "Create and run cohorts",
+        EnrolmentsRead = "enrolments:read": "Read enrolments of the client's organisation",
+        EnrolmentsWrite = "enrolments:write": "Enrol, withdraw and record attendance",
+        CommunitiesWrite = "communities:write": "Create and run communities of practice",
+        ReportsRead = "reports:read": "Read reports",
+        Admin = "admin": "Everything, across all organisations (academy clients only)",
+    }
 }
 
 /// A set of scopes; written as space-separated names (RFC 6749 §3.3).
@@ -51,7 +29,10 @@ pub struct ScopeSet(BTreeSet<Scope>);
 impl ScopeSet {
     /// Parses `"people:read enrolments:read"`; every unknown name is an error.
     pub fn parse(raw: &str) -> Result<Self, UnknownValue> {
-        raw.split_whitespace().map(Scope::parse).collect::<Result<BTreeSet<_>, _>>().map(Self)
+        raw.split_whitespace()
+            .map(Scope::parse)
+            .collect::<Result<BTreeSet<_>, _>>()
+            .map(Self)
     }
 
     pub fn from_scopes(scopes: impl IntoIterator<Item = Scope>) -> Self {
@@ -82,17 +63,13 @@ impl fmt::Display for ScopeSet {
         f.write_str(&names.join(" "))
     }
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[derive(IntoStaticStr, EnumMessage, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ClientStatus {
-    #[strum(serialize = "active", message = "Active")]
-    Active,
-    /// Its tokens stop working within 60 seconds and it can get no new ones.
-    #[strum(serialize = "revoked", message = "Revoked")]
-    Revoked,
+vocabulary_enum! {
+    /// Whether an API client may get and use tokens.
+    ClientStatus {
+        Active = "active": "Active",
+        /// Its tokens stop working within 60 seconds and it can get no new ones.
+        Revoked = "revoked": "Revoked",
+    }
 }
 
 /// Raw client fields; `organisation` says whether the client belongs to one (the id is
@@ -129,14 +106,21 @@ impl ClientSpec {
             }
         }
         if scopes.contains(&Scope::Admin) && input.has_organisation {
-            e.add("scopes", "admin is for academy clients only: leave organisation_id out, or drop admin");
+            e.add(
+                "scopes",
+                "admin is for academy clients only: leave organisation_id out, or drop admin",
+            );
         }
         let status = match input.status {
             None => Some(ClientStatus::Active),
             Some(s) => e.check("status", ClientStatus::parse(&s)),
         };
         match (name, status) {
-            (Some(name), Some(status)) if e.is_empty() => Ok(Self { name, scopes: ScopeSet(scopes), status }),
+            (Some(name), Some(status)) if e.is_empty() => Ok(Self {
+                name,
+                scopes: ScopeSet(scopes),
+                status,
+            }),
             _ => Err(e),
         }
     }
@@ -162,7 +146,11 @@ mod tests {
         assert_eq!(s.to_string(), "people:read enrolments:read");
         assert!(s.permits(Scope::PeopleRead));
         assert!(!s.permits(Scope::CatalogueWrite));
-        assert!(ScopeSet::parse("admin").unwrap().permits(Scope::CatalogueWrite));
+        assert!(
+            ScopeSet::parse("admin")
+                .unwrap()
+                .permits(Scope::CatalogueWrite)
+        );
         let err = ScopeSet::parse("people:read people:delete").unwrap_err();
         assert_eq!(err.given, "people:delete");
         assert!(ScopeSet::parse("").unwrap().is_empty());
@@ -179,13 +167,22 @@ mod tests {
         };
         let err = ClientSpec::parse(input.clone()).unwrap_err();
         assert_eq!(err.errors()[0].field, "scopes");
-        let ok = ClientSpec::parse(ClientInput { has_organisation: false, ..input }).unwrap();
+        let ok = ClientSpec::parse(ClientInput {
+            has_organisation: false,
+            ..input
+        })
+        .unwrap();
         assert_eq!(ok.status(), ClientStatus::Active);
     }
 
     #[test]
     fn rejects_empty_unknown_and_repeated_scopes() {
-        let err = ClientSpec::parse(ClientInput { name: Some("x".into()), scopes: vec![], ..Default::default() }).unwrap_err();
+        let err = ClientSpec::parse(ClientInput {
+            name: Some("x".into()),
+            scopes: vec![],
+            ..Default::default()
+        })
+        .unwrap_err();
         let fields: Vec<_> = err.errors().iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["name", "scopes"]);
         let err = ClientSpec::parse(ClientInput {

@@ -2,41 +2,22 @@
 //! "1 day a month for 6–12 months", "12 weeks / 3 months", "5 days", "Monthly 1 hour",
 //! "annually". A length (min–max in a unit), a cadence, or both.
 
-use serde::{Deserialize, Serialize};
-use strum::{EnumMessage, IntoStaticStr, VariantArray};
+use serde::Deserialize;
 
 use crate::validation::ValidationErrors;
-use crate::vocabulary::Vocabulary;
+use crate::vocabulary::{Vocabulary, vocabulary_enum};
 
 pub const MAX_CADENCE_CHARS: usize = 100;
 pub const MAX_LENGTH: u32 = 1000;
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    IntoStaticStr,
-    EnumMessage,
-    VariantArray,
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum DurationUnit {
-    #[strum(serialize = "hours", message = "hours")]
-    Hours,
-    #[strum(serialize = "days", message = "days")]
-    Days,
-    #[strum(serialize = "weeks", message = "weeks")]
-    Weeks,
-    #[strum(serialize = "months", message = "months")]
-    Months,
-    #[strum(serialize = "years", message = "years")]
-    Years,
+vocabulary_enum! {
+    /// Unit of a programme's length.
+    DurationUnit {
+        Hours = "hours": "hours",
+        Days = "days": "days",
+        Weeks = "weeks": "weeks",
+        Months = "months": "months",
+        Years = "years": "years",
+    }
 }
 
 impl DurationUnit {

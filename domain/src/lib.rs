@@ -16,7 +16,9 @@ pub mod vocabulary;
 
 pub use access::{ClientInput, ClientSpec, ClientStatus, Scope, ScopeSet};
 pub use duration::{Duration, DurationInput, DurationUnit};
-pub use organisation::{OdsCode, Organisation, OrganisationInput, OrganisationKind, OrganisationStatus};
+pub use organisation::{
+    OdsCode, Organisation, OrganisationInput, OrganisationKind, OrganisationStatus,
+};
 pub use priority::Priority;
 pub use programme::{Programme, ProgrammeInput, ProgrammeStatus, Slug};
 pub use taxonomy::{Availability, DeliveryMode, SystemLevel, Theme, VenusStem};

@@ -1,49 +1,33 @@
 //! Partner organisations of the Leeds health and care system: the organisations API
 //! clients belong to and people work for.
 
-use serde::{Deserialize, Serialize};
-use strum::{EnumMessage, IntoStaticStr, VariantArray};
+use serde::Serialize;
 
 use crate::validation::ValidationErrors;
-use crate::vocabulary::Vocabulary;
+use crate::vocabulary::{Vocabulary, vocabulary_enum};
 
 pub const NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[derive(IntoStaticStr, EnumMessage, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum OrganisationKind {
-    #[strum(serialize = "nhs_trust", message = "NHS trust")]
-    NhsTrust,
-    #[strum(serialize = "integrated_care_board", message = "Integrated care board")]
-    IntegratedCareBoard,
-    #[strum(serialize = "local_authority", message = "Local authority")]
-    LocalAuthority,
-    #[strum(serialize = "primary_care", message = "Primary care / primary care network")]
-    PrimaryCare,
-    #[strum(serialize = "care_home", message = "Care home")]
-    CareHome,
-    #[strum(serialize = "independent_provider", message = "Independent provider")]
-    IndependentProvider,
-    #[strum(serialize = "third_sector", message = "Third sector")]
-    ThirdSector,
-    #[strum(serialize = "education", message = "Education")]
-    Education,
-    #[strum(serialize = "other", message = "Other")]
-    Other,
+vocabulary_enum! {
+    /// What kind of partner an organisation is.
+    OrganisationKind {
+        NhsTrust = "nhs_trust": "NHS trust",
+        IntegratedCareBoard = "integrated_care_board": "Integrated care board",
+        LocalAuthority = "local_authority": "Local authority",
+        PrimaryCare = "primary_care": "Primary care / primary care network",
+        CareHome = "care_home": "Care home",
+        IndependentProvider = "independent_provider": "Independent provider",
+        ThirdSector = "third_sector": "Third sector",
+        Education = "education": "Education",
+        Other = "other": "Other",
+    }
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[derive(IntoStaticStr, EnumMessage, VariantArray)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum OrganisationStatus {
-    #[strum(serialize = "active", message = "Active")]
-    Active,
-    /// No longer a partner; kept for history and reports.
-    #[strum(serialize = "inactive", message = "Inactive")]
-    Inactive,
+vocabulary_enum! {
+    /// Whether an organisation is a current partner.
+    OrganisationStatus {
+        Active = "active": "Active",
+        /// No longer a partner; kept for history and reports.
+        Inactive = "inactive": "Inactive",
+    }
 }
 
 /// An NHS Organisation Data Service code, e.g. `RR8` (Leeds Teaching Hospitals) or `B86001`
@@ -60,7 +44,11 @@ impl OdsCode {
     pub fn parse(raw: &str) -> Result<Self, OdsCodeError> {
         let code = raw.trim().to_ascii_uppercase();
         let ok = (3..=10).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric());
-        if ok { Ok(Self(code)) } else { Err(OdsCodeError) }
+        if ok {
+            Ok(Self(code))
+        } else {
+            Err(OdsCodeError)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -87,14 +75,25 @@ pub struct Organisation {
 }
 
 /// Trims and checks a required human name.
-pub(crate) fn name(errors: &mut ValidationErrors, field: &str, raw: Option<String>) -> Option<String> {
+pub(crate) fn name(
+    errors: &mut ValidationErrors,
+    field: &str,
+    raw: Option<String>,
+) -> Option<String> {
     match raw.map(|n| n.trim().to_owned()) {
         None => {
             errors.add(field, "is required");
             None
         }
         Some(n) if !NAME_CHARS.contains(&n.chars().count()) => {
-            errors.add(field, format!("must be {} to {} characters", NAME_CHARS.start(), NAME_CHARS.end()));
+            errors.add(
+                field,
+                format!(
+                    "must be {} to {} characters",
+                    NAME_CHARS.start(),
+                    NAME_CHARS.end()
+                ),
+            );
             None
         }
         Some(n) => Some(n),
@@ -121,9 +120,12 @@ impl Organisation {
             Some(s) => e.check("status", OrganisationStatus::parse(&s)),
         };
         match (name, kind, ods_code, status) {
-            (Some(name), Some(kind), Some(ods_code), Some(status)) if e.is_empty() => {
-                Ok(Self { name, kind, ods_code, status })
-            }
+            (Some(name), Some(kind), Some(ods_code), Some(status)) if e.is_empty() => Ok(Self {
+                name,
+                kind,
+                ods_code,
+                status,
+            }),
             _ => Err(e),
         }
     }

@@ -5,45 +5,28 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use strum::{EnumMessage, IntoStaticStr, VariantArray};
 
 use crate::duration::{Duration, DurationInput};
 use crate::priority::Priority;
 use crate::taxonomy::{Availability, DeliveryMode, SystemLevel, Theme, VenusStem};
 use crate::validation::ValidationErrors;
-use crate::vocabulary::Vocabulary;
+use crate::vocabulary::{Vocabulary, vocabulary_enum};
 
 pub const TITLE_CHARS: std::ops::RangeInclusive<usize> = 3..=200;
 pub const SLUG_CHARS: std::ops::RangeInclusive<usize> = 3..=80;
 pub const TEXT_MAX_CHARS: usize = 10_000;
 pub const PARTNER_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
 pub const MAX_PARTNERS: usize = 20;
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    IntoStaticStr,
-    EnumMessage,
-    VariantArray,
-)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ProgrammeStatus {
-    /// Being prepared; not shown in the public catalogue by default.
-    #[strum(serialize = "draft", message = "Draft")]
-    Draft,
-    /// In the catalogue.
-    #[strum(serialize = "published", message = "Published")]
-    Published,
-    /// No longer offered; kept because cohorts and reports refer to it.
-    #[strum(serialize = "retired", message = "Retired")]
-    Retired,
+vocabulary_enum! {
+    /// Where a programme is in its life.
+    ProgrammeStatus {
+        /// Being prepared; not shown in the public catalogue.
+        Draft = "draft": "Draft",
+        /// In the catalogue.
+        Published = "published": "Published",
+        /// No longer offered; kept because cohorts and reports refer to it.
+        Retired = "retired": "Retired",
+    }
 }
 
 /// A URL-safe identifier people can type: lowercase ASCII letters and digits in groups
@@ -290,7 +273,10 @@ impl Programme {
             if let Some(p) = e.check(format!("priorities[{i}]"), Priority::parse(raw))
                 && !priorities.insert(p)
             {
-                e.add(format!("priorities[{i}]"), format!("'{raw}' is listed twice"));
+                e.add(
+                    format!("priorities[{i}]"),
+                    format!("'{raw}' is listed twice"),
+                );
             }
         }
 
@@ -397,7 +383,11 @@ impl Programme {
             availability: Some(self.availability.value().to_owned()),
             partners: self.partners.clone(),
             stems: self.stems.iter().map(|s| s.value().to_owned()).collect(),
-            priorities: self.priorities.iter().map(|p| p.code().to_string()).collect(),
+            priorities: self
+                .priorities
+                .iter()
+                .map(|p| p.code().to_string())
+                .collect(),
             status: Some(self.status.value().to_owned()),
         }
     }
@@ -466,7 +456,12 @@ mod tests {
     #[test]
     fn to_input_round_trips() {
         let p = Programme::parse(ProgrammeInput {
-            duration: Some(DurationInput { min: Some(6), max: Some(12), unit: Some("months".into()), cadence: Some("1 day a month".into()) }),
+            duration: Some(DurationInput {
+                min: Some(6),
+                max: Some(12),
+                unit: Some("months".into()),
+                cadence: Some("1 day a month".into()),
+            }),
             ..valid()
         })
         .unwrap();

@@ -1,25 +1,7 @@
 //! The prospectus' taxonomy: themes, system levels, Venus model stems, delivery modes and
 //! availability. Machine values are `snake_case` and stable: they are part of the API.
 
-use serde::{Deserialize, Serialize};
-use strum::{EnumMessage, IntoStaticStr, VariantArray};
-
-macro_rules! vocabulary_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal : $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[derive(Serialize, Deserialize, IntoStaticStr, EnumMessage, VariantArray)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        pub enum $name {
-            $(
-                $(#[$vmeta])*
-                #[serde(rename = $value)]
-                #[strum(serialize = $value, message = $label)]
-                $variant,
-            )+
-        }
-    };
-}
+use crate::vocabulary::vocabulary_enum;
 
 vocabulary_enum! {
     /// The three themes of the academy's portfolio.

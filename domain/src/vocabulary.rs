@@ -64,3 +64,24 @@ where
         self.get_message().unwrap_or_else(|| self.value())
     }
 }
+
+/// Declares a vocabulary: an enum whose variants each have a machine value (serde and
+/// strum agree on it) and a human label.
+macro_rules! vocabulary_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal : $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(serde::Serialize, serde::Deserialize, strum::IntoStaticStr, strum::EnumMessage, strum::VariantArray)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                #[serde(rename = $value)]
+                #[strum(serialize = $value, message = $label)]
+                $variant,
+            )+
+        }
+    };
+}
+
+pub(crate) use vocabulary_enum;

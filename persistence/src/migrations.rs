@@ -67,9 +67,18 @@ pub fn verify_schema(conn: &mut DbConnection) -> Result<(), MigrationError> {
         .select(organisations::all_columns)
         .limit(1)
         .load::<crate::access::organisations::OrganisationRow>(conn)?;
-    api_clients::table.select(api_clients::all_columns).limit(1).load::<crate::access::clients::ClientRow>(conn)?;
-    api_client_scopes::table.select(api_client_scopes::all_columns).limit(1).load::<(DbUuid, String)>(conn)?;
-    audit_events::table.select(audit_events::all_columns).limit(1).load::<crate::access::audit::AuditRow>(conn)?;
+    api_clients::table
+        .select(api_clients::all_columns)
+        .limit(1)
+        .load::<crate::access::clients::ClientRow>(conn)?;
+    api_client_scopes::table
+        .select(api_client_scopes::all_columns)
+        .limit(1)
+        .load::<(DbUuid, String)>(conn)?;
+    audit_events::table
+        .select(audit_events::all_columns)
+        .limit(1)
+        .load::<crate::access::audit::AuditRow>(conn)?;
     auth_failures::table
         .select(auth_failures::all_columns)
         .limit(1)

@@ -29,12 +29,18 @@ pub struct RevocationCache {
 
 impl RevocationCache {
     pub fn new(ttl: Duration) -> Self {
-        Self { ttl, entries: Mutex::new(HashMap::new()) }
+        Self {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
     }
 
     fn cached(&self, id: Uuid) -> Option<Option<TokenPolicy>> {
         let entries = self.entries.lock().ok()?;
-        entries.get(&id).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, p)| *p)
+        entries
+            .get(&id)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, p)| *p)
     }
 
     fn remember(&self, id: Uuid, policy: Option<TokenPolicy>) {
@@ -68,7 +74,11 @@ fn bearer(req: &ServiceRequest) -> Option<Result<String, &'static str>> {
         return None;
     }
     let token = token.trim();
-    Some(if token.is_empty() { Err("the Authorization header must be `Bearer <token>`") } else { Ok(token.to_owned()) })
+    Some(if token.is_empty() {
+        Err("the Authorization header must be `Bearer <token>`")
+    } else {
+        Ok(token.to_owned())
+    })
 }
 
 async fn principal(req: &ServiceRequest, token: &str) -> Result<Principal, ApiError> {
@@ -78,21 +88,33 @@ async fn principal(req: &ServiceRequest, token: &str) -> Result<Principal, ApiEr
         req.app_data::<web::Data<Store>>(),
     ) {
         (Some(t), Some(c), Some(s)) => (t.clone(), c.clone(), s.clone()),
-        _ => return Err(ApiError::Internal(anyhow::anyhow!("authentication is not configured"))),
+        _ => {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "authentication is not configured"
+            )));
+        }
     };
     let invalid = |why: &str| unauthorized(Some(("invalid_token", why)));
     let claims: Claims = tokens.verify(token).map_err(|e| invalid(&e.0))?;
-    let client_id = Uuid::parse_str(&claims.sub).map_err(|_| invalid("the token's subject is not a client id"))?;
+    let client_id = Uuid::parse_str(&claims.sub)
+        .map_err(|_| invalid("the token's subject is not a client id"))?;
     let organisation_id = claims
         .org
         .as_deref()
         .map(Uuid::parse_str)
         .transpose()
         .map_err(|_| invalid("the token's organisation is not an id"))?;
-    let scopes = ScopeSet::parse(&claims.scope).map_err(|_| invalid("the token carries an unknown scope"))?;
+    let scopes = ScopeSet::parse(&claims.scope)
+        .map_err(|_| invalid("the token carries an unknown scope"))?;
     match cache.policy(&store, client_id).await? {
-        Some(p) if p.active && p.token_generation == claims.generation => Ok(Principal { client_id, organisation_id, scopes }),
-        Some(p) if p.active => Err(invalid("the token was issued before the client's secret or scopes changed; request a new one")),
+        Some(p) if p.active && p.token_generation == claims.generation => Ok(Principal {
+            client_id,
+            organisation_id,
+            scopes,
+        }),
+        Some(p) if p.active => Err(invalid(
+            "the token was issued before the client's secret or scopes changed; request a new one",
+        )),
         _ => Err(invalid("the client has been revoked")),
     }
 }
@@ -102,15 +124,49 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let token = match bearer(&req) {
-        None => return next.call(req).await.map(ServiceResponse::map_into_left_body),
+        None => {
+            return next
+                .call(req)
+                .await
+                .map(ServiceResponse::map_into_left_body);
+        }
         Some(Err(why)) => Err(unauthorized(Some(("invalid_request", why)))),
         Some(Ok(token)) => principal(&req, &token).await,
     };
     match token {
         Ok(p) => {
             req.extensions_mut().insert(p);
-            next.call(req).await.map(ServiceResponse::map_into_left_body)
+            next.call(req)
+                .await
+                .map(ServiceResponse::map_into_left_body)
         }
         Err(e) => Ok(req.into_response(e.error_response()).map_into_right_body()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_trusts_a_reading_for_its_ttl_only() {
+        let id = Uuid::now_v7();
+        let policy = TokenPolicy {
+            active: true,
+            token_generation: 1,
+        };
+        let cache = RevocationCache::new(Duration::from_millis(50));
+        assert_eq!(cache.cached(id), None);
+        cache.remember(id, Some(policy));
+        assert_eq!(cache.cached(id), Some(Some(policy)));
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(
+            cache.cached(id),
+            None,
+            "expired: the next request reads the database"
+        );
+        let never = RevocationCache::new(Duration::ZERO);
+        never.remember(id, Some(policy));
+        assert_eq!(never.cached(id), None);
     }
 }

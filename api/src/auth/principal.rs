@@ -53,17 +53,28 @@ pub fn unauthorized(error: Option<(&str, &str)>) -> ApiError {
             description.to_owned(),
         ),
     };
-    let problem = Problem::typed(StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+    let problem = Problem::typed(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "Unauthorized",
+        detail,
+    );
     ApiError::WithHeaders(Box::new(problem), vec![(WWW_AUTHENTICATE, challenge)])
 }
 
 pub fn insufficient_scope(scope: Scope) -> ApiError {
-    let challenge = format!("Bearer realm=\"{REALM}\", error=\"insufficient_scope\", scope=\"{}\"", scope.value());
+    let challenge = format!(
+        "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", scope=\"{}\"",
+        scope.value()
+    );
     let problem = Problem::typed(
         StatusCode::FORBIDDEN,
         "insufficient-scope",
         "Insufficient scope",
-        format!("this operation needs the scope '{}', which the token does not carry", scope.value()),
+        format!(
+            "this operation needs the scope '{}', which the token does not carry",
+            scope.value()
+        ),
     );
     ApiError::WithHeaders(Box::new(problem), vec![(WWW_AUTHENTICATE, challenge)])
 }
@@ -121,9 +132,10 @@ impl<S: RequiredScope> FromRequest for Authorized<S> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let principal = req.extensions().get::<Principal>().cloned();
-        std::future::ready(
-            require(principal.as_ref(), S::SCOPE).map(|p| Self { principal: p.clone(), _scope: PhantomData }),
-        )
+        std::future::ready(require(principal.as_ref(), S::SCOPE).map(|p| Self {
+            principal: p.clone(),
+            _scope: PhantomData,
+        }))
     }
 }
 

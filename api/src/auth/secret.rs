@@ -1,9 +1,9 @@
 //! Client secrets: 32 random bytes from the operating system, shown once, stored only as an
 //! argon2id hash.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -30,7 +30,11 @@ pub fn hash(secret: &str) -> anyhow::Result<String> {
 /// Constant-time check of `secret` against a stored hash.
 pub fn verify(secret: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

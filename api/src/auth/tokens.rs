@@ -54,11 +54,20 @@ pub struct InvalidToken(pub String);
 impl Tokens {
     pub fn new(settings: &AuthSettings) -> Result<Self, KeyError> {
         let (algorithm, encoding, decoding) = match &settings.signing {
-            Signing::Hs256 { secret } => (Algorithm::HS256, EncodingKey::from_secret(secret), DecodingKey::from_secret(secret)),
-            Signing::EdDsa { private_pem, public_pem } => (
+            Signing::Hs256 { secret } => (
+                Algorithm::HS256,
+                EncodingKey::from_secret(secret),
+                DecodingKey::from_secret(secret),
+            ),
+            Signing::EdDsa {
+                private_pem,
+                public_pem,
+            } => (
                 Algorithm::EdDSA,
-                EncodingKey::from_ed_pem(private_pem).map_err(|e| KeyError(format!("JWT_PRIVATE_KEY_FILE: {e}")))?,
-                DecodingKey::from_ed_pem(public_pem).map_err(|e| KeyError(format!("JWT_PUBLIC_KEY_FILE: {e}")))?,
+                EncodingKey::from_ed_pem(private_pem)
+                    .map_err(|e| KeyError(format!("JWT_PRIVATE_KEY_FILE: {e}")))?,
+                DecodingKey::from_ed_pem(public_pem)
+                    .map_err(|e| KeyError(format!("JWT_PUBLIC_KEY_FILE: {e}")))?,
             ),
         };
         let mut validation = Validation::new(algorithm);
@@ -109,20 +118,24 @@ impl Tokens {
     /// Checks signature, algorithm, time window, issuer and audience.
     pub fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
         use jsonwebtoken::errors::ErrorKind;
-        decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims).map_err(|e| {
-            InvalidToken(
-                match e.kind() {
-                    ErrorKind::ExpiredSignature => "the token has expired; request a new one",
-                    ErrorKind::ImmatureSignature => "the token is not valid yet",
-                    ErrorKind::InvalidIssuer => "the token was issued by someone else",
-                    ErrorKind::InvalidAudience => "the token is meant for another audience",
-                    ErrorKind::InvalidAlgorithm => "the token is signed with an algorithm this API does not accept",
-                    ErrorKind::InvalidSignature => "the token's signature does not verify",
-                    ErrorKind::MissingRequiredClaim(_) => "the token lacks a required claim",
-                    _ => "the token is malformed",
-                }
-                .to_owned(),
-            )
-        })
+        decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|d| d.claims)
+            .map_err(|e| {
+                InvalidToken(
+                    match e.kind() {
+                        ErrorKind::ExpiredSignature => "the token has expired; request a new one",
+                        ErrorKind::ImmatureSignature => "the token is not valid yet",
+                        ErrorKind::InvalidIssuer => "the token was issued by someone else",
+                        ErrorKind::InvalidAudience => "the token is meant for another audience",
+                        ErrorKind::InvalidAlgorithm => {
+                            "the token is signed with an algorithm this API does not accept"
+                        }
+                        ErrorKind::InvalidSignature => "the token's signature does not verify",
+                        ErrorKind::MissingRequiredClaim(_) => "the token lacks a required claim",
+                        _ => "the token is malformed",
+                    }
+                    .to_owned(),
+                )
+            })
     }
 }

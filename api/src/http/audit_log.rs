@@ -18,7 +18,10 @@ use crate::auth::principal::audit_entry;
 pub fn describe(method: &Method, pattern: &str) -> (String, String) {
     let segments: Vec<&str> = pattern.trim_start_matches("/api/v1/").split('/').collect();
     let collection = segments.first().copied().unwrap_or_default();
-    let resource = collection.strip_suffix('s').unwrap_or(collection).replace('-', "_");
+    let resource = collection
+        .strip_suffix('s')
+        .unwrap_or(collection)
+        .replace('-', "_");
     let verb = match segments.last() {
         Some(last) if segments.len() > 2 && !last.starts_with('{') => last.replace('-', "_"),
         _ => match *method {
@@ -41,10 +44,23 @@ pub async fn middleware(
     let status = res.status().as_u16();
     // The token endpoint audits its own outcomes (it knows which client was attempted).
     let pattern = res.request().match_pattern();
-    let audited = writes && status >= 400 && pattern.as_deref().is_some_and(|p| p.starts_with("/api/v1/") && p != "/api/v1/oauth/token");
-    if let (true, Some(pattern), Some(store)) = (audited, pattern, res.request().app_data::<web::Data<Store>>()) {
+    let audited = writes
+        && status >= 400
+        && pattern
+            .as_deref()
+            .is_some_and(|p| p.starts_with("/api/v1/") && p != "/api/v1/oauth/token");
+    if let (true, Some(pattern), Some(store)) = (
+        audited,
+        pattern,
+        res.request().app_data::<web::Data<Store>>(),
+    ) {
         let (action, resource_type) = describe(res.request().method(), &pattern);
-        let resource_id = res.request().match_info().iter().next().map(|(_, v)| v.to_owned());
+        let resource_id = res
+            .request()
+            .match_info()
+            .iter()
+            .next()
+            .map(|(_, v)| v.to_owned());
         let entry = audit_entry(res.request()).event(&action, &resource_type, resource_id, status);
         let store = store.clone();
         // Best effort: the response stands whether or not the record is written.
@@ -63,14 +79,43 @@ mod tests {
     #[test]
     fn names_actions_after_the_route() {
         let cases = [
-            (Method::POST, "/api/v1/programmes", "programme.create", "programme"),
-            (Method::PATCH, "/api/v1/programmes/{id_or_slug}", "programme.update", "programme"),
-            (Method::DELETE, "/api/v1/programmes/{id_or_slug}", "programme.delete", "programme"),
-            (Method::POST, "/api/v1/clients/{id}/rotate-secret", "client.rotate_secret", "client"),
-            (Method::PATCH, "/api/v1/organisations/{id}", "organisation.update", "organisation"),
+            (
+                Method::POST,
+                "/api/v1/programmes",
+                "programme.create",
+                "programme",
+            ),
+            (
+                Method::PATCH,
+                "/api/v1/programmes/{id_or_slug}",
+                "programme.update",
+                "programme",
+            ),
+            (
+                Method::DELETE,
+                "/api/v1/programmes/{id_or_slug}",
+                "programme.delete",
+                "programme",
+            ),
+            (
+                Method::POST,
+                "/api/v1/clients/{id}/rotate-secret",
+                "client.rotate_secret",
+                "client",
+            ),
+            (
+                Method::PATCH,
+                "/api/v1/organisations/{id}",
+                "organisation.update",
+                "organisation",
+            ),
         ];
         for (method, pattern, action, resource) in cases {
-            assert_eq!(describe(&method, pattern), (action.to_owned(), resource.to_owned()), "{pattern}");
+            assert_eq!(
+                describe(&method, pattern),
+                (action.to_owned(), resource.to_owned()),
+                "{pattern}"
+            );
         }
     }
 }

@@ -105,7 +105,11 @@ pub fn unprocessable(errors: domain::ValidationErrors) -> ApiError {
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation-error",
         "Validation failed",
-        if n == 1 { "1 field is invalid".to_owned() } else { format!("{n} fields are invalid") },
+        if n == 1 {
+            "1 field is invalid".to_owned()
+        } else {
+            format!("{n} fields are invalid")
+        },
     )
     .with_errors(errors.into_errors().into_iter().map(Into::into).collect())
     .into()
@@ -115,12 +119,17 @@ pub fn unprocessable(errors: domain::ValidationErrors) -> ApiError {
 /// field when the store's message starts with it (`"slug: …"`).
 pub fn conflict(message: String) -> ApiError {
     let (field, detail) = match message.split_once(": ") {
-        Some((field, detail)) if !field.contains(' ') => (Some(field.to_owned()), detail.to_owned()),
+        Some((field, detail)) if !field.contains(' ') => {
+            (Some(field.to_owned()), detail.to_owned())
+        }
         _ => (None, message.clone()),
     };
     let mut p = Problem::typed(StatusCode::CONFLICT, "conflict", "Conflict", detail.clone());
     if let Some(field) = field {
-        p = p.with_errors(vec![super::problem::ProblemField { field, message: detail }]);
+        p = p.with_errors(vec![super::problem::ProblemField {
+            field,
+            message: detail,
+        }]);
     }
     p.into()
 }

@@ -39,14 +39,20 @@ pub fn if_match(req: &HttpRequest) -> Result<Precondition, crate::http::ApiError
         )
         .into()
     };
-    if !req.headers().contains_key(actix_web::http::header::IF_MATCH) {
+    if !req
+        .headers()
+        .contains_key(actix_web::http::header::IF_MATCH)
+    {
         return Err(required());
     }
     match IfMatch::parse(req) {
         Ok(IfMatch::Any) => Ok(Precondition::Any),
         // Strong comparison (RFC 9110 §13.1.1): weak tags never match.
         Ok(IfMatch::Items(tags)) => Ok(Precondition::Versions(
-            tags.iter().filter(|t| !t.weak).filter_map(|t| t.tag().parse().ok()).collect(),
+            tags.iter()
+                .filter(|t| !t.weak)
+                .filter_map(|t| t.tag().parse().ok())
+                .collect(),
         )),
         Err(_) => Err(required()),
     }

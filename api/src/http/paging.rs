@@ -11,16 +11,18 @@ pub const MAX_LIMIT: i64 = 100;
 pub fn limit(raw: Option<&str>, errors: &mut Vec<ProblemField>) -> i64 {
     match raw {
         None => DEFAULT_LIMIT,
-        Some(raw) => match raw.parse::<i64>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                errors.push(ProblemField {
+        Some(raw) => {
+            match raw.parse::<i64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    errors.push(ProblemField {
                     field: "limit".into(),
                     message: format!("must be a whole number from 1 to {MAX_LIMIT} (the maximum); got '{raw}'"),
                 });
-                DEFAULT_LIMIT
+                    DEFAULT_LIMIT
+                }
             }
-        },
+        }
     }
 }
 
@@ -34,7 +36,10 @@ pub fn cursor<C, E: std::fmt::Display>(
         None => None,
         Some(Ok(c)) => Some(c),
         Some(Err(e)) => {
-            errors.push(ProblemField { field: "cursor".into(), message: e.to_string() });
+            errors.push(ProblemField {
+                field: "cursor".into(),
+                message: e.to_string(),
+            });
             None
         }
     }
@@ -58,7 +63,10 @@ pub fn uuid(field: &str, raw: Option<&str>, errors: &mut Vec<ProblemField>) -> O
     match uuid::Uuid::parse_str(raw) {
         Ok(u) => Some(u),
         Err(_) => {
-            errors.push(ProblemField { field: field.into(), message: format!("must be a UUID; got '{raw}'") });
+            errors.push(ProblemField {
+                field: field.into(),
+                message: format!("must be a UUID; got '{raw}'"),
+            });
             None
         }
     }

@@ -27,7 +27,8 @@ use super::problem::Problem;
 use crate::auth::Principal;
 use crate::config::RateLimits;
 
-type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+type Limiter =
+    RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
 
 pub struct RateLimiters {
     clients: Limiter,
@@ -46,14 +47,18 @@ const POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
 fn quota(requests: u32, window: Duration) -> Quota {
     let n = NonZeroU32::new(requests).unwrap_or(NonZeroU32::MIN);
     let period = window / n.get();
-    Quota::with_period(period.max(Duration::from_nanos(1))).unwrap_or_else(|| Quota::per_second(n)).allow_burst(n)
+    Quota::with_period(period.max(Duration::from_nanos(1)))
+        .unwrap_or_else(|| Quota::per_second(n))
+        .allow_burst(n)
 }
 
 impl RateLimiters {
     pub fn new(limits: &RateLimits) -> Self {
         Self {
-            clients: RateLimiter::keyed(quota(limits.client_requests, limits.window)).with_middleware(),
-            anonymous: RateLimiter::keyed(quota(limits.anonymous_requests, limits.window)).with_middleware(),
+            clients: RateLimiter::keyed(quota(limits.client_requests, limits.window))
+                .with_middleware(),
+            anonymous: RateLimiter::keyed(quota(limits.anonymous_requests, limits.window))
+                .with_middleware(),
             client_limit: limits.client_requests,
             anonymous_limit: limits.anonymous_requests,
             window: limits.window,
@@ -94,12 +99,22 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let limiters = match req.app_data::<web::Data<RateLimiters>>() {
         Some(l) if req.path().starts_with("/api/") => l.clone(),
-        _ => return next.call(req).await.map(ServiceResponse::map_into_left_body),
+        _ => {
+            return next
+                .call(req)
+                .await
+                .map(ServiceResponse::map_into_left_body);
+        }
     };
     let principal = req.extensions().get::<Principal>().map(|p| p.client_id);
     let key = match principal {
         Some(id) => format!("client:{id}"),
-        None => format!("ip:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
+        None => format!(
+            "ip:{}",
+            req.peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default()
+        ),
     };
     let (limit, outcome) = limiters.check(key, principal.is_some());
     let window = limiters.window.as_secs().max(1);
@@ -109,7 +124,13 @@ pub async fn middleware(
             let h = res.headers_mut();
             h.insert(LIMIT, header(limit));
             h.insert(REMAINING, header(remaining));
-            h.insert(RESET, header((u64::from(limit - remaining.min(limit)) * window).div_ceil(u64::from(limit.max(1)))));
+            h.insert(
+                RESET,
+                header(
+                    (u64::from(limit - remaining.min(limit)) * window)
+                        .div_ceil(u64::from(limit.max(1))),
+                ),
+            );
             h.insert(POLICY, header(format!("{limit};w={window}")));
             Ok(res.map_into_left_body())
         }

@@ -21,10 +21,16 @@ pub fn created<T: Serialize>(location: String, version: i32, body: &T) -> HttpRe
 }
 
 /// 304 when the client's `If-None-Match` names the current version, else the resource.
-pub fn conditional<T: Serialize>(req: &actix_web::HttpRequest, version: i32, body: &T) -> HttpResponse {
+pub fn conditional<T: Serialize>(
+    req: &actix_web::HttpRequest,
+    version: i32,
+    body: &T,
+) -> HttpResponse {
     let tag = etag::for_version(version);
     if etag::not_modified(req, &tag) {
-        return HttpResponse::NotModified().insert_header((ETAG, tag)).finish();
+        return HttpResponse::NotModified()
+            .insert_header((ETAG, tag))
+            .finish();
     }
     resource(version, body)
 }

@@ -61,7 +61,11 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     /// The actor of a request.
-    pub fn by(client_id: Option<Uuid>, organisation_id: Option<Uuid>, request_id: impl Into<String>) -> Self {
+    pub fn by(
+        client_id: Option<Uuid>,
+        organisation_id: Option<Uuid>,
+        request_id: impl Into<String>,
+    ) -> Self {
         Self {
             client_id,
             organisation_id,
@@ -74,11 +78,14 @@ impl AuditEntry {
         }
     }
 
-    pub fn success(&self, action: &str, resource_type: &str, resource_id: Option<String>, status: u16) -> Self {
-        self.event(action, resource_type, resource_id, status)
-    }
-
-    pub fn event(&self, action: &str, resource_type: &str, resource_id: Option<String>, status: u16) -> Self {
+    /// This actor's `action` on a resource, whose outcome follows from the HTTP `status`.
+    pub fn event(
+        &self,
+        action: &str,
+        resource_type: &str,
+        resource_id: Option<String>,
+        status: u16,
+    ) -> Self {
         Self {
             action: action.into(),
             resource_type: resource_type.into(),
@@ -114,8 +121,12 @@ pub struct AuditRecord {
 
 impl AuditRow {
     fn record(self) -> StoreResult<AuditRecord> {
-        let outcome = Outcome::parse(&self.outcome)
-            .ok_or_else(|| StoreError::Corrupt(format!("audit event {}: outcome {}", self.id.0, self.outcome)))?;
+        let outcome = Outcome::parse(&self.outcome).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "audit event {}: outcome {}",
+                self.id.0, self.outcome
+            ))
+        })?;
         Ok(AuditRecord {
             id: self.id.0,
             occurred_at: self.occurred_at,
@@ -172,8 +183,15 @@ pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
 }
 
 /// Events matching `f`, newest first.
-pub fn list(conn: &mut DbConnection, f: &AuditFilter, limit: i64, after: Option<&Cursor>) -> StoreResult<Page<AuditRecord>> {
-    let mut q = audit_events::table.select(audit_events::all_columns).into_boxed::<MultiBackend>();
+pub fn list(
+    conn: &mut DbConnection,
+    f: &AuditFilter,
+    limit: i64,
+    after: Option<&Cursor>,
+) -> StoreResult<Page<AuditRecord>> {
+    let mut q = audit_events::table
+        .select(audit_events::all_columns)
+        .into_boxed::<MultiBackend>();
     if let Some(c) = f.client_id {
         q = q.filter(audit_events::client_id.eq(DbUuid(c)));
     }
@@ -199,15 +217,24 @@ pub fn list(conn: &mut DbConnection, f: &AuditFilter, limit: i64, after: Option<
         q = q.filter(audit_events::occurred_at.lt(u));
     }
     if let Some(c) = after {
-        let key = parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        let key =
+            parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
         q = q.filter(
             audit_events::occurred_at
                 .lt(key)
-                .or(audit_events::occurred_at.eq(key).and(audit_events::id.lt(DbUuid(c.id)))),
+                .or(audit_events::occurred_at
+                    .eq(key)
+                    .and(audit_events::id.lt(DbUuid(c.id)))),
         );
     }
-    let rows: Vec<AuditRow> = q.order((audit_events::occurred_at.desc(), audit_events::id.desc())).limit(limit + 1).load(conn)?;
-    let items = rows.into_iter().map(AuditRow::record).collect::<StoreResult<Vec<_>>>()?;
+    let rows: Vec<AuditRow> = q
+        .order((audit_events::occurred_at.desc(), audit_events::id.desc()))
+        .limit(limit + 1)
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(AuditRow::record)
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_overfetch(items, limit, |last| Cursor {
         sort: SORT.into(),
         key: timestamp_key(last.occurred_at),

@@ -56,7 +56,11 @@ fn records(conn: &mut DbConnection, rows: Vec<ClientRow>) -> StoreResult<Vec<Cli
             let spec = ClientSpec::parse(ClientInput {
                 name: Some(r.name),
                 has_organisation: r.organisation_id.is_some(),
-                scopes: scopes.iter().filter(|(id, _)| *id == r.id).map(|(_, s)| s.clone()).collect(),
+                scopes: scopes
+                    .iter()
+                    .filter(|(id, _)| *id == r.id)
+                    .map(|(_, s)| s.clone())
+                    .collect(),
                 status: Some(r.status),
             })
             .map_err(|e| StoreError::Corrupt(format!("client {}: {e}", r.id.0)))?;
@@ -75,10 +79,14 @@ fn records(conn: &mut DbConnection, rows: Vec<ClientRow>) -> StoreResult<Vec<Cli
 }
 
 fn write_scopes(conn: &mut DbConnection, id: DbUuid, scopes: &ScopeSet) -> StoreResult<()> {
-    diesel::delete(api_client_scopes::table.filter(api_client_scopes::client_id.eq(id))).execute(conn)?;
+    diesel::delete(api_client_scopes::table.filter(api_client_scopes::client_id.eq(id)))
+        .execute(conn)?;
     for scope in scopes.iter() {
         diesel::insert_into(api_client_scopes::table)
-            .values((api_client_scopes::client_id.eq(id), api_client_scopes::scope.eq(scope.value())))
+            .values((
+                api_client_scopes::client_id.eq(id),
+                api_client_scopes::scope.eq(scope.value()),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -107,7 +115,10 @@ pub fn create(
             ))
             .execute(conn)?;
         write_scopes(conn, id, spec.scopes())?;
-        audit::record(conn, &audit.success("client.create", "client", Some(id.0.to_string()), 201))?;
+        audit::record(
+            conn,
+            &audit.event("client.create", "client", Some(id.0.to_string()), 201),
+        )?;
         get(conn, id.0)
     })
 }
@@ -128,11 +139,14 @@ pub fn update(
             return Err(StoreError::Stale);
         }
         let at = now();
-        let revoking = spec.status() == ClientStatus::Revoked && current.spec.status() != ClientStatus::Revoked;
+        let revoking = spec.status() == ClientStatus::Revoked
+            && current.spec.status() != ClientStatus::Revoked;
         let narrowed = !current.spec.scopes().is_subset(spec.scopes());
         let generation = current.token_generation + i32::from(revoking || narrowed);
         let n = diesel::update(
-            api_clients::table.filter(api_clients::id.eq(DbUuid(id))).filter(api_clients::version.eq(expected_version)),
+            api_clients::table
+                .filter(api_clients::id.eq(DbUuid(id)))
+                .filter(api_clients::version.eq(expected_version)),
         )
         .set((
             api_clients::name.eq(spec.name()),
@@ -146,14 +160,26 @@ pub fn update(
             return Err(StoreError::Stale);
         }
         write_scopes(conn, DbUuid(id), spec.scopes())?;
-        let action = if revoking { "client.revoke" } else { "client.update" };
-        audit::record(conn, &audit.success(action, "client", Some(id.to_string()), 200))?;
+        let action = if revoking {
+            "client.revoke"
+        } else {
+            "client.update"
+        };
+        audit::record(
+            conn,
+            &audit.event(action, "client", Some(id.to_string()), 200),
+        )?;
         get(conn, id)
     })
 }
 
 /// Replaces the secret; tokens issued with the old one stop working.
-pub fn rotate_secret(conn: &mut DbConnection, id: Uuid, secret_hash: &str, audit: &AuditEntry) -> StoreResult<ClientRecord> {
+pub fn rotate_secret(
+    conn: &mut DbConnection,
+    id: Uuid,
+    secret_hash: &str,
+    audit: &AuditEntry,
+) -> StoreResult<ClientRecord> {
     conn.transaction(|conn| {
         let at = now();
         let n = diesel::update(api_clients::table.filter(api_clients::id.eq(DbUuid(id))))
@@ -167,7 +193,10 @@ pub fn rotate_secret(conn: &mut DbConnection, id: Uuid, secret_hash: &str, audit
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::record(conn, &audit.success("client.rotate_secret", "client", Some(id.to_string()), 200))?;
+        audit::record(
+            conn,
+            &audit.event("client.rotate_secret", "client", Some(id.to_string()), 200),
+        )?;
         get(conn, id)
     })
 }
@@ -195,7 +224,10 @@ pub fn credentials(conn: &mut DbConnection, id: Uuid) -> StoreResult<Option<Cred
         .optional()?;
     match hash {
         None => Ok(None),
-        Some(secret_hash) => Ok(Some(Credentials { client: get(conn, id)?, secret_hash })),
+        Some(secret_hash) => Ok(Some(Credentials {
+            client: get(conn, id)?,
+            secret_hash,
+        })),
     }
 }
 
@@ -240,19 +272,25 @@ pub fn list(
     limit: i64,
     after: Option<&Cursor>,
 ) -> StoreResult<Page<ClientRecord>> {
-    let mut q = api_clients::table.select(api_clients::all_columns).into_boxed::<MultiBackend>();
+    let mut q = api_clients::table
+        .select(api_clients::all_columns)
+        .into_boxed::<MultiBackend>();
     if let Some(o) = organisation_id {
         q = q.filter(api_clients::organisation_id.eq(DbUuid(o)));
     }
     if let Some(c) = after {
-        let key = parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        let key =
+            parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
         q = q.filter(
-            api_clients::created_at
-                .gt(key)
-                .or(api_clients::created_at.eq(key).and(api_clients::id.gt(DbUuid(c.id)))),
+            api_clients::created_at.gt(key).or(api_clients::created_at
+                .eq(key)
+                .and(api_clients::id.gt(DbUuid(c.id)))),
         );
     }
-    let rows: Vec<ClientRow> = q.order((api_clients::created_at.asc(), api_clients::id.asc())).limit(limit + 1).load(conn)?;
+    let rows: Vec<ClientRow> = q
+        .order((api_clients::created_at.asc(), api_clients::id.asc()))
+        .limit(limit + 1)
+        .load(conn)?;
     let items = records(conn, rows)?;
     Ok(Page::from_overfetch(items, limit, |last| Cursor {
         sort: SORT.into(),

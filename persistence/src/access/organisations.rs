@@ -86,23 +86,40 @@ fn conflict(o: &Organisation) -> impl Fn(StoreError) -> StoreError + '_ {
             "ods_code: another organisation already has ODS code '{}'",
             o.ods_code().map(|c| c.as_str()).unwrap_or_default()
         )),
-        StoreError::Conflict(_) => {
-            StoreError::Conflict(format!("name: an organisation named '{}' already exists", o.name()))
-        }
+        StoreError::Conflict(_) => StoreError::Conflict(format!(
+            "name: an organisation named '{}' already exists",
+            o.name()
+        )),
         other => other,
     }
 }
 
-pub fn create(conn: &mut DbConnection, o: &Organisation, audit: &AuditEntry) -> StoreResult<OrganisationRecord> {
+pub fn create(
+    conn: &mut DbConnection,
+    o: &Organisation,
+    audit: &AuditEntry,
+) -> StoreResult<OrganisationRecord> {
     conn.transaction(|conn| {
         let id = DbUuid(Uuid::now_v7());
         let at = now();
         diesel::insert_into(organisations::table)
-            .values((organisations::id.eq(id), OrganisationValues::new(o, at), organisations::created_at.eq(at)))
+            .values((
+                organisations::id.eq(id),
+                OrganisationValues::new(o, at),
+                organisations::created_at.eq(at),
+            ))
             .execute(conn)
             .map_err(StoreError::from)
             .map_err(conflict(o))?;
-        audit::record(conn, &audit.success("organisation.create", "organisation", Some(id.0.to_string()), 201))?;
+        audit::record(
+            conn,
+            &audit.event(
+                "organisation.create",
+                "organisation",
+                Some(id.0.to_string()),
+                201,
+            ),
+        )?;
         get(conn, id.0)
     })
 }
@@ -117,9 +134,14 @@ pub fn update(
 ) -> StoreResult<OrganisationRecord> {
     conn.transaction(|conn| {
         let n = diesel::update(
-            organisations::table.filter(organisations::id.eq(DbUuid(id))).filter(organisations::version.eq(expected_version)),
+            organisations::table
+                .filter(organisations::id.eq(DbUuid(id)))
+                .filter(organisations::version.eq(expected_version)),
         )
-        .set((OrganisationValues::new(o, now()), organisations::version.eq(organisations::version + 1)))
+        .set((
+            OrganisationValues::new(o, now()),
+            organisations::version.eq(organisations::version + 1),
+        ))
         .execute(conn)
         .map_err(StoreError::from)
         .map_err(conflict(o))?;
@@ -127,7 +149,15 @@ pub fn update(
             get(conn, id)?; // NotFound when it does not exist
             return Err(StoreError::Stale);
         }
-        audit::record(conn, &audit.success("organisation.update", "organisation", Some(id.to_string()), 200))?;
+        audit::record(
+            conn,
+            &audit.event(
+                "organisation.update",
+                "organisation",
+                Some(id.to_string()),
+                200,
+            ),
+        )?;
         get(conn, id)
     })
 }
@@ -155,21 +185,39 @@ pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
 }
 
 /// Organisations sorted by name, optionally only those whose name contains `q`.
-pub fn list(conn: &mut DbConnection, q: Option<&str>, limit: i64, after: Option<&Cursor>) -> StoreResult<Page<OrganisationRecord>> {
-    let mut query = organisations::table.select(organisations::all_columns).into_boxed::<MultiBackend>();
+pub fn list(
+    conn: &mut DbConnection,
+    q: Option<&str>,
+    limit: i64,
+    after: Option<&Cursor>,
+) -> StoreResult<Page<OrganisationRecord>> {
+    let mut query = organisations::table
+        .select(organisations::all_columns)
+        .into_boxed::<MultiBackend>();
     if let Some(q) = q {
-        query = query.filter(organisations::name_key.like(crate::text::contains_pattern(q)).escape('\\'));
+        query = query.filter(
+            organisations::name_key
+                .like(crate::text::contains_pattern(q))
+                .escape('\\'),
+        );
     }
     if let Some(c) = after {
         query = query.filter(
             organisations::name_key
                 .gt(c.key.clone())
-                .or(organisations::name_key.eq(c.key.clone()).and(organisations::id.gt(DbUuid(c.id)))),
+                .or(organisations::name_key
+                    .eq(c.key.clone())
+                    .and(organisations::id.gt(DbUuid(c.id)))),
         );
     }
-    let rows: Vec<OrganisationRow> =
-        query.order((organisations::name_key.asc(), organisations::id.asc())).limit(limit + 1).load(conn)?;
-    let items = rows.into_iter().map(OrganisationRow::record).collect::<StoreResult<Vec<_>>>()?;
+    let rows: Vec<OrganisationRow> = query
+        .order((organisations::name_key.asc(), organisations::id.asc()))
+        .limit(limit + 1)
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(OrganisationRow::record)
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_overfetch(items, limit, |last| Cursor {
         sort: SORT.into(),
         key: last.organisation.name().to_lowercase(),

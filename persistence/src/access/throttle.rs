@@ -48,11 +48,18 @@ fn bump(conn: &mut DbConnection, key: &str, policy: Policy) -> StoreResult<()> {
             .execute(conn)?;
         if bumped == 0 {
             let restarted = diesel::update(auth_failures::table.find(key))
-                .set((auth_failures::window_started_at.eq(at), auth_failures::failures.eq(1)))
+                .set((
+                    auth_failures::window_started_at.eq(at),
+                    auth_failures::failures.eq(1),
+                ))
                 .execute(conn)?;
             if restarted == 0 {
                 diesel::insert_into(auth_failures::table)
-                    .values((auth_failures::key.eq(key), auth_failures::window_started_at.eq(at), auth_failures::failures.eq(1)))
+                    .values((
+                        auth_failures::key.eq(key),
+                        auth_failures::window_started_at.eq(at),
+                        auth_failures::failures.eq(1),
+                    ))
                     .execute(conn)?;
             }
         }

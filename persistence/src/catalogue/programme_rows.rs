@@ -250,4 +250,3 @@ pub(crate) fn replace_children(
     }
     Ok(())
 }
-

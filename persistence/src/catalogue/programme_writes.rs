@@ -16,22 +16,36 @@ use crate::sql_types::DbUuid;
 
 fn slug_conflict(p: &Programme) -> impl Fn(StoreError) -> StoreError + '_ {
     move |e| match e {
-        StoreError::Conflict(_) => StoreError::Conflict(format!("slug: a programme with slug '{}' already exists", p.slug())),
+        StoreError::Conflict(_) => StoreError::Conflict(format!(
+            "slug: a programme with slug '{}' already exists",
+            p.slug()
+        )),
         other => other,
     }
 }
 
-pub fn create(conn: &mut DbConnection, p: &Programme, audit: &AuditEntry) -> StoreResult<ProgrammeRecord> {
+pub fn create(
+    conn: &mut DbConnection,
+    p: &Programme,
+    audit: &AuditEntry,
+) -> StoreResult<ProgrammeRecord> {
     conn.transaction(|conn| {
         let id = DbUuid(Uuid::now_v7());
         let at = now();
         diesel::insert_into(table::table)
-            .values((table::id.eq(id), ProgrammeValues::new(p, None, at), table::created_at.eq(at)))
+            .values((
+                table::id.eq(id),
+                ProgrammeValues::new(p, None, at),
+                table::created_at.eq(at),
+            ))
             .execute(conn)
             .map_err(StoreError::from)
             .map_err(slug_conflict(p))?;
         replace_children(conn, id, p)?;
-        audit::record(conn, &audit.success("programme.create", "programme", Some(id.0.to_string()), 201))?;
+        audit::record(
+            conn,
+            &audit.event("programme.create", "programme", Some(id.0.to_string()), 201),
+        )?;
         programmes::get(conn, &ProgrammeKey::Id(id.0))
     })
 }
@@ -45,17 +59,27 @@ pub fn update(
     audit: &AuditEntry,
 ) -> StoreResult<ProgrammeRecord> {
     conn.transaction(|conn| {
-        let n = diesel::update(table::table.filter(table::id.eq(DbUuid(id))).filter(table::version.eq(expected_version)))
-            .set((ProgrammeValues::new(p, None, now()), table::version.eq(table::version + 1)))
-            .execute(conn)
-            .map_err(StoreError::from)
-            .map_err(slug_conflict(p))?;
+        let n = diesel::update(
+            table::table
+                .filter(table::id.eq(DbUuid(id)))
+                .filter(table::version.eq(expected_version)),
+        )
+        .set((
+            ProgrammeValues::new(p, None, now()),
+            table::version.eq(table::version + 1),
+        ))
+        .execute(conn)
+        .map_err(StoreError::from)
+        .map_err(slug_conflict(p))?;
         if n == 0 {
             programmes::get(conn, &ProgrammeKey::Id(id))?;
             return Err(StoreError::Stale);
         }
         replace_children(conn, DbUuid(id), p)?;
-        audit::record(conn, &audit.success("programme.update", "programme", Some(id.to_string()), 200))?;
+        audit::record(
+            conn,
+            &audit.event("programme.update", "programme", Some(id.to_string()), 200),
+        )?;
         programmes::get(conn, &ProgrammeKey::Id(id))
     })
 }
@@ -68,6 +92,9 @@ pub fn delete(conn: &mut DbConnection, id: Uuid, audit: &AuditEntry) -> StoreRes
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::record(conn, &audit.success("programme.delete", "programme", Some(id.to_string()), 204))
+        audit::record(
+            conn,
+            &audit.event("programme.delete", "programme", Some(id.to_string()), 204),
+        )
     })
 }

@@ -196,10 +196,17 @@ pub fn settings_for(url: &str) -> Settings {
     let mut s = Settings::development(DatabaseUrl::parse(url).expect("database url"));
     s.port = 0;
     s.workers = Some(1);
-    s.pool = PoolOptions { max_size: 4, connect_timeout: Duration::from_secs(5) };
+    s.pool = PoolOptions {
+        max_size: 4,
+        connect_timeout: Duration::from_secs(5),
+    };
     s.max_body_bytes = 64 * 1024;
     s.auth.revocation_check = Duration::ZERO;
-    s.rate_limits = RateLimits { client_requests: 1_000_000, anonymous_requests: 1_000_000, window: Duration::from_secs(60) };
+    s.rate_limits = RateLimits {
+        client_requests: 1_000_000,
+        anonymous_requests: 1_000_000,
+        window: Duration::from_secs(60),
+    };
     s
 }
 
@@ -365,9 +372,17 @@ impl TestApp {
     pub async fn bootstrap_admin(&self) -> Credentials {
         let url = self._db.url().to_owned();
         tokio::task::spawn_blocking(move || {
-            let store = persistence::Store::connect(&DatabaseUrl::parse(&url).unwrap(), &PoolOptions::default()).unwrap();
-            let c = api::bootstrap::create_client(&store, "Test admin", vec!["admin".into()], None).unwrap();
-            Credentials { id: c.client_id.to_string(), secret: c.client_secret }
+            let store = persistence::Store::connect(
+                &DatabaseUrl::parse(&url).unwrap(),
+                &PoolOptions::default(),
+            )
+            .unwrap();
+            let c = api::bootstrap::create_client(&store, "Test admin", vec!["admin".into()], None)
+                .unwrap();
+            Credentials {
+                id: c.client_id.to_string(),
+                secret: c.client_secret,
+            }
         })
         .await
         .expect("bootstrap")
@@ -392,7 +407,10 @@ impl TestApp {
         let res = self.request_token(c, None).await;
         assert_eq!(res.status(), 200, "token for {}", c.id);
         let body: Value = res.json().await.expect("token body");
-        body["access_token"].as_str().expect("access_token").to_owned()
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
     }
 
     pub async fn admin_token(&self) -> String {
@@ -401,14 +419,29 @@ impl TestApp {
     }
 
     /// A client with `scopes` (of `organisation`, if given), created through the API.
-    pub async fn create_client(&self, admin_token: &str, scopes: &[&str], organisation: Option<&str>) -> Credentials {
+    pub async fn create_client(
+        &self,
+        admin_token: &str,
+        scopes: &[&str],
+        organisation: Option<&str>,
+    ) -> Credentials {
         let body = serde_json::json!({"name": format!("client {}", scopes.join(" ")), "scopes": scopes, "organisation_id": organisation});
-        let res = self.send(reqwest::Method::POST, "/api/v1/clients", Some(admin_token), Some(&body)).await;
+        let res = self
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/clients",
+                Some(admin_token),
+                Some(&body),
+            )
+            .await;
         assert_eq!(res.status(), 201, "create client");
         let body: Value = res.json().await.expect("client body");
         Credentials {
             id: body["client_id"].as_str().expect("client_id").to_owned(),
-            secret: body["client_secret"].as_str().expect("client_secret").to_owned(),
+            secret: body["client_secret"]
+                .as_str()
+                .expect("client_secret")
+                .to_owned(),
         }
     }
 
@@ -416,5 +449,16 @@ impl TestApp {
     pub async fn token_with(&self, admin_token: &str, scopes: &[&str]) -> String {
         let c = self.create_client(admin_token, scopes, None).await;
         self.token(&c).await
+    }
+}
+
+impl TestApp {
+    /// GET with a token, expecting 200; returns the JSON body.
+    pub async fn get_json_as(&self, path: &str, token: &str) -> Value {
+        let res = self
+            .send(reqwest::Method::GET, path, Some(token), None)
+            .await;
+        assert_eq!(res.status(), 200, "GET {path}");
+        res.json().await.expect("json body")
     }
 }

@@ -4,12 +4,21 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
+mod clients;
 mod contract;
+mod cors;
 mod errors;
 mod helpers;
+mod jwt;
+mod limits;
 mod migrations;
 mod operations;
+mod organisations;
 mod pagination;
 mod priorities;
+mod programme_writes;
 mod programmes;
+mod scopes;
 mod seed;
+mod tokens;

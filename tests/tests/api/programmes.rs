@@ -146,9 +146,17 @@ async fn repeated_parameters_or_within_a_facet_and_facets_and_together() {
 #[tokio::test]
 async fn status_defaults_to_published_and_drafts_need_catalogue_write() {
     let app = spawn_app().await;
-    app.get_problem("/api/v1/programmes?status=draft", 401).await;
+    app.get_problem("/api/v1/programmes?status=draft", 401)
+        .await;
     let token = app.admin_token().await;
-    let res = app.send(reqwest::Method::GET, "/api/v1/programmes?status=draft", Some(&token), None).await;
+    let res = app
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/programmes?status=draft",
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["total"], 0);

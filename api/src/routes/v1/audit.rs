@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::scope;
-use crate::http::problem::{BadRequest, Forbidden, InternalError, ProblemField, ServiceUnavailable, Unauthorized};
+use crate::http::problem::{
+    BadRequest, Forbidden, InternalError, ProblemField, ServiceUnavailable, Unauthorized,
+};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
 
@@ -89,14 +91,20 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-fn instant(field: &str, raw: Option<&str>, errors: &mut Vec<ProblemField>) -> Option<chrono::NaiveDateTime> {
+fn instant(
+    field: &str,
+    raw: Option<&str>,
+    errors: &mut Vec<ProblemField>,
+) -> Option<chrono::NaiveDateTime> {
     let raw = raw?;
     match DateTime::parse_from_rfc3339(raw) {
         Ok(t) => Some(t.with_timezone(&Utc).naive_utc()),
         Err(_) => {
             errors.push(ProblemField {
                 field: field.into(),
-                message: format!("must be an RFC 3339 timestamp such as 2026-11-23T09:00:00Z; got '{raw}'"),
+                message: format!(
+                    "must be an RFC 3339 timestamp such as 2026-11-23T09:00:00Z; got '{raw}'"
+                ),
             });
             None
         }
@@ -131,7 +139,9 @@ pub async fn list(
         if parsed.is_none() {
             e.push(ProblemField {
                 field: "outcome".into(),
-                message: format!("unknown value '{raw}'; expected one of: success, denied, failure"),
+                message: format!(
+                    "unknown value '{raw}'; expected one of: success, denied, failure"
+                ),
             });
         }
         parsed
@@ -151,11 +161,17 @@ pub async fn list(
     if !e.is_empty() {
         return Err(invalid_query(e));
     }
-    let page = db(&store, move |conn| audit::list(conn, &filter, limit, cursor.as_ref())).await?;
+    let page = db(&store, move |conn| {
+        audit::list(conn, &filter, limit, cursor.as_ref())
+    })
+    .await?;
     let next_cursor = page.next_cursor.map(|c| c.encode());
     let mut res = HttpResponse::Ok();
     if let Some(c) = &next_cursor {
         res.insert_header((LINK, paging::next_link(&req, c)));
     }
-    Ok(res.json(AuditList { data: page.items.into_iter().map(Into::into).collect(), next_cursor }))
+    Ok(res.json(AuditList {
+        data: page.items.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
 }

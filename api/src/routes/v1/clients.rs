@@ -16,8 +16,8 @@ use crate::auth::principal::{audit_entry, scope};
 use crate::auth::{Authorized, secret};
 use crate::http::error::unprocessable;
 use crate::http::problem::{
-    BadRequest, Forbidden, InternalError, NotFound, PreconditionFailed, PreconditionRequired, ServiceUnavailable,
-    Unauthorized, Unprocessable,
+    BadRequest, Forbidden, InternalError, NotFound, PreconditionFailed, PreconditionRequired,
+    ServiceUnavailable, Unauthorized, Unprocessable,
 };
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
@@ -119,10 +119,12 @@ pub struct ClientList {
 async fn find(store: &Store, raw: &str) -> Result<ClientRecord, ApiError> {
     let missing = || ApiError::not_found(format!("no client has id '{raw}'"));
     let id = Uuid::parse_str(raw).map_err(|_| missing())?;
-    db(store, move |conn| clients::get(conn, id)).await.map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 404 => missing(),
-        other => other,
-    })
+    db(store, move |conn| clients::get(conn, id))
+        .await
+        .map_err(|e| match e {
+            ApiError::Problem(p) if p.status == 404 => missing(),
+            other => other,
+        })
 }
 
 async fn new_secret() -> Result<(String, String), ApiError> {
@@ -180,12 +182,19 @@ pub async fn create(
     };
     let (client_secret, hash) = new_secret().await?;
     let audit = audit_entry(&req);
-    let record = db(&store, move |conn| clients::create(conn, &spec, organisation_id, &hash, &audit)).await?;
+    let record = db(&store, move |conn| {
+        clients::create(conn, &spec, organisation_id, &hash, &audit)
+    })
+    .await?;
     let (id, version) = (record.id, record.version);
     Ok(respond::created(
         format!("/api/v1/clients/{id}"),
         version,
-        &ClientCredentials { client: record.into(), client_id: id, client_secret },
+        &ClientCredentials {
+            client: record.into(),
+            client_id: id,
+            client_secret,
+        },
     ))
 }
 
@@ -218,13 +227,19 @@ pub async fn list(
     if !e.is_empty() {
         return Err(invalid_query(e));
     }
-    let page = db(&store, move |conn| clients::list(conn, organisation_id, limit, cursor.as_ref())).await?;
+    let page = db(&store, move |conn| {
+        clients::list(conn, organisation_id, limit, cursor.as_ref())
+    })
+    .await?;
     let next_cursor = page.next_cursor.map(|c| c.encode());
     let mut res = HttpResponse::Ok();
     if let Some(c) = &next_cursor {
         res.insert_header((LINK, paging::next_link(&req, c)));
     }
-    Ok(res.json(ClientList { data: page.items.into_iter().map(Into::into).collect(), next_cursor }))
+    Ok(res.json(ClientList {
+        data: page.items.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
 }
 
 /// Get one API client.
@@ -250,7 +265,11 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let record = find(&store, &path).await?;
-    Ok(respond::conditional(&req, record.version, &ClientDto::from(record)))
+    Ok(respond::conditional(
+        &req,
+        record.version,
+        &ClientDto::from(record),
+    ))
 }
 
 /// Change an API client: rename, change scopes, revoke (`If-Match` required).
@@ -291,14 +310,24 @@ pub async fn update(
     let spec = ClientSpec::parse(ClientInput {
         name: body.name.or_else(|| Some(current.spec.name().to_owned())),
         has_organisation: current.organisation_id.is_some(),
-        scopes: body
-            .scopes
-            .unwrap_or_else(|| current.spec.scopes().iter().map(|s| s.value().to_owned()).collect()),
-        status: body.status.or_else(|| Some(current.spec.status().value().to_owned())),
+        scopes: body.scopes.unwrap_or_else(|| {
+            current
+                .spec
+                .scopes()
+                .iter()
+                .map(|s| s.value().to_owned())
+                .collect()
+        }),
+        status: body
+            .status
+            .or_else(|| Some(current.spec.status().value().to_owned())),
     })
     .map_err(unprocessable)?;
     let (id, audit) = (current.id, audit_entry(&req));
-    let record = db(&store, move |conn| clients::update(conn, id, version, &spec, &audit)).await?;
+    let record = db(&store, move |conn| {
+        clients::update(conn, id, version, &spec, &audit)
+    })
+    .await?;
     Ok(respond::resource(record.version, &ClientDto::from(record)))
 }
 
@@ -327,7 +356,17 @@ pub async fn rotate_secret(
     let current = find(&store, &path).await?;
     let (client_secret, hash) = new_secret().await?;
     let (id, audit) = (current.id, audit_entry(&req));
-    let record = db(&store, move |conn| clients::rotate_secret(conn, id, &hash, &audit)).await?;
+    let record = db(&store, move |conn| {
+        clients::rotate_secret(conn, id, &hash, &audit)
+    })
+    .await?;
     let version = record.version;
-    Ok(respond::resource(version, &ClientCredentials { client: record.into(), client_id: id, client_secret }))
+    Ok(respond::resource(
+        version,
+        &ClientCredentials {
+            client: record.into(),
+            client_id: id,
+            client_secret,
+        },
+    ))
 }

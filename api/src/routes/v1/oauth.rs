@@ -2,7 +2,9 @@
 //! Errors use the RFC's own JSON shape (§5.2), which OAuth client libraries understand.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE};
+use actix_web::http::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE,
+};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -17,8 +19,8 @@ use uuid::Uuid;
 
 use crate::auth::principal::REALM;
 use crate::auth::{Tokens, secret};
-use crate::http::problem::InternalError;
 use crate::http::normalise::Verbatim;
+use crate::http::problem::InternalError;
 use crate::http::{ApiError, db, request_id};
 
 /// The token request, form-encoded. Send the client credentials either here or with HTTP
@@ -58,42 +60,92 @@ pub struct OAuthError {
     pub error_description: String,
 }
 
-fn oauth_error(status: StatusCode, error: &'static str, description: impl Into<String>) -> HttpResponse {
+fn oauth_error(
+    status: StatusCode,
+    error: &'static str,
+    description: impl Into<String>,
+) -> HttpResponse {
     let mut res = HttpResponse::build(status);
-    res.insert_header((CACHE_CONTROL, "no-store")).insert_header((PRAGMA, "no-cache"));
+    res.insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header((PRAGMA, "no-cache"));
     if status == StatusCode::UNAUTHORIZED {
         res.insert_header((WWW_AUTHENTICATE, format!("Basic realm=\"{REALM}\"")));
     }
-    let mut res = res.json(OAuthError { error, error_description: description.into() });
+    let mut res = res.json(OAuthError {
+        error,
+        error_description: description.into(),
+    });
     res.extensions_mut().insert(Verbatim);
     res
 }
 
+/// An error of the token endpoint, before it becomes a response.
+pub struct OAuthFailure {
+    status: StatusCode,
+    error: &'static str,
+    description: String,
+}
+
+impl OAuthFailure {
+    fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            error,
+            description: description.into(),
+        }
+    }
+
+    fn response(self) -> HttpResponse {
+        oauth_error(self.status, self.error, self.description)
+    }
+}
+
 /// Credentials from the Basic header or the body (exactly one of them).
-fn credentials(req: &HttpRequest, form: &TokenRequest) -> Result<(String, String), HttpResponse> {
-    let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", d);
-    let basic = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Basic "));
+fn credentials(req: &HttpRequest, form: &TokenRequest) -> Result<(String, String), OAuthFailure> {
+    let invalid = |d: &str| OAuthFailure::new(StatusCode::BAD_REQUEST, "invalid_request", d);
+    let basic = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "));
     let in_body = form.client_id.is_some() || form.client_secret.is_some();
     match (basic, in_body) {
-        (Some(_), true) => Err(invalid("send the client credentials either with HTTP Basic or in the body, not both")),
+        (Some(_), true) => Err(invalid(
+            "send the client credentials either with HTTP Basic or in the body, not both",
+        )),
         (Some(encoded), false) => {
             let decoded = STANDARD
                 .decode(encoded.trim())
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(|| oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "the Basic credentials are not valid base64"))?;
-            let (id, secret) = decoded
-                .split_once(':')
-                .ok_or_else(|| oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Basic credentials must be client_id:client_secret"))?;
+                .ok_or_else(|| {
+                    OAuthFailure::new(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_client",
+                        "the Basic credentials are not valid base64",
+                    )
+                })?;
+            let (id, secret) = decoded.split_once(':').ok_or_else(|| {
+                OAuthFailure::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "Basic credentials must be client_id:client_secret",
+                )
+            })?;
             // RFC 6749 §2.3.1: each part is form-urlencoded before being joined.
-            let decode = |s: &str| form_urlencoded::parse(format!("v={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+            let decode = |s: &str| {
+                form_urlencoded::parse(format!("v={s}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default()
+            };
             Ok((decode(id), decode(secret)))
         }
         (None, true) => match (&form.client_id, &form.client_secret) {
             (Some(id), Some(secret)) => Ok((id.clone(), secret.clone())),
             _ => Err(invalid("both client_id and client_secret are required")),
         },
-        (None, false) => Err(oauth_error(
+        (None, false) => Err(OAuthFailure::new(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "client authentication is required: HTTP Basic, or client_id and client_secret in the body",
@@ -132,16 +184,37 @@ pub async fn token(
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")));
+        .is_some_and(|v| {
+            v.split(';').next().is_some_and(|t| {
+                t.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        });
     if !form_type {
-        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "send the request as application/x-www-form-urlencoded"));
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "send the request as application/x-www-form-urlencoded",
+        ));
     }
     let form: TokenRequest = match serde_html_form::from_bytes(&body) {
         Ok(f) => f,
-        Err(e) => return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", format!("the form is malformed: {e}"))),
+        Err(e) => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!("the form is malformed: {e}"),
+            ));
+        }
     };
     match form.grant_type.as_deref() {
-        None => return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required")),
+        None => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required",
+            ));
+        }
         Some("client_credentials") => {}
         Some(other) => {
             return Ok(oauth_error(
@@ -153,14 +226,23 @@ pub async fn token(
     }
     let (client_id, client_secret) = match credentials(&req, &form) {
         Ok(c) => c,
-        Err(res) => return Ok(res),
+        Err(failure) => return Ok(failure.response()),
     };
     let requested = match form.scope.as_deref().map(ScopeSet::parse).transpose() {
         Ok(s) => s,
-        Err(e) => return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", e.to_string())),
+        Err(e) => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                e.to_string(),
+            ));
+        }
     };
 
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let policy = throttle.0;
     let parsed_id = Uuid::parse_str(&client_id).ok();
     let keys = vec![format!("client:{client_id}"), format!("ip:{ip}")];
@@ -195,7 +277,9 @@ pub async fn token(
         None => None,
     };
     let verified = web::block(move || {
-        let hash = looked_up.as_ref().map_or(secret::decoy_hash(), |c| c.secret_hash.as_str());
+        let hash = looked_up
+            .as_ref()
+            .map_or(secret::decoy_hash(), |c| c.secret_hash.as_str());
         let ok = secret::verify(&client_secret, hash);
         looked_up.filter(|_| ok)
     })
@@ -214,7 +298,11 @@ pub async fn token(
                 audit::record(conn, &entry)
             })
             .await?;
-            let why = if revoked { "the client has been revoked" } else { "unknown client or wrong secret" };
+            let why = if revoked {
+                "the client has been revoked"
+            } else {
+                "unknown client or wrong secret"
+            };
             return Ok(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", why));
         }
     };
@@ -233,9 +321,18 @@ pub async fn token(
         }
     };
     let access_token = tokens
-        .issue(client.id, client.organisation_id, &scopes, client.token_generation)
+        .issue(
+            client.id,
+            client.organisation_id,
+            &scopes,
+            client.token_generation,
+        )
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("signing a token: {e}")))?;
-    let entry = AuditEntry { organisation_id: client.organisation_id, ..audit }.event("token.issue", "client", Some(client.id.to_string()), 200);
+    let entry = AuditEntry {
+        organisation_id: client.organisation_id,
+        ..audit
+    }
+    .event("token.issue", "client", Some(client.id.to_string()), 200);
     let id = client.id;
     db(&store, move |conn| {
         throttle::clear(conn, &format!("client:{id}"))?;
@@ -246,5 +343,10 @@ pub async fn token(
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header((PRAGMA, "no-cache"))
-        .json(TokenResponse { access_token, token_type: "Bearer", expires_in: tokens.ttl().as_secs(), scope: scopes.to_string() }))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer",
+            expires_in: tokens.ttl().as_secs(),
+            scope: scopes.to_string(),
+        }))
 }

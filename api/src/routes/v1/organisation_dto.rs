@@ -56,12 +56,19 @@ pub struct OrganisationCreate {
 
 impl From<OrganisationCreate> for OrganisationInput {
     fn from(c: OrganisationCreate) -> Self {
-        Self { name: c.name, kind: c.kind, ods_code: c.ods_code, status: c.status }
+        Self {
+            name: c.name,
+            kind: c.kind,
+            ods_code: c.ods_code,
+            status: c.status,
+        }
     }
 }
 
 /// `Some(None)` for an explicit `null`, `None` for an absent field (JSON merge patch).
-pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 

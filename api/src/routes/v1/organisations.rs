@@ -13,8 +13,8 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
 use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed, PreconditionRequired, ServiceUnavailable,
-    Unauthorized, Unprocessable,
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed,
+    PreconditionRequired, ServiceUnavailable, Unauthorized, Unprocessable,
 };
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
@@ -46,7 +46,9 @@ fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
 
 fn not_found(raw: &str) -> impl Fn(ApiError) -> ApiError + '_ {
     move |e| match e {
-        ApiError::Problem(p) if p.status == 404 => ApiError::not_found(format!("no organisation has id '{raw}'")),
+        ApiError::Problem(p) if p.status == 404 => {
+            ApiError::not_found(format!("no organisation has id '{raw}'"))
+        }
         other => other,
     }
 }
@@ -70,18 +72,31 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let mut e = Vec::new();
     let limit = paging::limit(query.limit.as_deref(), &mut e);
-    let cursor = paging::cursor(query.cursor.as_deref(), &mut e, organisations::decode_cursor);
+    let cursor = paging::cursor(
+        query.cursor.as_deref(),
+        &mut e,
+        organisations::decode_cursor,
+    );
     if !e.is_empty() {
         return Err(invalid_query(e));
     }
-    let q = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
-    let page = db(&store, move |conn| organisations::list(conn, q.as_deref(), limit, cursor.as_ref())).await?;
+    let q = query
+        .q
+        .map(|q| q.trim().to_owned())
+        .filter(|q| !q.is_empty());
+    let page = db(&store, move |conn| {
+        organisations::list(conn, q.as_deref(), limit, cursor.as_ref())
+    })
+    .await?;
     let next_cursor = page.next_cursor.map(|c| c.encode());
     let mut res = HttpResponse::Ok();
     if let Some(c) = &next_cursor {
         res.insert_header((actix_web::http::header::LINK, paging::next_link(&req, c)));
     }
-    Ok(res.json(OrganisationList { data: page.items.into_iter().map(Into::into).collect(), next_cursor }))
+    Ok(res.json(OrganisationList {
+        data: page.items.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
 }
 
 /// Get one organisation.
@@ -97,11 +112,21 @@ pub async fn list(
     )
 )]
 #[get("/organisations/{id}")]
-pub async fn get(req: HttpRequest, store: web::Data<Store>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let raw = path.into_inner();
     let id = parse_id(&raw)?;
-    let record = db(&store, move |conn| organisations::get(conn, id)).await.map_err(not_found(&raw))?;
-    Ok(respond::conditional(&req, record.version, &OrganisationDto::from(record)))
+    let record = db(&store, move |conn| organisations::get(conn, id))
+        .await
+        .map_err(not_found(&raw))?;
+    Ok(respond::conditional(
+        &req,
+        record.version,
+        &OrganisationDto::from(record),
+    ))
 }
 
 /// Add a partner organisation.
@@ -131,8 +156,15 @@ pub async fn create(
     let _ = auth;
     let organisation = Organisation::parse(body.into_inner().into()).map_err(unprocessable)?;
     let audit = audit_entry(&req);
-    let record = db(&store, move |conn| organisations::create(conn, &organisation, &audit)).await?;
-    Ok(respond::created(format!("/api/v1/organisations/{}", record.id), record.version, &OrganisationDto::from(record)))
+    let record = db(&store, move |conn| {
+        organisations::create(conn, &organisation, &audit)
+    })
+    .await?;
+    Ok(respond::created(
+        format!("/api/v1/organisations/{}", record.id),
+        record.version,
+        &OrganisationDto::from(record),
+    ))
 }
 
 /// Change an organisation (JSON merge patch; `If-Match` required).
@@ -170,10 +202,20 @@ pub async fn update(
     let raw = path.into_inner();
     let id = parse_id(&raw)?;
     let precondition = etag::if_match(&req)?;
-    let current = db(&store, move |conn| organisations::get(conn, id)).await.map_err(not_found(&raw))?;
+    let current = db(&store, move |conn| organisations::get(conn, id))
+        .await
+        .map_err(not_found(&raw))?;
     let version = precondition.check(current.version)?;
-    let organisation = Organisation::parse(body.into_inner().apply(current.organisation.to_input())).map_err(unprocessable)?;
+    let organisation =
+        Organisation::parse(body.into_inner().apply(current.organisation.to_input()))
+            .map_err(unprocessable)?;
     let audit = audit_entry(&req);
-    let record = db(&store, move |conn| organisations::update(conn, id, version, &organisation, &audit)).await?;
-    Ok(respond::resource(record.version, &OrganisationDto::from(record)))
+    let record = db(&store, move |conn| {
+        organisations::update(conn, id, version, &organisation, &audit)
+    })
+    .await?;
+    Ok(respond::resource(
+        record.version,
+        &OrganisationDto::from(record),
+    ))
 }

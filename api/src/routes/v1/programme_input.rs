@@ -2,8 +2,8 @@
 //! them and answers field by field (422), so a bad enum value is reported like any rule.
 
 use domain::{
-    Availability, DeliveryMode, DurationInput, DurationUnit, ProgrammeInput, ProgrammeStatus, SystemLevel, Theme,
-    VenusStem,
+    Availability, DeliveryMode, DurationInput, DurationUnit, ProgrammeInput, ProgrammeStatus,
+    SystemLevel, Theme, VenusStem,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -24,7 +24,12 @@ pub struct DurationBody {
 
 impl From<DurationBody> for DurationInput {
     fn from(d: DurationBody) -> Self {
-        Self { min: d.min, max: d.max, unit: d.unit, cadence: d.cadence }
+        Self {
+            min: d.min,
+            max: d.max,
+            unit: d.unit,
+            cadence: d.cadence,
+        }
     }
 }
 
@@ -166,7 +171,11 @@ impl ProgrammePatch {
         set(&mut i.availability, self.availability.map(Some));
         set(&mut i.partners, self.delivery_partners);
         set(&mut i.stems, self.stems);
-        set(&mut i.priorities, self.priorities.map(|p| p.into_iter().map(PriorityInput::raw).collect()));
+        set(
+            &mut i.priorities,
+            self.priorities
+                .map(|p| p.into_iter().map(PriorityInput::raw).collect()),
+        );
         set(&mut i.status, self.status.map(Some));
         i
     }

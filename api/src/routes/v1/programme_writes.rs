@@ -12,17 +12,24 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
 use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
-    ServiceUnavailable, Unauthorized, UnsupportedMediaType, Unprocessable,
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
+    PreconditionRequired, ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 use crate::http::{ApiError, db, etag, respond};
 
-async fn find(store: &Store, raw: &str) -> Result<persistence::catalogue::programme_rows::ProgrammeRecord, ApiError> {
+async fn find(
+    store: &Store,
+    raw: &str,
+) -> Result<persistence::catalogue::programme_rows::ProgrammeRecord, ApiError> {
     let key = ProgrammeKey::parse(raw);
-    db(store, move |conn| programmes::get(conn, &key)).await.map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 404 => ApiError::not_found(format!("no programme has id or slug '{raw}'")),
-        other => other,
-    })
+    db(store, move |conn| programmes::get(conn, &key))
+        .await
+        .map_err(|e| match e {
+            ApiError::Problem(p) if p.status == 404 => {
+                ApiError::not_found(format!("no programme has id or slug '{raw}'"))
+            }
+            other => other,
+        })
 }
 
 /// Add a programme to the catalogue (a draft unless `status` says otherwise).
@@ -53,8 +60,15 @@ pub async fn create(
     let _ = auth;
     let programme = Programme::parse(body.into_inner().into()).map_err(unprocessable)?;
     let audit = audit_entry(&req);
-    let record = db(&store, move |conn| programme_writes::create(conn, &programme, &audit)).await?;
-    Ok(respond::created(format!("/api/v1/programmes/{}", record.id), record.version, &ProgrammeDto::from(record)))
+    let record = db(&store, move |conn| {
+        programme_writes::create(conn, &programme, &audit)
+    })
+    .await?;
+    Ok(respond::created(
+        format!("/api/v1/programmes/{}", record.id),
+        record.version,
+        &ProgrammeDto::from(record),
+    ))
 }
 
 /// Change a programme (JSON merge patch; `If-Match` required). Retire it with `{"status": "retired"}`.
@@ -94,10 +108,17 @@ pub async fn update(
     let precondition = etag::if_match(&req)?;
     let current = find(&store, &path).await?;
     let version = precondition.check(current.version)?;
-    let programme = Programme::parse(body.into_inner().apply(current.programme.to_input())).map_err(unprocessable)?;
+    let programme = Programme::parse(body.into_inner().apply(current.programme.to_input()))
+        .map_err(unprocessable)?;
     let (id, audit) = (current.id, audit_entry(&req));
-    let record = db(&store, move |conn| programme_writes::update(conn, id, version, &programme, &audit)).await?;
-    Ok(respond::resource(record.version, &ProgrammeDto::from(record)))
+    let record = db(&store, move |conn| {
+        programme_writes::update(conn, id, version, &programme, &audit)
+    })
+    .await?;
+    Ok(respond::resource(
+        record.version,
+        &ProgrammeDto::from(record),
+    ))
 }
 
 /// Remove a programme. `If-Match` is honoured when sent.
@@ -127,10 +148,16 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let current = find(&store, &path).await?;
-    if req.headers().contains_key(actix_web::http::header::IF_MATCH) {
+    if req
+        .headers()
+        .contains_key(actix_web::http::header::IF_MATCH)
+    {
         etag::if_match(&req)?.check(current.version)?;
     }
     let (id, audit) = (current.id, audit_entry(&req));
-    db(&store, move |conn| programme_writes::delete(conn, id, &audit)).await?;
+    db(&store, move |conn| {
+        programme_writes::delete(conn, id, &audit)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,8 +4,7 @@
 use actix_web::http::header::LINK;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::{
-    Scope,
-    Availability, DeliveryMode, Priority, ProgrammeStatus, SystemLevel, Theme, VenusStem,
+    Availability, DeliveryMode, Priority, ProgrammeStatus, Scope, SystemLevel, Theme, VenusStem,
     Vocabulary,
 };
 use persistence::catalogue::programmes::{self, ProgrammeFilter, ProgrammeKey, ProgrammeSort};
@@ -15,9 +14,9 @@ use utoipa::IntoParams;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use super::programme_dto::{ProgrammeDto, ProgrammeList};
+use crate::auth::principal::{MaybePrincipal, permits, require};
 use crate::http::problem::{BadRequest, InternalError, NotFound, ProblemField, ServiceUnavailable};
 use crate::http::query::invalid_query;
-use crate::auth::principal::{MaybePrincipal, permits, require};
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
 
 fn sort_schema() -> Schema {
@@ -159,7 +158,9 @@ impl ProgrammeQuery {
             }),
         };
         let limit = paging::limit(self.limit.as_deref(), &mut e);
-        let cursor = paging::cursor(self.cursor.as_deref(), &mut e, |raw| sort.decode_cursor(raw));
+        let cursor = paging::cursor(self.cursor.as_deref(), &mut e, |raw| {
+            sort.decode_cursor(raw)
+        });
         if e.is_empty() {
             Ok(ListRequest {
                 filter,
@@ -253,13 +254,21 @@ pub async fn get(
     let raw = path.into_inner();
     let key = ProgrammeKey::parse(&raw);
     let not_found = || ApiError::not_found(format!("no programme has id or slug '{raw}'"));
-    let record = db(&store, move |conn| programmes::get(conn, &key)).await.map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 404 => not_found(),
-        other => other,
-    })?;
+    let record = db(&store, move |conn| programmes::get(conn, &key))
+        .await
+        .map_err(|e| match e {
+            ApiError::Problem(p) if p.status == 404 => not_found(),
+            other => other,
+        })?;
     // Drafts are seen only by those who may edit the catalogue.
-    if record.programme.status() == ProgrammeStatus::Draft && !permits(caller.0.as_ref(), Scope::CatalogueWrite) {
+    if record.programme.status() == ProgrammeStatus::Draft
+        && !permits(caller.0.as_ref(), Scope::CatalogueWrite)
+    {
         return Err(not_found());
     }
-    Ok(respond::conditional(&req, record.version, &ProgrammeDto::from(record)))
+    Ok(respond::conditional(
+        &req,
+        record.version,
+        &ProgrammeDto::from(record),
+    ))
 }

@@ -1,0 +1,255 @@
+//! API clients: secrets shown once, revocation and rotation take effect on existing tokens.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Credentials, assert_problem, fields, spawn_app};
+
+async fn etag_of(app: &crate::helpers::TestApp, path: &str, token: &str) -> String {
+    let res = app.send(Method::GET, path, Some(token), None).await;
+    assert_eq!(res.status(), 200, "{path}");
+    res.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_secret_is_shown_once_and_never_stored_or_listed() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let body = json!({"name": "Forum Central", "scopes": ["people:read"]});
+    let res = app
+        .send(Method::POST, "/api/v1/clients", Some(&admin), Some(&body))
+        .await;
+    assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let created: Value = res.json().await.unwrap();
+    let secret = created["client_secret"].as_str().unwrap();
+    assert!(
+        secret.starts_with("wtxa_cs_") && secret.len() >= 51,
+        "≥ 32 random bytes"
+    );
+    let read = app
+        .send(Method::GET, &location, Some(&admin), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!read.contains(secret) && !read.contains("secret"), "{read}");
+    let listed = app
+        .send(Method::GET, "/api/v1/clients", Some(&admin), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!listed.contains(secret) && listed.contains("Forum Central"));
+}
+
+#[tokio::test]
+async fn client_input_is_validated_field_by_field() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let body = json!({"name": "x", "scopes": ["people:read", "root"], "organisation_id": uuid::Uuid::now_v7()});
+    let p = assert_problem(
+        app.send(Method::POST, "/api/v1/clients", Some(&admin), Some(&body))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&p), vec!["name", "scopes[1]", "organisation_id"]);
+    let body = json!({"name": "HR", "scopes": ["people:read"], "colour": "red"});
+    let p = assert_problem(
+        app.send(Method::POST, "/api/v1/clients", Some(&admin), Some(&body))
+            .await,
+        400,
+    )
+    .await;
+    assert_eq!(fields(&p), vec!["colour"]);
+}
+
+#[tokio::test]
+async fn a_revoked_client_gets_401_for_its_tokens_and_no_new_ones() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let editor = app.create_client(&admin, &["catalogue:write"], None).await;
+    let token = app.token(&editor).await;
+    let probe = json!({"title": "x"});
+    // Authorised: the (bad) body is judged, 422.
+    assert_eq!(
+        app.send(
+            Method::POST,
+            "/api/v1/programmes",
+            Some(&token),
+            Some(&probe)
+        )
+        .await
+        .status(),
+        422
+    );
+
+    let path = format!("/api/v1/clients/{}", editor.id);
+    let etag = etag_of(&app, &path, &admin).await;
+    let res = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&admin)
+        .header("If-Match", etag)
+        .json(&json!({"status": "revoked"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .send(
+            Method::POST,
+            "/api/v1/programmes",
+            Some(&token),
+            Some(&probe),
+        )
+        .await;
+    let p = assert_problem(res, 401).await;
+    assert!(p["detail"].as_str().unwrap().contains("revoked"));
+    let res = app.request_token(&editor, None).await;
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn rotating_a_secret_retires_the_old_secret_and_its_tokens() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let editor = app.create_client(&admin, &["catalogue:write"], None).await;
+    let old_token = app.token(&editor).await;
+    let res = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/clients/{}/rotate-secret", editor.id),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    let rotated = Credentials {
+        id: editor.id.clone(),
+        secret: body["client_secret"].as_str().unwrap().to_owned(),
+    };
+    assert_ne!(rotated.secret, editor.secret);
+
+    assert_eq!(
+        app.request_token(&editor, None).await.status(),
+        401,
+        "old secret"
+    );
+    let probe = json!({"title": "x"});
+    assert_problem(
+        app.send(
+            Method::POST,
+            "/api/v1/programmes",
+            Some(&old_token),
+            Some(&probe),
+        )
+        .await,
+        401,
+    )
+    .await;
+    let new_token = app.token(&rotated).await;
+    assert_eq!(
+        app.send(
+            Method::POST,
+            "/api/v1/programmes",
+            Some(&new_token),
+            Some(&probe)
+        )
+        .await
+        .status(),
+        422
+    );
+}
+
+#[tokio::test]
+async fn narrowing_scopes_stops_tokens_that_carry_the_old_ones() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let c = app
+        .create_client(&admin, &["catalogue:write", "reports:read"], None)
+        .await;
+    let token = app.token(&c).await;
+    let path = format!("/api/v1/clients/{}", c.id);
+    let etag = etag_of(&app, &path, &admin).await;
+    let res = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&admin)
+        .header("If-Match", etag)
+        .json(&json!({"scopes": ["reports:read"]}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["scopes"], json!(["reports:read"]));
+    let probe = json!({"title": "x"});
+    assert_problem(
+        app.send(
+            Method::POST,
+            "/api/v1/programmes",
+            Some(&token),
+            Some(&probe),
+        )
+        .await,
+        401,
+    )
+    .await;
+    let fresh = app.token(&c).await;
+    assert_problem(
+        app.send(
+            Method::POST,
+            "/api/v1/programmes",
+            Some(&fresh),
+            Some(&probe),
+        )
+        .await,
+        403,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn admin_is_for_academy_clients_only() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let org =
+        json!({"name": "West Yorkshire ICB", "kind": "integrated_care_board", "ods_code": "QWO"});
+    let res = app
+        .send(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&admin),
+            Some(&org),
+        )
+        .await;
+    let org_id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = json!({"name": "ICB admin", "scopes": ["admin"], "organisation_id": org_id});
+    let p = assert_problem(
+        app.send(Method::POST, "/api/v1/clients", Some(&admin), Some(&body))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&p), vec!["scopes"]);
+    let c = app
+        .create_client(&admin, &["people:read"], Some(&org_id))
+        .await;
+    let token = app.token(&c).await;
+    let claims = token.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["org"], org_id.as_str());
+    assert_eq!(claims["sub"], c.id.as_str());
+    assert!(
+        claims["jti"].is_string()
+            && claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap() == 900
+    );
+}
