@@ -6,8 +6,11 @@
 //! that exists is valid.
 
 pub mod access;
+pub mod cohort;
 pub mod duration;
+pub mod enrolment;
 pub mod organisation;
+pub mod person;
 pub mod priority;
 pub mod programme;
 pub mod taxonomy;
@@ -15,10 +18,13 @@ pub mod validation;
 pub mod vocabulary;
 
 pub use access::{ClientInput, ClientSpec, ClientStatus, Scope, ScopeSet};
+pub use cohort::{CohortInput, CohortSpec, CohortStatus};
 pub use duration::{Duration, DurationInput, DurationUnit};
+pub use enrolment::{Admission, AttendanceStatus, EnrolmentStatus, Refusal, Seats};
 pub use organisation::{
     OdsCode, Organisation, OrganisationInput, OrganisationKind, OrganisationStatus,
 };
+pub use person::{Email, ExternalRef, Person, PersonInput};
 pub use priority::Priority;
 pub use programme::{Programme, ProgrammeInput, ProgrammeStatus, Slug};
 pub use taxonomy::{Availability, DeliveryMode, SystemLevel, Theme, VenusStem};

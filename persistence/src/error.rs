@@ -10,6 +10,10 @@ pub enum StoreError {
     /// A unique constraint refused the write (e.g. a slug already taken).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The resource's state forbids the change (a domain rule, e.g. a transition the state
+    /// machine does not allow, or capacity below the number enrolled).
+    #[error("{0}")]
+    StateConflict(String),
     /// The row changed since the client read it (`If-Match` no longer matches).
     #[error("the resource has changed since it was read")]
     Stale,

@@ -6,12 +6,14 @@ pub mod catalogue;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod learning;
 pub mod migrations;
 pub mod page;
 pub mod schema;
 pub mod sql_types;
 pub mod store;
 pub mod text;
+pub mod visibility;
 
 pub use db::{Backend, DatabaseUrl, DbConnection, Pool, PoolOptions};
 pub use error::{StoreError, StoreResult};

@@ -157,6 +157,134 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    people (id) {
+        id -> PortableUuid,
+        organisation_id -> Nullable<PortableUuid>,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        job_role -> Nullable<Text>,
+        external_ref -> Nullable<Text>,
+        expert_by_experience -> Bool,
+        erased_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    cohorts (id) {
+        id -> PortableUuid,
+        programme_id -> PortableUuid,
+        label -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        capacity -> Integer,
+        waitlist_enabled -> Bool,
+        delivery_mode -> Text,
+        location -> Nullable<Text>,
+        joining_link -> Nullable<Text>,
+        commissioning_organisation_id -> Nullable<PortableUuid>,
+        status -> Text,
+        next_queue_seq -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    cohort_priorities (cohort_id, priority_code) {
+        cohort_id -> PortableUuid,
+        priority_code -> Integer,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    enrolments (id) {
+        id -> PortableUuid,
+        cohort_id -> PortableUuid,
+        person_id -> PortableUuid,
+        organisation_id -> Nullable<PortableUuid>,
+        status -> Text,
+        queue_seq -> Nullable<Integer>,
+        enrolled_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        outcome_date -> Nullable<Date>,
+        present_count -> Integer,
+        absent_count -> Integer,
+        excused_count -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    cohort_sessions (id) {
+        id -> PortableUuid,
+        cohort_id -> PortableUuid,
+        title -> Text,
+        starts_at -> Timestamp,
+        duration_minutes -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    attendance (session_id, enrolment_id) {
+        session_id -> PortableUuid,
+        enrolment_id -> PortableUuid,
+        status -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    idempotency_keys (client_id, key) {
+        client_id -> PortableUuid,
+        key -> Text,
+        request_hash -> Text,
+        state -> Text,
+        response_status -> Nullable<Integer>,
+        response_headers -> Nullable<Text>,
+        response_body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(people -> organisations (organisation_id));
+diesel::joinable!(cohorts -> programmes (programme_id));
+diesel::joinable!(cohort_priorities -> cohorts (cohort_id));
+diesel::joinable!(enrolments -> cohorts (cohort_id));
+diesel::joinable!(enrolments -> people (person_id));
+diesel::joinable!(cohort_sessions -> cohorts (cohort_id));
+diesel::joinable!(attendance -> cohort_sessions (session_id));
+diesel::joinable!(attendance -> enrolments (enrolment_id));
 diesel::joinable!(api_clients -> organisations (organisation_id));
 diesel::joinable!(api_client_scopes -> api_clients (client_id));
 diesel::joinable!(programme_stems -> programmes (programme_id));
@@ -176,4 +304,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_client_scopes,
     audit_events,
     auth_failures,
+    people,
+    cohorts,
+    cohort_priorities,
+    enrolments,
+    cohort_sessions,
+    attendance,
+    idempotency_keys,
 );

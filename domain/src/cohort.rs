@@ -1,0 +1,250 @@
+//! Cohorts: a programme run for a group of people on given dates, with a number of seats.
+
+use chrono::NaiveDate;
+
+use crate::organisation::name;
+use crate::taxonomy::DeliveryMode;
+use crate::validation::ValidationErrors;
+use crate::vocabulary::{Vocabulary, vocabulary_enum};
+
+pub const MAX_CAPACITY: i64 = 10_000;
+
+vocabulary_enum! {
+    /// Where a cohort is in its life. `planned → open → running → completed`; any state but
+    /// `completed` and `cancelled` may become `cancelled`.
+    CohortStatus {
+        /// Announced; not yet taking enrolments.
+        Planned = "planned": "Planned",
+        /// Taking enrolments.
+        Open = "open": "Open for enrolment",
+        Running = "running": "Running",
+        Completed = "completed": "Completed",
+        Cancelled = "cancelled": "Cancelled",
+    }
+}
+
+/// A change of state the state machine does not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a {from} cohort cannot become {to}")]
+pub struct CohortTransitionError {
+    pub from: &'static str,
+    pub to: &'static str,
+}
+
+impl CohortStatus {
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Completed | Self::Cancelled)
+    }
+
+    /// The state after moving to `to`, if the state machine allows it.
+    pub fn transition(self, to: CohortStatus) -> Result<CohortStatus, CohortTransitionError> {
+        use CohortStatus::*;
+        let allowed = matches!((self, to), (Planned, Open) | (Open, Running) | (Running, Completed))
+            || (to == Cancelled && !self.is_final());
+        if allowed { Ok(to) } else { Err(CohortTransitionError { from: self.value(), to: to.value() }) }
+    }
+}
+
+/// Seats cannot be taken away from people who hold them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("capacity {requested} is below the {enrolled} people already enrolled")]
+pub struct CapacityBelowEnrolled {
+    pub requested: i64,
+    pub enrolled: i64,
+}
+
+pub fn check_capacity(requested: i64, enrolled: i64) -> Result<(), CapacityBelowEnrolled> {
+    if requested < enrolled { Err(CapacityBelowEnrolled { requested, enrolled }) } else { Ok(()) }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CohortInput {
+    pub label: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub capacity: Option<i64>,
+    pub waitlist_enabled: Option<bool>,
+    pub delivery_mode: Option<String>,
+    pub location: Option<String>,
+    pub joining_link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortSpec {
+    label: String,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    capacity: i64,
+    waitlist_enabled: bool,
+    delivery_mode: DeliveryMode,
+    location: Option<String>,
+    joining_link: Option<String>,
+}
+
+/// `http://` or `https://` followed by a host.
+pub fn is_web_link(s: &str) -> bool {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !r.chars().any(|c| c.is_whitespace() || c.is_control())
+    }) && s.len() <= 2000
+}
+
+impl CohortSpec {
+    pub fn parse(input: CohortInput) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let label = name(&mut e, "label", input.label);
+        let start = input.start_date;
+        let end = input.end_date;
+        if start.is_none() {
+            e.add("start_date", "is required (YYYY-MM-DD)");
+        }
+        if end.is_none() {
+            e.add("end_date", "is required (YYYY-MM-DD)");
+        }
+        if let (Some(s), Some(en)) = (start, end)
+            && en < s
+        {
+            e.add("end_date", "must not be before start_date");
+        }
+        let capacity = match input.capacity {
+            None => {
+                e.add("capacity", "is required");
+                None
+            }
+            Some(c) if !(1..=MAX_CAPACITY).contains(&c) => {
+                e.add("capacity", format!("must be a whole number from 1 to {MAX_CAPACITY}"));
+                None
+            }
+            Some(c) => Some(c),
+        };
+        let delivery_mode = match input.delivery_mode {
+            None => {
+                e.add("delivery_mode", "is required");
+                None
+            }
+            Some(m) => e.check("delivery_mode", DeliveryMode::parse(&m)),
+        };
+        let location = input.location.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+        if location.as_ref().is_some_and(|l| l.chars().count() > 300) {
+            e.add("location", "must be at most 300 characters");
+        }
+        let joining_link = input.joining_link.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+        if joining_link.as_ref().is_some_and(|l| !is_web_link(l)) {
+            e.add("joining_link", "must be an http:// or https:// link");
+        }
+        match (label, start, end, capacity, delivery_mode) {
+            (Some(label), Some(start_date), Some(end_date), Some(capacity), Some(delivery_mode)) if e.is_empty() => {
+                Ok(Self {
+                    label,
+                    start_date,
+                    end_date,
+                    capacity,
+                    waitlist_enabled: input.waitlist_enabled.unwrap_or(true),
+                    delivery_mode,
+                    location,
+                    joining_link,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    pub fn start_date(&self) -> NaiveDate {
+        self.start_date
+    }
+    pub fn end_date(&self) -> NaiveDate {
+        self.end_date
+    }
+    pub fn capacity(&self) -> i64 {
+        self.capacity
+    }
+    pub fn waitlist_enabled(&self) -> bool {
+        self.waitlist_enabled
+    }
+    pub fn delivery_mode(&self) -> DeliveryMode {
+        self.delivery_mode
+    }
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+    pub fn joining_link(&self) -> Option<&str> {
+        self.joining_link.as_deref()
+    }
+
+    pub fn to_input(&self) -> CohortInput {
+        CohortInput {
+            label: Some(self.label.clone()),
+            start_date: Some(self.start_date),
+            end_date: Some(self.end_date),
+            capacity: Some(self.capacity),
+            waitlist_enabled: Some(self.waitlist_enabled),
+            delivery_mode: Some(self.delivery_mode.value().to_owned()),
+            location: self.location.clone(),
+            joining_link: self.joining_link.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap()
+    }
+
+    fn input() -> CohortInput {
+        CohortInput {
+            label: Some("Leeds spring 2027".into()),
+            start_date: Some(d(2027, 3, 1)),
+            end_date: Some(d(2027, 8, 31)),
+            capacity: Some(20),
+            waitlist_enabled: None,
+            delivery_mode: Some("blended".into()),
+            location: Some("St James's University Hospital".into()),
+            joining_link: Some("https://teams.example/meet/abc".into()),
+        }
+    }
+
+    #[test]
+    fn the_state_machine() {
+        use CohortStatus::*;
+        assert_eq!(Planned.transition(Open), Ok(Open));
+        assert_eq!(Open.transition(Running), Ok(Running));
+        assert_eq!(Running.transition(Completed), Ok(Completed));
+        for s in [Planned, Open, Running] {
+            assert_eq!(s.transition(Cancelled), Ok(Cancelled));
+        }
+        for (from, to) in [(Planned, Running), (Open, Completed), (Completed, Cancelled), (Cancelled, Open), (Running, Open), (Open, Open)] {
+            let err = from.transition(to).unwrap_err();
+            assert_eq!(err.to_string(), format!("a {} cohort cannot become {}", from.value(), to.value()));
+        }
+    }
+
+    #[test]
+    fn parses_with_defaults_and_rules() {
+        let c = CohortSpec::parse(input()).unwrap();
+        assert!(c.waitlist_enabled());
+        assert_eq!(CohortSpec::parse(c.to_input()).unwrap(), c);
+        let err = CohortSpec::parse(CohortInput {
+            end_date: Some(d(2027, 2, 28)),
+            capacity: Some(0),
+            joining_link: Some("javascript:alert(1)".into()),
+            ..input()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = err.errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["end_date", "capacity", "joining_link"]);
+        assert!(CohortSpec::parse(CohortInput { end_date: Some(d(2027, 3, 1)), ..input() }).is_ok(), "one-day cohort");
+    }
+
+    #[test]
+    fn capacity_cannot_drop_below_enrolled() {
+        assert!(check_capacity(20, 20).is_ok());
+        assert_eq!(check_capacity(19, 20), Err(CapacityBelowEnrolled { requested: 19, enrolled: 20 }));
+    }
+}

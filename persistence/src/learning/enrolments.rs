@@ -1,0 +1,436 @@
+//! Enrolments: admission under the cohort's lock (so capacity holds across processes),
+//! transitions, waitlist promotion in the same transaction, and the HR view.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use domain::enrolment::{Seats, admit};
+use domain::{Admission, CohortStatus, EnrolmentStatus, Priority, Vocabulary};
+use uuid::Uuid;
+
+use super::cohorts;
+use super::people;
+use crate::access::audit::{self, AuditEntry};
+use crate::clock::now;
+use crate::db::{DbConnection, MultiBackend};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{Cursor, CursorError, Page, parse_timestamp_key, timestamp_key};
+use crate::schema::{cohort_priorities, cohorts as cohorts_t, enrolments, people as people_t, programmes};
+use crate::sql_types::DbUuid;
+use crate::visibility::Visibility;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnrolmentRecord {
+    pub id: Uuid,
+    pub cohort_id: Uuid,
+    pub person_id: Uuid,
+    pub organisation_id: Option<Uuid>,
+    pub status: EnrolmentStatus,
+    /// 1-based place in the waitlist, for waitlisted enrolments.
+    pub waitlist_position: Option<i64>,
+    pub enrolled_at: Option<NaiveDateTime>,
+    pub ended_at: Option<NaiveDateTime>,
+    pub outcome_date: Option<NaiveDate>,
+    pub present: i64,
+    pub absent: i64,
+    pub excused: i64,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct EnrolmentRow {
+    id: DbUuid,
+    cohort_id: DbUuid,
+    person_id: DbUuid,
+    organisation_id: Option<DbUuid>,
+    status: String,
+    queue_seq: Option<i32>,
+    enrolled_at: Option<NaiveDateTime>,
+    ended_at: Option<NaiveDateTime>,
+    outcome_date: Option<NaiveDate>,
+    present_count: i32,
+    absent_count: i32,
+    excused_count: i32,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl EnrolmentRow {
+    fn record(self, waitlist_position: Option<i64>) -> StoreResult<EnrolmentRecord> {
+        let status = EnrolmentStatus::parse(&self.status)
+            .map_err(|e| StoreError::Corrupt(format!("enrolment {}: {e}", self.id.0)))?;
+        Ok(EnrolmentRecord {
+            id: self.id.0,
+            cohort_id: self.cohort_id.0,
+            person_id: self.person_id.0,
+            organisation_id: self.organisation_id.map(|o| o.0),
+            status,
+            waitlist_position: if status == EnrolmentStatus::Waitlisted { waitlist_position } else { None },
+            enrolled_at: self.enrolled_at,
+            ended_at: self.ended_at,
+            outcome_date: self.outcome_date,
+            present: i64::from(self.present_count),
+            absent: i64::from(self.absent_count),
+            excused: i64::from(self.excused_count),
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+fn position(conn: &mut DbConnection, cohort_id: DbUuid, queue_seq: Option<i32>) -> StoreResult<Option<i64>> {
+    let Some(seq) = queue_seq else { return Ok(None) };
+    let ahead: i64 = enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.value()))
+        .filter(enrolments::queue_seq.le(seq))
+        .count()
+        .get_result(conn)?;
+    Ok(Some(ahead))
+}
+
+pub fn get(conn: &mut DbConnection, id: Uuid, visibility: Visibility) -> StoreResult<EnrolmentRecord> {
+    let row: EnrolmentRow = enrolments::table
+        .filter(enrolments::id.eq(DbUuid(id)))
+        .select(enrolments::all_columns)
+        .first(conn)?;
+    if !visibility.sees(row.organisation_id.map(|o| o.0)) {
+        return Err(StoreError::NotFound);
+    }
+    let pos = position(conn, row.cohort_id, row.queue_seq)?;
+    row.record(pos)
+}
+
+/// Enrols `person_id` on the cohort: a seat while seats remain, else the waitlist, else a
+/// `StateConflict` saying why. The seat count and the insert happen under the cohort's lock.
+pub fn enrol(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    person_id: Uuid,
+    visibility: Visibility,
+    audit: &AuditEntry,
+) -> StoreResult<EnrolmentRecord> {
+    conn.transaction(|conn| {
+        cohorts::lock(conn, cohort_id)?;
+        let person = people::get(conn, person_id, visibility)?;
+        if person.erased_at.is_some() {
+            return Err(StoreError::NotFound);
+        }
+        let cohort = cohorts::get(conn, cohort_id)?;
+        let existing: Option<String> = enrolments::table
+            .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+            .filter(enrolments::person_id.eq(DbUuid(person_id)))
+            .filter(enrolments::status.eq_any([EnrolmentStatus::Enrolled.value(), EnrolmentStatus::Waitlisted.value()]))
+            .select(enrolments::status)
+            .first(conn)
+            .optional()?;
+        let existing = existing.as_deref().map(EnrolmentStatus::parse).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let seats = Seats {
+            status: cohort.status,
+            capacity: cohort.spec.capacity(),
+            enrolled: cohort.seats.enrolled,
+            waitlist_enabled: cohort.spec.waitlist_enabled(),
+        };
+        let admission = admit(seats, existing).map_err(|r| StoreError::StateConflict(r.to_string()))?;
+        let at = now();
+        let id = DbUuid(Uuid::now_v7());
+        let (status, queue_seq, enrolled_at) = match admission {
+            Admission::Enrolled => (EnrolmentStatus::Enrolled, None, Some(at)),
+            Admission::Waitlisted => (EnrolmentStatus::Waitlisted, Some(take_ticket(conn, cohort_id)?), None),
+        };
+        diesel::insert_into(enrolments::table)
+            .values((
+                enrolments::id.eq(id),
+                enrolments::cohort_id.eq(DbUuid(cohort_id)),
+                enrolments::person_id.eq(DbUuid(person_id)),
+                enrolments::organisation_id.eq(person.organisation_id.map(DbUuid)),
+                enrolments::status.eq(status.value()),
+                enrolments::queue_seq.eq(queue_seq),
+                enrolments::enrolled_at.eq(enrolled_at),
+                enrolments::created_at.eq(at),
+                enrolments::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        audit::record(conn, &audit.event("enrolment.create", "enrolment", Some(id.0.to_string()), 201))?;
+        get(conn, id.0, Visibility::All)
+    })
+}
+
+/// The next waitlist ticket of a (locked) cohort.
+fn take_ticket(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<i32> {
+    let seq: i32 = cohorts_t::table
+        .filter(cohorts_t::id.eq(DbUuid(cohort_id)))
+        .select(cohorts_t::next_queue_seq)
+        .first(conn)?;
+    diesel::update(cohorts_t::table.filter(cohorts_t::id.eq(DbUuid(cohort_id))))
+        .set(cohorts_t::next_queue_seq.eq(seq + 1))
+        .execute(conn)?;
+    Ok(seq)
+}
+
+/// Gives free seats of a (locked) cohort to the waitlist, first in, first served.
+pub fn fill_seats(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<usize> {
+    let cohort = cohorts::get(conn, cohort_id)?;
+    if !matches!(cohort.status, CohortStatus::Open | CohortStatus::Running) {
+        return Ok(0);
+    }
+    let free = (cohort.spec.capacity() - cohort.seats.enrolled).max(0);
+    let next: Vec<DbUuid> = enrolments::table
+        .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+        .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.value()))
+        .order(enrolments::queue_seq.asc())
+        .limit(free)
+        .select(enrolments::id)
+        .load(conn)?;
+    let at = now();
+    for id in &next {
+        diesel::update(enrolments::table.filter(enrolments::id.eq(*id)))
+            .set((
+                enrolments::status.eq(EnrolmentStatus::Enrolled.value()),
+                enrolments::enrolled_at.eq(Some(at)),
+                enrolments::updated_at.eq(at),
+                enrolments::version.eq(enrolments::version + 1),
+            ))
+            .execute(conn)?;
+    }
+    Ok(next.len())
+}
+
+/// Cancels every live enrolment of a cohort (the cohort was cancelled).
+pub fn cancel_all(conn: &mut DbConnection, cohort_id: Uuid, at: NaiveDateTime) -> StoreResult<usize> {
+    Ok(diesel::update(
+        enrolments::table
+            .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+            .filter(enrolments::status.eq_any([EnrolmentStatus::Enrolled.value(), EnrolmentStatus::Waitlisted.value()])),
+    )
+    .set((
+        enrolments::status.eq(EnrolmentStatus::Cancelled.value()),
+        enrolments::ended_at.eq(Some(at)),
+        enrolments::updated_at.eq(at),
+        enrolments::version.eq(enrolments::version + 1),
+    ))
+    .execute(conn)?)
+}
+
+/// Moves an enrolment to `to` (withdrawn, completed, not_completed). Withdrawing a seat
+/// hands it to the first person waiting, in the same transaction.
+pub fn transition(
+    conn: &mut DbConnection,
+    id: Uuid,
+    to: EnrolmentStatus,
+    outcome_date: Option<NaiveDate>,
+    visibility: Visibility,
+    audit: &AuditEntry,
+) -> StoreResult<EnrolmentRecord> {
+    conn.transaction(|conn| {
+        let before = get(conn, id, visibility)?;
+        cohorts::lock(conn, before.cohort_id)?;
+        let current = get(conn, id, visibility)?;
+        let next = current.status.transition(to).map_err(|e| StoreError::StateConflict(e.to_string()))?;
+        let at = now();
+        let outcome = match next {
+            EnrolmentStatus::Completed | EnrolmentStatus::NotCompleted => Some(outcome_date.unwrap_or_else(|| at.date())),
+            _ => None,
+        };
+        diesel::update(enrolments::table.filter(enrolments::id.eq(DbUuid(id))))
+            .set((
+                enrolments::status.eq(next.value()),
+                enrolments::ended_at.eq(Some(at)),
+                enrolments::outcome_date.eq(outcome),
+                enrolments::updated_at.eq(at),
+                enrolments::version.eq(enrolments::version + 1),
+            ))
+            .execute(conn)?;
+        if current.status == EnrolmentStatus::Enrolled && next == EnrolmentStatus::Withdrawn {
+            fill_seats(conn, current.cohort_id)?;
+        }
+        let verb = match next {
+            EnrolmentStatus::Withdrawn => "withdraw",
+            EnrolmentStatus::Completed => "complete",
+            EnrolmentStatus::NotCompleted => "not_complete",
+            _ => "update",
+        };
+        audit::record(conn, &audit.event(&format!("enrolment.{verb}"), "enrolment", Some(id.to_string()), 200))?;
+        get(conn, id, Visibility::All)
+    })
+}
+
+/// Enrolments of a cohort: enrolled first, then the waitlist in order.
+pub fn of_cohort(conn: &mut DbConnection, cohort_id: Uuid, visibility: Visibility) -> StoreResult<Vec<EnrolmentRecord>> {
+    let mut q = enrolments::table
+        .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+        .select(enrolments::all_columns)
+        .into_boxed::<MultiBackend>();
+    if let Visibility::Organisation(own) = visibility {
+        q = q.filter(enrolments::organisation_id.eq(DbUuid(own)));
+    }
+    let rows: Vec<EnrolmentRow> = q.order((enrolments::created_at.asc(), enrolments::id.asc())).load(conn)?;
+    let mut waitlist: Vec<i32> = rows
+        .iter()
+        .filter(|r| r.status == EnrolmentStatus::Waitlisted.value())
+        .filter_map(|r| r.queue_seq)
+        .collect();
+    waitlist.sort_unstable();
+    // Positions among the whole waitlist, not only the visible part of it.
+    let all_waiting: Vec<i32> = enrolments::table
+        .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+        .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.value()))
+        .select(enrolments::queue_seq.assume_not_null())
+        .order(enrolments::queue_seq.asc())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            let pos = r.queue_seq.and_then(|s| all_waiting.iter().position(|x| *x == s)).map(|p| p as i64 + 1);
+            r.record(pos)
+        })
+        .collect()
+}
+
+/// One row of the HR pull: an enrolment with what an HR system needs about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnrolmentView {
+    pub enrolment: EnrolmentRecord,
+    /// `None` when the person has no reference or has been erased.
+    pub person_external_ref: Option<String>,
+    pub person_erased: bool,
+    pub programme_id: Uuid,
+    pub programme_slug: String,
+    pub programme_title: String,
+    pub cohort_label: String,
+    pub cohort_start_date: NaiveDate,
+    pub cohort_end_date: NaiveDate,
+    pub priorities: Vec<Priority>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EnrolmentFilter {
+    pub organisation_id: Option<Uuid>,
+    pub cohort_id: Option<Uuid>,
+    pub programme_id: Option<Uuid>,
+    pub statuses: Vec<EnrolmentStatus>,
+    pub person_external_ref: Option<String>,
+    pub updated_since: Option<NaiveDateTime>,
+    /// Rows changed at or after this instant are left for the next call: writes still in
+    /// flight could commit with an earlier `updated_at` and would otherwise be skipped.
+    pub settled_before: Option<NaiveDateTime>,
+}
+
+pub const SORT: &str = "updated_at";
+
+pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
+    let c = Cursor::decode(raw, SORT)?;
+    parse_timestamp_key(&c.key)?;
+    Ok(c)
+}
+
+type ViewRow = (EnrolmentRow, Option<String>, Option<NaiveDateTime>, DbUuid, String, String, String, NaiveDate, NaiveDate);
+
+/// The HR pull: enrolments matching `f`, in change order `(updated_at, id)`.
+pub fn list(
+    conn: &mut DbConnection,
+    f: &EnrolmentFilter,
+    visibility: Visibility,
+    limit: i64,
+    after: Option<&Cursor>,
+) -> StoreResult<Page<EnrolmentView>> {
+    let mut q = enrolments::table
+        .inner_join(people_t::table)
+        .inner_join(cohorts_t::table.inner_join(programmes::table))
+        .select((
+            enrolments::all_columns,
+            people_t::external_ref,
+            people_t::erased_at,
+            programmes::id,
+            programmes::slug,
+            programmes::title,
+            cohorts_t::label,
+            cohorts_t::start_date,
+            cohorts_t::end_date,
+        ))
+        .into_boxed::<MultiBackend>();
+    if let Visibility::Organisation(own) = visibility {
+        q = q.filter(enrolments::organisation_id.eq(DbUuid(own)));
+    }
+    if let Some(o) = f.organisation_id {
+        q = q.filter(enrolments::organisation_id.eq(DbUuid(o)));
+    }
+    if let Some(c) = f.cohort_id {
+        q = q.filter(enrolments::cohort_id.eq(DbUuid(c)));
+    }
+    if let Some(p) = f.programme_id {
+        q = q.filter(cohorts_t::programme_id.eq(DbUuid(p)));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(enrolments::status.eq_any(f.statuses.iter().map(|s| s.value()).collect::<Vec<_>>()));
+    }
+    if let Some(r) = &f.person_external_ref {
+        q = q.filter(people_t::external_ref.eq(r.clone()));
+    }
+    if let Some(s) = f.updated_since {
+        q = q.filter(enrolments::updated_at.ge(s));
+    }
+    if let Some(s) = f.settled_before {
+        q = q.filter(enrolments::updated_at.lt(s));
+    }
+    if let Some(c) = after {
+        let key = parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        q = q.filter(enrolments::updated_at.gt(key).or(enrolments::updated_at.eq(key).and(enrolments::id.gt(DbUuid(c.id)))));
+    }
+    let rows: Vec<ViewRow> = q.order((enrolments::updated_at.asc(), enrolments::id.asc())).limit(limit + 1).load(conn)?;
+    let cohort_ids: BTreeSet<DbUuid> = rows.iter().map(|r| r.0.cohort_id).collect();
+    let priorities = priorities_of(conn, &cohort_ids.into_iter().collect::<Vec<_>>())?;
+    let items = rows
+        .into_iter()
+        .map(|(row, external_ref, erased_at, programme_id, slug, title, label, start, end)| {
+            let cohort = row.cohort_id;
+            // The HR view carries no waitlist position (it would cost a query per row).
+            Ok(EnrolmentView {
+                enrolment: row.record(None)?,
+                person_external_ref: external_ref,
+                person_erased: erased_at.is_some(),
+                programme_id: programme_id.0,
+                programme_slug: slug,
+                programme_title: title,
+                cohort_label: label,
+                cohort_start_date: start,
+                cohort_end_date: end,
+                priorities: priorities.get(&cohort).cloned().unwrap_or_default(),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_overfetch(items, limit, |last| Cursor {
+        sort: SORT.into(),
+        key: timestamp_key(last.enrolment.updated_at),
+        id: last.enrolment.id,
+    }))
+}
+
+fn priorities_of(conn: &mut DbConnection, cohort_ids: &[DbUuid]) -> StoreResult<HashMap<DbUuid, Vec<Priority>>> {
+    let rows: Vec<(DbUuid, i32)> = cohort_priorities::table
+        .filter(cohort_priorities::cohort_id.eq_any(cohort_ids))
+        .order((cohort_priorities::cohort_id, cohort_priorities::priority_code))
+        .select((cohort_priorities::cohort_id, cohort_priorities::priority_code))
+        .load(conn)?;
+    let mut map: HashMap<DbUuid, Vec<Priority>> = HashMap::new();
+    for (id, code) in rows {
+        if let Some(p) = Priority::from_code(i64::from(code)) {
+            map.entry(id).or_default().push(p);
+        }
+    }
+    Ok(map)
+}
+
+/// Seat counts of one cohort right now (for tests and reports).
+pub fn counts(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<Vec<(String, i64)>> {
+    Ok(enrolments::table
+        .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+        .group_by(enrolments::status)
+        .select((enrolments::status, count_star()))
+        .load(conn)?)
+}

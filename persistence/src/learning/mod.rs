@@ -1,0 +1,6 @@
+//! People, cohorts, enrolments, sessions and attendance.
+
+pub mod cohorts;
+pub mod enrolments;
+pub mod people;
+pub mod sessions;
