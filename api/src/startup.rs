@@ -102,6 +102,8 @@ pub fn prepare_store(settings: &Settings) -> anyhow::Result<Store> {
         refreshed = report.refreshed,
         unchanged = report.unchanged,
         operator_edited = report.operator_edited,
+        operator_deleted = report.operator_deleted,
+        slug_taken = report.slug_taken,
         "catalogue seeded"
     );
     Ok(store)

@@ -39,9 +39,18 @@ impl CohortStatus {
     /// The state after moving to `to`, if the state machine allows it.
     pub fn transition(self, to: CohortStatus) -> Result<CohortStatus, CohortTransitionError> {
         use CohortStatus::*;
-        let allowed = matches!((self, to), (Planned, Open) | (Open, Running) | (Running, Completed))
-            || (to == Cancelled && !self.is_final());
-        if allowed { Ok(to) } else { Err(CohortTransitionError { from: self.value(), to: to.value() }) }
+        let allowed = matches!(
+            (self, to),
+            (Planned, Open) | (Open, Running) | (Running, Completed)
+        ) || (to == Cancelled && !self.is_final());
+        if allowed {
+            Ok(to)
+        } else {
+            Err(CohortTransitionError {
+                from: self.value(),
+                to: to.value(),
+            })
+        }
     }
 }
 
@@ -54,7 +63,14 @@ pub struct CapacityBelowEnrolled {
 }
 
 pub fn check_capacity(requested: i64, enrolled: i64) -> Result<(), CapacityBelowEnrolled> {
-    if requested < enrolled { Err(CapacityBelowEnrolled { requested, enrolled }) } else { Ok(()) }
+    if requested < enrolled {
+        Err(CapacityBelowEnrolled {
+            requested,
+            enrolled,
+        })
+    } else {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,7 +99,9 @@ pub struct CohortSpec {
 
 /// `http://` or `https://` followed by a host.
 pub fn is_web_link(s: &str) -> bool {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
     rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or_default();
         !host.is_empty() && !r.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -113,7 +131,10 @@ impl CohortSpec {
                 None
             }
             Some(c) if !(1..=MAX_CAPACITY).contains(&c) => {
-                e.add("capacity", format!("must be a whole number from 1 to {MAX_CAPACITY}"));
+                e.add(
+                    "capacity",
+                    format!("must be a whole number from 1 to {MAX_CAPACITY}"),
+                );
                 None
             }
             Some(c) => Some(c),
@@ -125,27 +146,37 @@ impl CohortSpec {
             }
             Some(m) => e.check("delivery_mode", DeliveryMode::parse(&m)),
         };
-        let location = input.location.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+        let location = input
+            .location
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty());
         if location.as_ref().is_some_and(|l| l.chars().count() > 300) {
             e.add("location", "must be at most 300 characters");
         }
-        let joining_link = input.joining_link.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+        let joining_link = input
+            .joining_link
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty());
         if joining_link.as_ref().is_some_and(|l| !is_web_link(l)) {
             e.add("joining_link", "must be an http:// or https:// link");
         }
         match (label, start, end, capacity, delivery_mode) {
-            (Some(label), Some(start_date), Some(end_date), Some(capacity), Some(delivery_mode)) if e.is_empty() => {
-                Ok(Self {
-                    label,
-                    start_date,
-                    end_date,
-                    capacity,
-                    waitlist_enabled: input.waitlist_enabled.unwrap_or(true),
-                    delivery_mode,
-                    location,
-                    joining_link,
-                })
-            }
+            (
+                Some(label),
+                Some(start_date),
+                Some(end_date),
+                Some(capacity),
+                Some(delivery_mode),
+            ) if e.is_empty() => Ok(Self {
+                label,
+                start_date,
+                end_date,
+                capacity,
+                waitlist_enabled: input.waitlist_enabled.unwrap_or(true),
+                delivery_mode,
+                location,
+                joining_link,
+            }),
             _ => Err(e),
         }
     }
@@ -219,9 +250,19 @@ mod tests {
         for s in [Planned, Open, Running] {
             assert_eq!(s.transition(Cancelled), Ok(Cancelled));
         }
-        for (from, to) in [(Planned, Running), (Open, Completed), (Completed, Cancelled), (Cancelled, Open), (Running, Open), (Open, Open)] {
+        for (from, to) in [
+            (Planned, Running),
+            (Open, Completed),
+            (Completed, Cancelled),
+            (Cancelled, Open),
+            (Running, Open),
+            (Open, Open),
+        ] {
             let err = from.transition(to).unwrap_err();
-            assert_eq!(err.to_string(), format!("a {} cohort cannot become {}", from.value(), to.value()));
+            assert_eq!(
+                err.to_string(),
+                format!("a {} cohort cannot become {}", from.value(), to.value())
+            );
         }
     }
 
@@ -239,12 +280,25 @@ mod tests {
         .unwrap_err();
         let fields: Vec<_> = err.errors().iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["end_date", "capacity", "joining_link"]);
-        assert!(CohortSpec::parse(CohortInput { end_date: Some(d(2027, 3, 1)), ..input() }).is_ok(), "one-day cohort");
+        assert!(
+            CohortSpec::parse(CohortInput {
+                end_date: Some(d(2027, 3, 1)),
+                ..input()
+            })
+            .is_ok(),
+            "one-day cohort"
+        );
     }
 
     #[test]
     fn capacity_cannot_drop_below_enrolled() {
         assert!(check_capacity(20, 20).is_ok());
-        assert_eq!(check_capacity(19, 20), Err(CapacityBelowEnrolled { requested: 19, enrolled: 20 }));
+        assert_eq!(
+            check_capacity(19, 20),
+            Err(CapacityBelowEnrolled {
+                requested: 19,
+                enrolled: 20
+            })
+        );
     }
 }

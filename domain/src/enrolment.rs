@@ -35,7 +35,10 @@ impl EnrolmentStatus {
         matches!(self, Self::Waitlisted | Self::Enrolled)
     }
 
-    pub fn transition(self, to: EnrolmentStatus) -> Result<EnrolmentStatus, EnrolmentTransitionError> {
+    pub fn transition(
+        self,
+        to: EnrolmentStatus,
+    ) -> Result<EnrolmentStatus, EnrolmentTransitionError> {
         use EnrolmentStatus::*;
         let allowed = matches!(
             (self, to),
@@ -44,7 +47,14 @@ impl EnrolmentStatus {
                 | (Enrolled, Completed | NotCompleted)
                 | (Enrolled | Waitlisted, Cancelled)
         );
-        if allowed { Ok(to) } else { Err(EnrolmentTransitionError { from: self.value(), to: to.value() }) }
+        if allowed {
+            Ok(to)
+        } else {
+            Err(EnrolmentTransitionError {
+                from: self.value(),
+                to: to.value(),
+            })
+        }
     }
 }
 
@@ -114,24 +124,51 @@ mod tests {
     use super::*;
 
     fn seats(status: CohortStatus, enrolled: i64, waitlist_enabled: bool) -> Seats {
-        Seats { status, capacity: 2, enrolled, waitlist_enabled }
+        Seats {
+            status,
+            capacity: 2,
+            enrolled,
+            waitlist_enabled,
+        }
     }
 
     #[test]
     fn seats_then_waitlist_then_refusal() {
-        assert_eq!(admit(seats(CohortStatus::Open, 0, true), None), Ok(Admission::Enrolled));
-        assert_eq!(admit(seats(CohortStatus::Open, 1, false), None), Ok(Admission::Enrolled));
-        assert_eq!(admit(seats(CohortStatus::Open, 2, true), None), Ok(Admission::Waitlisted));
-        assert_eq!(admit(seats(CohortStatus::Open, 2, false), None), Err(Refusal::Full));
+        assert_eq!(
+            admit(seats(CohortStatus::Open, 0, true), None),
+            Ok(Admission::Enrolled)
+        );
+        assert_eq!(
+            admit(seats(CohortStatus::Open, 1, false), None),
+            Ok(Admission::Enrolled)
+        );
+        assert_eq!(
+            admit(seats(CohortStatus::Open, 2, true), None),
+            Ok(Admission::Waitlisted)
+        );
+        assert_eq!(
+            admit(seats(CohortStatus::Open, 2, false), None),
+            Err(Refusal::Full)
+        );
         assert_eq!(
             admit(seats(CohortStatus::Planned, 0, true), None),
             Err(Refusal::CohortNotOpen("planned"))
         );
         assert_eq!(
-            admit(seats(CohortStatus::Open, 0, true), Some(EnrolmentStatus::Waitlisted)),
+            admit(
+                seats(CohortStatus::Open, 0, true),
+                Some(EnrolmentStatus::Waitlisted)
+            ),
             Err(Refusal::AlreadyOn("waitlisted"))
         );
-        assert_eq!(admit(seats(CohortStatus::Open, 0, true), Some(EnrolmentStatus::Withdrawn)), Ok(Admission::Enrolled), "may rejoin");
+        assert_eq!(
+            admit(
+                seats(CohortStatus::Open, 0, true),
+                Some(EnrolmentStatus::Withdrawn)
+            ),
+            Ok(Admission::Enrolled),
+            "may rejoin"
+        );
     }
 
     #[test]
@@ -152,7 +189,10 @@ mod tests {
                 assert_eq!(ok, allowed.contains(&(*from, *to)), "{from:?} → {to:?}");
             }
         }
-        assert_eq!(Completed.transition(Withdrawn).unwrap_err().to_string(), "an enrolment that is completed cannot become withdrawn");
+        assert_eq!(
+            Completed.transition(Withdrawn).unwrap_err().to_string(),
+            "an enrolment that is completed cannot become withdrawn"
+        );
     }
 
     #[test]

@@ -47,7 +47,11 @@ impl ExternalRef {
     pub fn parse(raw: &str) -> Result<Self, ExternalRefError> {
         let r = raw.trim();
         let ok = !r.is_empty() && r.chars().count() <= MAX_REF && !r.chars().any(char::is_control);
-        if ok { Ok(Self(r.to_owned())) } else { Err(ExternalRefError) }
+        if ok {
+            Ok(Self(r.to_owned()))
+        } else {
+            Err(ExternalRefError)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -88,8 +92,14 @@ impl Person {
             }
             Some(raw) => e.check("email", Email::parse(&raw)),
         };
-        let job_role = input.job_role.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
-        if job_role.as_ref().is_some_and(|r| r.chars().count() > MAX_ROLE) {
+        let job_role = input
+            .job_role
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        if job_role
+            .as_ref()
+            .is_some_and(|r| r.chars().count() > MAX_ROLE)
+        {
             e.add("job_role", format!("must be at most {MAX_ROLE} characters"));
         }
         let external_ref = match input.external_ref {
@@ -97,17 +107,24 @@ impl Person {
             Some(raw) => e.check("external_ref", ExternalRef::parse(&raw)).map(Some),
         };
         if matches!(external_ref, Some(Some(_))) && !input.has_organisation {
-            e.add("external_ref", "is an employer's staff number: give organisation_id too, or leave it out");
+            e.add(
+                "external_ref",
+                "is an employer's staff number: give organisation_id too, or leave it out",
+            );
         }
         match (given_name, family_name, email, external_ref) {
-            (Some(given_name), Some(family_name), Some(email), Some(external_ref)) if e.is_empty() => Ok(Self {
-                given_name,
-                family_name,
-                email,
-                job_role,
-                external_ref,
-                expert_by_experience: input.expert_by_experience,
-            }),
+            (Some(given_name), Some(family_name), Some(email), Some(external_ref))
+                if e.is_empty() =>
+            {
+                Ok(Self {
+                    given_name,
+                    family_name,
+                    email,
+                    job_role,
+                    external_ref,
+                    expert_by_experience: input.expert_by_experience,
+                })
+            }
             _ => Err(e),
         }
     }
@@ -178,15 +195,37 @@ mod tests {
 
     #[test]
     fn citizens_need_no_organisation_but_then_no_staff_number() {
-        let citizen = PersonInput { has_organisation: false, external_ref: None, expert_by_experience: true, ..input() };
-        assert!(Person::parse(citizen.clone()).unwrap().expert_by_experience());
-        let err = Person::parse(PersonInput { external_ref: Some("X1".into()), ..citizen }).unwrap_err();
+        let citizen = PersonInput {
+            has_organisation: false,
+            external_ref: None,
+            expert_by_experience: true,
+            ..input()
+        };
+        assert!(
+            Person::parse(citizen.clone())
+                .unwrap()
+                .expert_by_experience()
+        );
+        let err = Person::parse(PersonInput {
+            external_ref: Some("X1".into()),
+            ..citizen
+        })
+        .unwrap_err();
         assert_eq!(err.errors()[0].field, "external_ref");
     }
 
     #[test]
     fn rejects_bad_emails() {
-        for bad in ["", "a", "a@b", "@nhs.net", "a@@nhs.net", "a b@nhs.net", "a@nhs.net.", "a@.net"] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@nhs.net",
+            "a@@nhs.net",
+            "a b@nhs.net",
+            "a@nhs.net.",
+            "a@.net",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
         assert!(Email::parse("j.o'neil+academy@leeds.gov.uk").is_ok());

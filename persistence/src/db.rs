@@ -145,6 +145,20 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
+/// Runs `f` in one read-only snapshot: REPEATABLE READ on PostgreSQL (every statement sees
+/// the same data); SQLite transactions are snapshots already.
+pub fn read_snapshot<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> crate::StoreResult<T>,
+) -> crate::StoreResult<T> {
+    conn.transaction(|conn| {
+        if matches!(conn, DbConnection::Postgresql(_)) {
+            conn.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        f(conn)
+    })
+}
+
 /// Checks the database answers on this connection.
 pub fn ping(conn: &mut DbConnection) -> crate::StoreResult<()> {
     Ok(conn.batch_execute("SELECT 1")?)

@@ -14,6 +14,13 @@ pub enum StoreError {
     /// machine does not allow, or capacity below the number enrolled).
     #[error("{0}")]
     StateConflict(String),
+    /// A field refers to something that does not exist (checked inside the write's
+    /// transaction): `(field, message)`.
+    #[error("{0}: {1}")]
+    Invalid(String, String),
+    /// SQLite's single writer was busy and the statement could not wait for it: retry.
+    #[error("database busy: {0}")]
+    Busy(String),
     /// The row changed since the client read it (`If-Match` no longer matches).
     #[error("the resource has changed since it was read")]
     Stale,
@@ -39,6 +46,11 @@ impl From<DieselError> for StoreError {
                 info,
             ) => Self::Unavailable(info.message().to_owned()),
             DieselError::BrokenTransactionManager => Self::Unavailable(e.to_string()),
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("database is locked") =>
+            {
+                Self::Busy(info.message().to_owned())
+            }
             other => Self::Database(other),
         }
     }

@@ -59,6 +59,10 @@ pub fn verify_schema(conn: &mut DbConnection) -> Result<(), MigrationError> {
         .select(programme_priorities::all_columns)
         .limit(1)
         .load::<(DbUuid, i32)>(conn)?;
+    seed_log::table
+        .select(seed_log::all_columns)
+        .limit(1)
+        .load::<(String, chrono::NaiveDateTime)>(conn)?;
     programme_partners::table
         .select(programme_partners::all_columns)
         .limit(1)

@@ -48,6 +48,7 @@ diesel::table! {
         search_text -> Text,
         version -> Integer,
         seed_digest -> Nullable<Text>,
+        seed_key -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -81,6 +82,15 @@ diesel::table! {
         programme_id -> PortableUuid,
         position -> Integer,
         name -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+
+    seed_log (seed_key) {
+        seed_key -> Text,
+        first_seeded_at -> Timestamp,
     }
 }
 
@@ -299,6 +309,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     programme_stems,
     programme_priorities,
     programme_partners,
+    seed_log,
     organisations,
     api_clients,
     api_client_scopes,

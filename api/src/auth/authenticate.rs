@@ -16,8 +16,9 @@ use persistence::Store;
 use persistence::access::clients::{self, TokenPolicy};
 use uuid::Uuid;
 
-use super::principal::{Principal, unauthorized};
+use super::principal::{Principal, bad_request, unauthorized};
 use super::tokens::{Claims, Tokens};
+use crate::http::rate_limit::RateLimiters;
 use crate::http::{ApiError, db};
 
 /// What this process last read of each client's token policy, trusted for `ttl` (at most
@@ -52,9 +53,18 @@ impl RevocationCache {
         }
     }
 
-    async fn policy(&self, store: &Store, id: Uuid) -> Result<Option<TokenPolicy>, ApiError> {
-        if let Some(p) = self.cached(id) {
-            return Ok(p);
+    /// The client's policy for a token of `generation`. A token newer than what this process
+    /// last read (a secret was just rotated elsewhere) makes it read again.
+    async fn policy(
+        &self,
+        store: &Store,
+        id: Uuid,
+        generation: i32,
+    ) -> Result<Option<TokenPolicy>, ApiError> {
+        match self.cached(id) {
+            Some(Some(p)) if p.token_generation >= generation => return Ok(Some(p)),
+            Some(None) => return Ok(None),
+            _ => {}
         }
         let policy = db(store, move |conn| clients::token_policy(conn, id)).await?;
         self.remember(id, policy);
@@ -106,7 +116,7 @@ async fn principal(req: &ServiceRequest, token: &str) -> Result<Principal, ApiEr
         .map_err(|_| invalid("the token's organisation is not an id"))?;
     let scopes = ScopeSet::parse(&claims.scope)
         .map_err(|_| invalid("the token carries an unknown scope"))?;
-    match cache.policy(&store, client_id).await? {
+    match cache.policy(&store, client_id, claims.generation).await? {
         Some(p) if p.active && p.token_generation == claims.generation => Ok(Principal {
             client_id,
             organisation_id,
@@ -130,7 +140,7 @@ pub async fn middleware(
                 .await
                 .map(ServiceResponse::map_into_left_body);
         }
-        Some(Err(why)) => Err(unauthorized(Some(("invalid_request", why)))),
+        Some(Err(why)) => Err(bad_request(why)),
         Some(Ok(token)) => principal(&req, &token).await,
     };
     match token {
@@ -140,7 +150,18 @@ pub async fn middleware(
                 .await
                 .map(ServiceResponse::map_into_left_body)
         }
-        Err(e) => Ok(req.into_response(e.error_response()).map_into_right_body()),
+        Err(e) => {
+            let ip = req
+                .peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default();
+            let limited = req
+                .app_data::<web::Data<RateLimiters>>()
+                .and_then(|l| l.charge_anonymous(&ip));
+            Ok(req
+                .into_response(limited.unwrap_or(e).error_response())
+                .map_into_right_body())
+        }
     }
 }
 

@@ -62,6 +62,20 @@ pub fn unauthorized(error: Option<(&str, &str)>) -> ApiError {
     ApiError::WithHeaders(Box::new(problem), vec![(WWW_AUTHENTICATE, challenge)])
 }
 
+/// 400 for a malformed `Authorization: Bearer` header (RFC 6750 §3.1 `invalid_request`).
+pub fn bad_request(description: &str) -> ApiError {
+    let challenge = format!(
+        "Bearer realm=\"{REALM}\", error=\"invalid_request\", error_description=\"{description}\""
+    );
+    let problem = Problem::typed(
+        StatusCode::BAD_REQUEST,
+        "invalid-authorization",
+        "Invalid Authorization header",
+        description,
+    );
+    ApiError::WithHeaders(Box::new(problem), vec![(WWW_AUTHENTICATE, challenge)])
+}
+
 pub fn insufficient_scope(scope: Scope) -> ApiError {
     let challenge = format!(
         "Bearer realm=\"{REALM}\", error=\"insufficient_scope\", scope=\"{}\"",

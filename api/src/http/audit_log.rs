@@ -46,6 +46,8 @@ pub async fn middleware(
     let pattern = res.request().match_pattern();
     let audited = writes
         && status >= 400
+        // Refused by a rate limit: not recorded, so a flood cannot fill the log.
+        && status != 429
         && pattern
             .as_deref()
             .is_some_and(|p| p.starts_with("/api/v1/") && p != "/api/v1/oauth/token");

@@ -43,7 +43,15 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => Self::not_found("the resource does not exist"),
             StoreError::Conflict(detail) => conflict(detail),
-            StoreError::Unavailable(detail) => Self::Unavailable(detail),
+            StoreError::Unavailable(detail) | StoreError::Busy(detail) => Self::Unavailable(detail),
+            StoreError::StateConflict(detail) => {
+                Problem::typed(StatusCode::CONFLICT, "state-conflict", "Conflict with the resource's state", detail).into()
+            }
+            StoreError::Invalid(field, message) => {
+                let mut errors = domain::ValidationErrors::new();
+                errors.add(field, message);
+                unprocessable(errors)
+            }
             StoreError::Stale => Problem::typed(
                 StatusCode::PRECONDITION_FAILED,
                 "stale",
@@ -143,16 +151,30 @@ pub fn internal_error() -> Problem {
 }
 
 /// Runs a store operation on the blocking pool (diesel is synchronous), inside the
-/// caller's tracing span.
-pub async fn db<T, F>(store: &Store, f: F) -> Result<T, ApiError>
+/// caller's tracing span. A SQLite write that found the single writer busy is retried with
+/// a short back-off before the caller gets a 503.
+pub async fn db<T, F>(store: &Store, mut f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+    F: FnMut(&mut DbConnection) -> StoreResult<T> + Send + 'static,
 {
     let store = store.clone();
     let span = tracing::Span::current();
-    let result = actix_web::web::block(move || span.in_scope(|| store.with(f)))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?;
+    let result = actix_web::web::block(move || {
+        span.in_scope(|| {
+            let mut attempt: u64 = 0;
+            loop {
+                match store.with(&mut f) {
+                    Err(StoreError::Busy(_)) if attempt < 25 => {
+                        attempt += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(2 * attempt));
+                    }
+                    other => return other,
+                }
+            }
+        })
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?;
     Ok(result?)
 }

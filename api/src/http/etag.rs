@@ -3,8 +3,10 @@
 use actix_web::HttpRequest;
 use actix_web::http::header::{EntityTag, Header, IfNoneMatch};
 
-pub fn for_version(version: i32) -> EntityTag {
-    EntityTag::new_strong(version.to_string())
+/// The strong tag of one version of one resource: `"<id>.<version>"`. The id keeps a tag
+/// of a deleted resource from matching a new one that reuses its slug.
+pub fn tag(id: uuid::Uuid, version: i32) -> EntityTag {
+    EntityTag::new_strong(format!("{}.{version}", id.simple()))
 }
 
 /// True when the client's `If-None-Match` already names `etag` (weak comparison, RFC 9110 §13.1.2).
@@ -21,8 +23,8 @@ pub fn not_modified(req: &HttpRequest, etag: &EntityTag) -> bool {
 pub enum Precondition {
     /// `If-Match: *`: any current version.
     Any,
-    /// One of these versions.
-    Versions(Vec<i32>),
+    /// One of these strong tags.
+    Tags(Vec<String>),
 }
 
 /// Reads the `If-Match` an update requires: 428 when it is missing.
@@ -45,26 +47,49 @@ pub fn if_match(req: &HttpRequest) -> Result<Precondition, crate::http::ApiError
     {
         return Err(required());
     }
-    match IfMatch::parse(req) {
+    let raw = req
+        .headers()
+        .get(actix_web::http::header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let well_formed = raw.trim() == "*"
+        || raw.split(',').map(str::trim).all(|t| {
+            let t = t.strip_prefix("W/").unwrap_or(t);
+            t.len() >= 2
+                && t.starts_with('"')
+                && t.ends_with('"')
+                && !t[1..t.len() - 1].contains('"')
+        });
+    let parsed = if well_formed {
+        IfMatch::parse(req).ok()
+    } else {
+        None
+    };
+    match parsed.ok_or(()) {
         Ok(IfMatch::Any) => Ok(Precondition::Any),
         // Strong comparison (RFC 9110 §13.1.1): weak tags never match.
-        Ok(IfMatch::Items(tags)) => Ok(Precondition::Versions(
-            tags.iter()
-                .filter(|t| !t.weak)
-                .filter_map(|t| t.tag().parse().ok())
-                .collect(),
+        Ok(IfMatch::Items(tags)) => Ok(Precondition::Tags(
+            tags.iter().filter(|t| !t.weak).map(|t| t.tag().to_owned()).collect(),
         )),
-        Err(_) => Err(required()),
+        Err(_) => Err(crate::http::Problem::typed(
+            StatusCode::BAD_REQUEST,
+            "invalid-if-match",
+            "Invalid If-Match",
+            "If-Match must be * or a list of quoted entity tags, e.g. If-Match: \"0193a1b45f6e7c3d9a2b1c4d5e6f7a8b.3\"",
+        )
+        .into()),
     }
 }
 
 impl Precondition {
-    /// The version to update from, or 412 when the client's version is not current.
-    pub fn check(&self, current: i32) -> Result<i32, crate::http::ApiError> {
+    /// The version to update from, or 412 when the client's tag is not the current one.
+    pub fn check(&self, id: uuid::Uuid, current: i32) -> Result<i32, crate::http::ApiError> {
         match self {
             Precondition::Any => Ok(current),
-            Precondition::Versions(v) if v.contains(&current) => Ok(current),
-            Precondition::Versions(_) => Err(persistence::StoreError::Stale.into()),
+            Precondition::Tags(tags) if tags.iter().any(|t| *t == tag(id, current).tag()) => {
+                Ok(current)
+            }
+            Precondition::Tags(_) => Err(persistence::StoreError::Stale.into()),
         }
     }
 }

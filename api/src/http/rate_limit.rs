@@ -66,7 +66,16 @@ impl RateLimiters {
         }
     }
 
-    /// `Ok(headers)` when the request may go on, `Err(seconds to wait)` otherwise.
+    /// Charges a request to an IP address's anonymous budget; the 429 to answer when it is
+    /// spent. (Requests with a bad token are charged here, so they cannot flood the audit log.)
+    pub fn charge_anonymous(&self, ip: &str) -> Option<ApiError> {
+        match self.check(format!("ip:{ip}"), false) {
+            (_, Ok(_)) => None,
+            (limit, Err(wait)) => Some(refusal(limit, self.window.as_secs().max(1), wait)),
+        }
+    }
+
+    /// `Ok(remaining)` when the request may go on, `Err(seconds to wait)` otherwise.
     fn check(&self, key: String, authenticated: bool) -> (u32, Result<u32, u64>) {
         // Forget idle keys now and then, so the maps do not grow without bound.
         if self.checks.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
@@ -135,23 +144,28 @@ pub async fn middleware(
             Ok(res.map_into_left_body())
         }
         Err(wait) => {
-            let problem = Problem::typed(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                "Too many requests",
-                format!("at most {limit} requests per {window} s; retry after {wait} s"),
-            );
-            let e = ApiError::WithHeaders(
-                Box::new(problem),
-                vec![
-                    (RETRY_AFTER, wait.to_string()),
-                    (LIMIT, limit.to_string()),
-                    (REMAINING, "0".into()),
-                    (RESET, wait.to_string()),
-                    (POLICY, format!("{limit};w={window}")),
-                ],
-            );
+            let e = refusal(limit, window, wait);
             Ok(req.into_response(e.error_response()).map_into_right_body())
         }
     }
+}
+
+/// The 429 problem for a caller over `limit` requests per `window` seconds.
+fn refusal(limit: u32, window: u64, wait: u64) -> ApiError {
+    let problem = Problem::typed(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate-limited",
+        "Too many requests",
+        format!("at most {limit} requests per {window} s; retry after {wait} s"),
+    );
+    ApiError::WithHeaders(
+        Box::new(problem),
+        vec![
+            (RETRY_AFTER, wait.to_string()),
+            (LIMIT, limit.to_string()),
+            (REMAINING, "0".into()),
+            (RESET, wait.to_string()),
+            (POLICY, format!("{limit};w={window}")),
+        ],
+    )
 }

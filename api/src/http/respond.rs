@@ -6,31 +6,37 @@ use serde::Serialize;
 
 use super::etag;
 
-pub fn resource<T: Serialize>(version: i32, body: &T) -> HttpResponse {
+pub fn resource<T: Serialize>(id: uuid::Uuid, version: i32, body: &T) -> HttpResponse {
     HttpResponse::Ok()
-        .insert_header((ETAG, etag::for_version(version)))
+        .insert_header((ETAG, etag::tag(id, version)))
         .insert_header((CACHE_CONTROL, "no-cache"))
         .json(body)
 }
 
-pub fn created<T: Serialize>(location: String, version: i32, body: &T) -> HttpResponse {
+pub fn created<T: Serialize>(
+    location: String,
+    id: uuid::Uuid,
+    version: i32,
+    body: &T,
+) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((LOCATION, location))
-        .insert_header((ETAG, etag::for_version(version)))
+        .insert_header((ETAG, etag::tag(id, version)))
         .json(body)
 }
 
 /// 304 when the client's `If-None-Match` names the current version, else the resource.
 pub fn conditional<T: Serialize>(
     req: &actix_web::HttpRequest,
+    id: uuid::Uuid,
     version: i32,
     body: &T,
 ) -> HttpResponse {
-    let tag = etag::for_version(version);
+    let tag = etag::tag(id, version);
     if etag::not_modified(req, &tag) {
         return HttpResponse::NotModified()
             .insert_header((ETAG, tag))
             .finish();
     }
-    resource(version, body)
+    resource(id, version, body)
 }

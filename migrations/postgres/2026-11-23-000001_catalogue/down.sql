@@ -1,4 +1,5 @@
 DROP TABLE programme_partners;
+DROP TABLE seed_log;
 DROP TABLE programme_priorities;
 DROP TABLE programme_stems;
 DROP TABLE programmes;

@@ -47,9 +47,12 @@ CREATE TABLE programmes (
     version          INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
     -- digest of the seed entry this row was last written from; NULL once an operator edits it
     seed_digest      TEXT,
+    -- the seed entry this row came from (its slug in the seed file; stable when the row's slug changes)
+    seed_key         TEXT,
     created_at       TIMESTAMP NOT NULL,
     updated_at       TIMESTAMP NOT NULL,
-    CONSTRAINT programmes_slug_key UNIQUE (slug)
+    CONSTRAINT programmes_slug_key UNIQUE (slug),
+    CONSTRAINT programmes_seed_key_key UNIQUE (seed_key)
 );
 CREATE INDEX programmes_status_title_key_id_idx ON programmes (status, title_key, id);
 CREATE INDEX programmes_status_updated_at_id_idx ON programmes (status, updated_at, id);
@@ -71,6 +74,12 @@ CREATE TABLE programme_priorities (
     PRIMARY KEY (programme_id, priority_code)
 );
 CREATE INDEX programme_priorities_priority_idx ON programme_priorities (priority_code, programme_id);
+
+-- Every seed entry ever written: a seeded programme an operator deleted is not brought back.
+CREATE TABLE seed_log (
+    seed_key        TEXT PRIMARY KEY NOT NULL,
+    first_seeded_at TIMESTAMP NOT NULL
+);
 
 CREATE TABLE programme_partners (
     programme_id UUID NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,

@@ -101,6 +101,14 @@ pub fn create(
     audit: &AuditEntry,
 ) -> StoreResult<ClientRecord> {
     conn.transaction(|conn| {
+        if let Some(o) = organisation_id
+            && !super::organisations::exists(conn, o)?
+        {
+            return Err(StoreError::Invalid(
+                "organisation_id".into(),
+                "no organisation has this id".into(),
+            ));
+        }
         let id = DbUuid(Uuid::now_v7());
         let at = now();
         diesel::insert_into(api_clients::table)

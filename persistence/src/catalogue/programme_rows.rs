@@ -46,6 +46,7 @@ pub(crate) struct ProgrammeRow {
     pub _search_text: String,
     pub version: i32,
     pub _seed_digest: Option<String>,
+    pub _seed_key: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

@@ -2,7 +2,7 @@
 //! together. An edit clears `seed_digest`, so the seed never overwrites it.
 
 use diesel::prelude::*;
-use domain::Programme;
+use domain::{Programme, Vocabulary};
 use uuid::Uuid;
 
 use super::programme_rows::{ProgrammeRecord, ProgrammeValues, replace_children};
@@ -84,17 +84,59 @@ pub fn update(
     })
 }
 
-/// Deletes a programme nothing refers to. (Once cohorts exist, a programme with cohorts is
-/// retired instead: see the cohorts issue.)
-pub fn delete(conn: &mut DbConnection, id: Uuid, audit: &AuditEntry) -> StoreResult<()> {
+/// What removing a programme did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removal {
+    Deleted,
+    /// It has cohorts, which keep referring to it: retired instead.
+    Retired(Box<ProgrammeRecord>),
+}
+
+/// Removes a programme, if still at `expected_version` when one is given: deletes it when
+/// nothing refers to it, retires it when it has cohorts.
+pub fn remove(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: Option<i32>,
+    audit: &AuditEntry,
+) -> StoreResult<Removal> {
     conn.transaction(|conn| {
-        let n = diesel::delete(table::table.filter(table::id.eq(DbUuid(id)))).execute(conn)?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
+        let current = programmes::get(conn, &ProgrammeKey::Id(id))?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(StoreError::Stale);
+        }
+        let version = current.version;
+        let this = table::table
+            .filter(table::id.eq(DbUuid(id)))
+            .filter(table::version.eq(version));
+        if crate::learning::cohorts::programme_has_cohorts(conn, id)? {
+            let n = diesel::update(this)
+                .set((
+                    table::status.eq(domain::ProgrammeStatus::Retired.value()),
+                    table::seed_digest.eq(None::<String>),
+                    table::updated_at.eq(now()),
+                    table::version.eq(table::version + 1),
+                ))
+                .execute(conn)?;
+            if n == 0 {
+                return Err(StoreError::Stale);
+            }
+            audit::record(
+                conn,
+                &audit.event("programme.retire", "programme", Some(id.to_string()), 200),
+            )?;
+            return Ok(Removal::Retired(Box::new(programmes::get(
+                conn,
+                &ProgrammeKey::Id(id),
+            )?)));
+        }
+        if diesel::delete(this).execute(conn)? == 0 {
+            return Err(StoreError::Stale);
         }
         audit::record(
             conn,
             &audit.event("programme.delete", "programme", Some(id.to_string()), 204),
-        )
+        )?;
+        Ok(Removal::Deleted)
     })
 }

@@ -17,7 +17,7 @@ use super::programme_rows::{ProgrammeValues, replace_children};
 use crate::clock::now;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
-use crate::schema::{priorities, programmes, venus_stems};
+use crate::schema::{priorities, programmes, seed_log, venus_stems};
 use crate::sql_types::DbUuid;
 
 const PORTFOLIO: &str = include_str!("../../seed/portfolio.toml");
@@ -110,32 +110,54 @@ pub struct SeedReport {
     pub unchanged: usize,
     /// Seeded programmes an operator has edited since: left as the operator made them.
     pub operator_edited: usize,
+    /// Seeded programmes an operator deleted: not brought back.
+    pub operator_deleted: usize,
+    /// Seed entries whose slug an operator's own programme already uses: not inserted.
+    pub slug_taken: usize,
 }
 
-/// Writes reference data and the portfolio, in one transaction.
+/// Writes reference data and the portfolio, in one transaction. Seeded rows are matched by
+/// their seed key (the entry's slug in the seed file), not by their current slug, so an
+/// operator may rename them; every key ever seeded is logged, so a deleted one stays deleted.
 pub fn run(conn: &mut DbConnection) -> StoreResult<SeedReport> {
     let portfolio = portfolio().map_err(StoreError::Corrupt)?;
     conn.transaction(|conn| {
         reference_data(conn)?;
         let mut report = SeedReport::default();
         for (programme, digest) in &portfolio {
+            let key = programme.slug().as_str();
             let existing: Option<(DbUuid, Option<String>)> = programmes::table
-                .filter(programmes::slug.eq(programme.slug().as_str()))
+                .filter(programmes::seed_key.eq(key))
                 .select((programmes::id, programmes::seed_digest))
                 .first(conn)
                 .optional()?;
+            let logged = seed_log::table.find(key).count().get_result::<i64>(conn)? > 0;
             let at = now();
             match existing {
+                None if logged => report.operator_deleted += 1,
                 None => {
+                    let taken = programmes::table
+                        .filter(programmes::slug.eq(key))
+                        .count()
+                        .get_result::<i64>(conn)?
+                        > 0;
+                    if taken {
+                        report.slug_taken += 1;
+                        continue;
+                    }
                     let id = DbUuid(Uuid::now_v7());
                     diesel::insert_into(programmes::table)
                         .values((
                             programmes::id.eq(id),
                             ProgrammeValues::new(programme, Some(digest.clone()), at),
+                            programmes::seed_key.eq(key),
                             programmes::created_at.eq(at),
                         ))
                         .execute(conn)?;
                     replace_children(conn, id, programme)?;
+                    diesel::insert_into(seed_log::table)
+                        .values((seed_log::seed_key.eq(key), seed_log::first_seeded_at.eq(at)))
+                        .execute(conn)?;
                     report.inserted += 1;
                 }
                 Some((_, Some(seeded))) if &seeded == digest => report.unchanged += 1,

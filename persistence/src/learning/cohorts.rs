@@ -64,13 +64,23 @@ pub fn lock(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
     let n = diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(id))))
         .set(cohorts::next_queue_seq.eq(cohorts::next_queue_seq))
         .execute(conn)?;
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
-pub fn seat_counts(conn: &mut DbConnection, ids: &[DbUuid]) -> StoreResult<HashMap<DbUuid, SeatCounts>> {
+pub fn seat_counts(
+    conn: &mut DbConnection,
+    ids: &[DbUuid],
+) -> StoreResult<HashMap<DbUuid, SeatCounts>> {
     let rows: Vec<(DbUuid, String, i64)> = enrolments::table
         .filter(enrolments::cohort_id.eq_any(ids))
-        .filter(enrolments::status.eq_any([EnrolmentStatus::Enrolled.value(), EnrolmentStatus::Waitlisted.value()]))
+        .filter(enrolments::status.eq_any([
+            EnrolmentStatus::Enrolled.value(),
+            EnrolmentStatus::Waitlisted.value(),
+        ]))
         .group_by((enrolments::cohort_id, enrolments::status))
         .select((enrolments::cohort_id, enrolments::status, count_star()))
         .load(conn)?;
@@ -91,7 +101,10 @@ fn records(conn: &mut DbConnection, rows: Vec<CohortRow>) -> StoreResult<Vec<Coh
     let counts = seat_counts(conn, &ids)?;
     let priorities: Vec<(DbUuid, i32)> = cohort_priorities::table
         .filter(cohort_priorities::cohort_id.eq_any(&ids))
-        .select((cohort_priorities::cohort_id, cohort_priorities::priority_code))
+        .select((
+            cohort_priorities::cohort_id,
+            cohort_priorities::priority_code,
+        ))
         .load(conn)?;
     rows.into_iter()
         .map(|r| {
@@ -111,7 +124,9 @@ fn records(conn: &mut DbConnection, rows: Vec<CohortRow>) -> StoreResult<Vec<Coh
             let priorities = priorities
                 .iter()
                 .filter(|(id, _)| *id == r.id)
-                .map(|(_, code)| Priority::from_code(i64::from(*code)).ok_or_else(|| corrupt("priority")))
+                .map(|(_, code)| {
+                    Priority::from_code(i64::from(*code)).ok_or_else(|| corrupt("priority"))
+                })
                 .collect::<StoreResult<BTreeSet<_>>>()?;
             Ok(CohortRecord {
                 id: r.id.0,
@@ -129,11 +144,19 @@ fn records(conn: &mut DbConnection, rows: Vec<CohortRow>) -> StoreResult<Vec<Coh
         .collect()
 }
 
-fn write_priorities(conn: &mut DbConnection, id: DbUuid, priorities: &BTreeSet<Priority>) -> StoreResult<()> {
-    diesel::delete(cohort_priorities::table.filter(cohort_priorities::cohort_id.eq(id))).execute(conn)?;
+fn write_priorities(
+    conn: &mut DbConnection,
+    id: DbUuid,
+    priorities: &BTreeSet<Priority>,
+) -> StoreResult<()> {
+    diesel::delete(cohort_priorities::table.filter(cohort_priorities::cohort_id.eq(id)))
+        .execute(conn)?;
     for p in priorities {
         diesel::insert_into(cohort_priorities::table)
-            .values((cohort_priorities::cohort_id.eq(id), cohort_priorities::priority_code.eq(i32::from(p.code()))))
+            .values((
+                cohort_priorities::cohort_id.eq(id),
+                cohort_priorities::priority_code.eq(i32::from(p.code())),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -150,7 +173,12 @@ pub struct CohortWrite<'a> {
     pub priorities: &'a BTreeSet<Priority>,
 }
 
-pub fn create(conn: &mut DbConnection, programme_id: Uuid, w: &CohortWrite, audit: &AuditEntry) -> StoreResult<CohortRecord> {
+pub fn create(
+    conn: &mut DbConnection,
+    programme_id: Uuid,
+    w: &CohortWrite,
+    audit: &AuditEntry,
+) -> StoreResult<CohortRecord> {
     conn.transaction(|conn| {
         let id = DbUuid(Uuid::now_v7());
         let at = now();
@@ -167,28 +195,39 @@ pub fn create(conn: &mut DbConnection, programme_id: Uuid, w: &CohortWrite, audi
                 cohorts::delivery_mode.eq(s.delivery_mode().value()),
                 cohorts::location.eq(s.location()),
                 cohorts::joining_link.eq(s.joining_link()),
-                cohorts::commissioning_organisation_id.eq(w.commissioning_organisation_id.map(DbUuid)),
+                cohorts::commissioning_organisation_id
+                    .eq(w.commissioning_organisation_id.map(DbUuid)),
                 cohorts::status.eq(CohortStatus::Planned.value()),
                 cohorts::created_at.eq(at),
                 cohorts::updated_at.eq(at),
             ))
             .execute(conn)?;
         write_priorities(conn, id, w.priorities)?;
-        audit::record(conn, &audit.event("cohort.create", "cohort", Some(id.0.to_string()), 201))?;
+        audit::record(
+            conn,
+            &audit.event("cohort.create", "cohort", Some(id.0.to_string()), 201),
+        )?;
         get(conn, id.0)
     })
 }
 
 /// Replaces the cohort's fields if still at `expected_version`. Capacity may not drop
 /// below the number enrolled; extra seats go to the waitlist, first come first served.
-pub fn update(conn: &mut DbConnection, id: Uuid, expected_version: i32, w: &CohortWrite, audit: &AuditEntry) -> StoreResult<CohortRecord> {
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    expected_version: i32,
+    w: &CohortWrite,
+    audit: &AuditEntry,
+) -> StoreResult<CohortRecord> {
     conn.transaction(|conn| {
         lock(conn, id)?;
         let current = get(conn, id)?;
         if current.version != expected_version {
             return Err(StoreError::Stale);
         }
-        check_capacity(w.spec.capacity(), current.seats.enrolled).map_err(|e| StoreError::StateConflict(e.to_string()))?;
+        check_capacity(w.spec.capacity(), current.seats.enrolled)
+            .map_err(|e| StoreError::StateConflict(e.to_string()))?;
         let s = w.spec;
         diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(id))))
             .set((
@@ -200,50 +239,79 @@ pub fn update(conn: &mut DbConnection, id: Uuid, expected_version: i32, w: &Coho
                 cohorts::delivery_mode.eq(s.delivery_mode().value()),
                 cohorts::location.eq(s.location()),
                 cohorts::joining_link.eq(s.joining_link()),
-                cohorts::commissioning_organisation_id.eq(w.commissioning_organisation_id.map(DbUuid)),
+                cohorts::commissioning_organisation_id
+                    .eq(w.commissioning_organisation_id.map(DbUuid)),
                 cohorts::updated_at.eq(now()),
                 cohorts::version.eq(cohorts::version + 1),
             ))
             .execute(conn)?;
         write_priorities(conn, DbUuid(id), w.priorities)?;
         super::enrolments::fill_seats(conn, id)?;
-        audit::record(conn, &audit.event("cohort.update", "cohort", Some(id.to_string()), 200))?;
+        audit::record(
+            conn,
+            &audit.event("cohort.update", "cohort", Some(id.to_string()), 200),
+        )?;
         get(conn, id)
     })
 }
 
 /// Moves the cohort along its life cycle; cancelling cancels every live enrolment with it.
-pub fn transition(conn: &mut DbConnection, id: Uuid, to: CohortStatus, audit: &AuditEntry) -> StoreResult<CohortRecord> {
+pub fn transition(
+    conn: &mut DbConnection,
+    id: Uuid,
+    to: CohortStatus,
+    audit: &AuditEntry,
+) -> StoreResult<CohortRecord> {
     conn.transaction(|conn| {
         lock(conn, id)?;
         let current = get(conn, id)?;
-        let next = current.status.transition(to).map_err(|e| StoreError::StateConflict(e.to_string()))?;
+        let next = current
+            .status
+            .transition(to)
+            .map_err(|e| StoreError::StateConflict(e.to_string()))?;
         let at = now();
         diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(id))))
-            .set((cohorts::status.eq(next.value()), cohorts::updated_at.eq(at), cohorts::version.eq(cohorts::version + 1)))
+            .set((
+                cohorts::status.eq(next.value()),
+                cohorts::updated_at.eq(at),
+                cohorts::version.eq(cohorts::version + 1),
+            ))
             .execute(conn)?;
         if next == CohortStatus::Cancelled {
             super::enrolments::cancel_all(conn, id, at)?;
         }
-        let action = format!("cohort.{}", match next {
-            CohortStatus::Open => "open",
-            CohortStatus::Running => "start",
-            CohortStatus::Completed => "complete",
-            CohortStatus::Cancelled => "cancel",
-            CohortStatus::Planned => "plan",
-        });
-        audit::record(conn, &audit.event(&action, "cohort", Some(id.to_string()), 200))?;
+        let action = format!(
+            "cohort.{}",
+            match next {
+                CohortStatus::Open => "open",
+                CohortStatus::Running => "start",
+                CohortStatus::Completed => "complete",
+                CohortStatus::Cancelled => "cancel",
+                CohortStatus::Planned => "plan",
+            }
+        );
+        audit::record(
+            conn,
+            &audit.event(&action, "cohort", Some(id.to_string()), 200),
+        )?;
         get(conn, id)
     })
 }
 
 pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<CohortRecord> {
-    let row: CohortRow = cohorts::table.filter(cohorts::id.eq(DbUuid(id))).select(cohorts::all_columns).first(conn)?;
+    let row: CohortRow = cohorts::table
+        .filter(cohorts::id.eq(DbUuid(id)))
+        .select(cohorts::all_columns)
+        .first(conn)?;
     records(conn, vec![row])?.pop().ok_or(StoreError::NotFound)
 }
 
 pub fn programme_has_cohorts(conn: &mut DbConnection, programme_id: Uuid) -> StoreResult<bool> {
-    Ok(cohorts::table.filter(cohorts::programme_id.eq(DbUuid(programme_id))).count().get_result::<i64>(conn)? > 0)
+    Ok(cohorts::table
+        .filter(cohorts::programme_id.eq(DbUuid(programme_id)))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -264,13 +332,30 @@ pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
 }
 
 /// Cohorts matching `f`, by start date.
-pub fn list(conn: &mut DbConnection, f: &CohortFilter, limit: i64, after: Option<&Cursor>) -> StoreResult<Page<CohortRecord>> {
-    let mut q = cohorts::table.select(cohorts::all_columns).into_boxed::<MultiBackend>();
+pub fn list(
+    conn: &mut DbConnection,
+    f: &CohortFilter,
+    limit: i64,
+    after: Option<&Cursor>,
+) -> StoreResult<Page<CohortRecord>> {
+    let mut q = cohorts::table
+        .select(cohorts::all_columns)
+        .into_boxed::<MultiBackend>();
     if !f.programme_ids.is_empty() {
-        q = q.filter(cohorts::programme_id.eq_any(f.programme_ids.iter().copied().map(DbUuid).collect::<Vec<_>>()));
+        q = q.filter(
+            cohorts::programme_id.eq_any(
+                f.programme_ids
+                    .iter()
+                    .copied()
+                    .map(DbUuid)
+                    .collect::<Vec<_>>(),
+            ),
+        );
     }
     if !f.statuses.is_empty() {
-        q = q.filter(cohorts::status.eq_any(f.statuses.iter().map(|s| s.value()).collect::<Vec<_>>()));
+        q = q.filter(
+            cohorts::status.eq_any(f.statuses.iter().map(|s| s.value()).collect::<Vec<_>>()),
+        );
     }
     if let Some(d) = f.starts_after {
         q = q.filter(cohorts::start_date.gt(d));
@@ -289,10 +374,18 @@ pub fn list(conn: &mut DbConnection, f: &CohortFilter, limit: i64, after: Option
         );
     }
     if let Some(c) = after {
-        let key = NaiveDate::parse_from_str(&c.key, "%Y-%m-%d").map_err(|_| StoreError::Corrupt("cursor".into()))?;
-        q = q.filter(cohorts::start_date.gt(key).or(cohorts::start_date.eq(key).and(cohorts::id.gt(DbUuid(c.id)))));
+        let key = NaiveDate::parse_from_str(&c.key, "%Y-%m-%d")
+            .map_err(|_| StoreError::Corrupt("cursor".into()))?;
+        q = q.filter(
+            cohorts::start_date.gt(key).or(cohorts::start_date
+                .eq(key)
+                .and(cohorts::id.gt(DbUuid(c.id)))),
+        );
     }
-    let rows: Vec<CohortRow> = q.order((cohorts::start_date.asc(), cohorts::id.asc())).limit(limit + 1).load(conn)?;
+    let rows: Vec<CohortRow> = q
+        .order((cohorts::start_date.asc(), cohorts::id.asc()))
+        .limit(limit + 1)
+        .load(conn)?;
     let items = records(conn, rows)?;
     Ok(Page::from_overfetch(items, limit, |last| Cursor {
         sort: SORT.into(),

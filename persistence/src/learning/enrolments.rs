@@ -17,7 +17,9 @@ use crate::clock::now;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, CursorError, Page, parse_timestamp_key, timestamp_key};
-use crate::schema::{cohort_priorities, cohorts as cohorts_t, enrolments, people as people_t, programmes};
+use crate::schema::{
+    cohort_priorities, cohorts as cohorts_t, enrolments, people as people_t, programmes,
+};
 use crate::sql_types::DbUuid;
 use crate::visibility::Visibility;
 
@@ -70,7 +72,11 @@ impl EnrolmentRow {
             person_id: self.person_id.0,
             organisation_id: self.organisation_id.map(|o| o.0),
             status,
-            waitlist_position: if status == EnrolmentStatus::Waitlisted { waitlist_position } else { None },
+            waitlist_position: if status == EnrolmentStatus::Waitlisted {
+                waitlist_position
+            } else {
+                None
+            },
             enrolled_at: self.enrolled_at,
             ended_at: self.ended_at,
             outcome_date: self.outcome_date,
@@ -84,8 +90,14 @@ impl EnrolmentRow {
     }
 }
 
-fn position(conn: &mut DbConnection, cohort_id: DbUuid, queue_seq: Option<i32>) -> StoreResult<Option<i64>> {
-    let Some(seq) = queue_seq else { return Ok(None) };
+fn position(
+    conn: &mut DbConnection,
+    cohort_id: DbUuid,
+    queue_seq: Option<i32>,
+) -> StoreResult<Option<i64>> {
+    let Some(seq) = queue_seq else {
+        return Ok(None);
+    };
     let ahead: i64 = enrolments::table
         .filter(enrolments::cohort_id.eq(cohort_id))
         .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.value()))
@@ -95,7 +107,11 @@ fn position(conn: &mut DbConnection, cohort_id: DbUuid, queue_seq: Option<i32>) 
     Ok(Some(ahead))
 }
 
-pub fn get(conn: &mut DbConnection, id: Uuid, visibility: Visibility) -> StoreResult<EnrolmentRecord> {
+pub fn get(
+    conn: &mut DbConnection,
+    id: Uuid,
+    visibility: Visibility,
+) -> StoreResult<EnrolmentRecord> {
     let row: EnrolmentRow = enrolments::table
         .filter(enrolments::id.eq(DbUuid(id)))
         .select(enrolments::all_columns)
@@ -126,23 +142,35 @@ pub fn enrol(
         let existing: Option<String> = enrolments::table
             .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
             .filter(enrolments::person_id.eq(DbUuid(person_id)))
-            .filter(enrolments::status.eq_any([EnrolmentStatus::Enrolled.value(), EnrolmentStatus::Waitlisted.value()]))
+            .filter(enrolments::status.eq_any([
+                EnrolmentStatus::Enrolled.value(),
+                EnrolmentStatus::Waitlisted.value(),
+            ]))
             .select(enrolments::status)
             .first(conn)
             .optional()?;
-        let existing = existing.as_deref().map(EnrolmentStatus::parse).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let existing = existing
+            .as_deref()
+            .map(EnrolmentStatus::parse)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let seats = Seats {
             status: cohort.status,
             capacity: cohort.spec.capacity(),
             enrolled: cohort.seats.enrolled,
             waitlist_enabled: cohort.spec.waitlist_enabled(),
         };
-        let admission = admit(seats, existing).map_err(|r| StoreError::StateConflict(r.to_string()))?;
+        let admission =
+            admit(seats, existing).map_err(|r| StoreError::StateConflict(r.to_string()))?;
         let at = now();
         let id = DbUuid(Uuid::now_v7());
         let (status, queue_seq, enrolled_at) = match admission {
             Admission::Enrolled => (EnrolmentStatus::Enrolled, None, Some(at)),
-            Admission::Waitlisted => (EnrolmentStatus::Waitlisted, Some(take_ticket(conn, cohort_id)?), None),
+            Admission::Waitlisted => (
+                EnrolmentStatus::Waitlisted,
+                Some(take_ticket(conn, cohort_id)?),
+                None,
+            ),
         };
         diesel::insert_into(enrolments::table)
             .values((
@@ -157,7 +185,10 @@ pub fn enrol(
                 enrolments::updated_at.eq(at),
             ))
             .execute(conn)?;
-        audit::record(conn, &audit.event("enrolment.create", "enrolment", Some(id.0.to_string()), 201))?;
+        audit::record(
+            conn,
+            &audit.event("enrolment.create", "enrolment", Some(id.0.to_string()), 201),
+        )?;
         get(conn, id.0, Visibility::All)
     })
 }
@@ -203,11 +234,18 @@ pub fn fill_seats(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<usize
 }
 
 /// Cancels every live enrolment of a cohort (the cohort was cancelled).
-pub fn cancel_all(conn: &mut DbConnection, cohort_id: Uuid, at: NaiveDateTime) -> StoreResult<usize> {
+pub fn cancel_all(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    at: NaiveDateTime,
+) -> StoreResult<usize> {
     Ok(diesel::update(
         enrolments::table
             .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
-            .filter(enrolments::status.eq_any([EnrolmentStatus::Enrolled.value(), EnrolmentStatus::Waitlisted.value()])),
+            .filter(enrolments::status.eq_any([
+                EnrolmentStatus::Enrolled.value(),
+                EnrolmentStatus::Waitlisted.value(),
+            ])),
     )
     .set((
         enrolments::status.eq(EnrolmentStatus::Cancelled.value()),
@@ -232,10 +270,15 @@ pub fn transition(
         let before = get(conn, id, visibility)?;
         cohorts::lock(conn, before.cohort_id)?;
         let current = get(conn, id, visibility)?;
-        let next = current.status.transition(to).map_err(|e| StoreError::StateConflict(e.to_string()))?;
+        let next = current
+            .status
+            .transition(to)
+            .map_err(|e| StoreError::StateConflict(e.to_string()))?;
         let at = now();
         let outcome = match next {
-            EnrolmentStatus::Completed | EnrolmentStatus::NotCompleted => Some(outcome_date.unwrap_or_else(|| at.date())),
+            EnrolmentStatus::Completed | EnrolmentStatus::NotCompleted => {
+                Some(outcome_date.unwrap_or_else(|| at.date()))
+            }
             _ => None,
         };
         diesel::update(enrolments::table.filter(enrolments::id.eq(DbUuid(id))))
@@ -256,13 +299,25 @@ pub fn transition(
             EnrolmentStatus::NotCompleted => "not_complete",
             _ => "update",
         };
-        audit::record(conn, &audit.event(&format!("enrolment.{verb}"), "enrolment", Some(id.to_string()), 200))?;
+        audit::record(
+            conn,
+            &audit.event(
+                &format!("enrolment.{verb}"),
+                "enrolment",
+                Some(id.to_string()),
+                200,
+            ),
+        )?;
         get(conn, id, Visibility::All)
     })
 }
 
 /// Enrolments of a cohort: enrolled first, then the waitlist in order.
-pub fn of_cohort(conn: &mut DbConnection, cohort_id: Uuid, visibility: Visibility) -> StoreResult<Vec<EnrolmentRecord>> {
+pub fn of_cohort(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    visibility: Visibility,
+) -> StoreResult<Vec<EnrolmentRecord>> {
     let mut q = enrolments::table
         .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
         .select(enrolments::all_columns)
@@ -270,7 +325,9 @@ pub fn of_cohort(conn: &mut DbConnection, cohort_id: Uuid, visibility: Visibilit
     if let Visibility::Organisation(own) = visibility {
         q = q.filter(enrolments::organisation_id.eq(DbUuid(own)));
     }
-    let rows: Vec<EnrolmentRow> = q.order((enrolments::created_at.asc(), enrolments::id.asc())).load(conn)?;
+    let rows: Vec<EnrolmentRow> = q
+        .order((enrolments::created_at.asc(), enrolments::id.asc()))
+        .load(conn)?;
     let mut waitlist: Vec<i32> = rows
         .iter()
         .filter(|r| r.status == EnrolmentStatus::Waitlisted.value())
@@ -286,7 +343,10 @@ pub fn of_cohort(conn: &mut DbConnection, cohort_id: Uuid, visibility: Visibilit
         .load(conn)?;
     rows.into_iter()
         .map(|r| {
-            let pos = r.queue_seq.and_then(|s| all_waiting.iter().position(|x| *x == s)).map(|p| p as i64 + 1);
+            let pos = r
+                .queue_seq
+                .and_then(|s| all_waiting.iter().position(|x| *x == s))
+                .map(|p| p as i64 + 1);
             r.record(pos)
         })
         .collect()
@@ -329,7 +389,17 @@ pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
     Ok(c)
 }
 
-type ViewRow = (EnrolmentRow, Option<String>, Option<NaiveDateTime>, DbUuid, String, String, String, NaiveDate, NaiveDate);
+type ViewRow = (
+    EnrolmentRow,
+    Option<String>,
+    Option<NaiveDateTime>,
+    DbUuid,
+    String,
+    String,
+    String,
+    NaiveDate,
+    NaiveDate,
+);
 
 /// The HR pull: enrolments matching `f`, in change order `(updated_at, id)`.
 pub fn list(
@@ -367,7 +437,9 @@ pub fn list(
         q = q.filter(cohorts_t::programme_id.eq(DbUuid(p)));
     }
     if !f.statuses.is_empty() {
-        q = q.filter(enrolments::status.eq_any(f.statuses.iter().map(|s| s.value()).collect::<Vec<_>>()));
+        q = q.filter(
+            enrolments::status.eq_any(f.statuses.iter().map(|s| s.value()).collect::<Vec<_>>()),
+        );
     }
     if let Some(r) = &f.person_external_ref {
         q = q.filter(people_t::external_ref.eq(r.clone()));
@@ -379,30 +451,40 @@ pub fn list(
         q = q.filter(enrolments::updated_at.lt(s));
     }
     if let Some(c) = after {
-        let key = parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
-        q = q.filter(enrolments::updated_at.gt(key).or(enrolments::updated_at.eq(key).and(enrolments::id.gt(DbUuid(c.id)))));
+        let key =
+            parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        q = q.filter(
+            enrolments::updated_at.gt(key).or(enrolments::updated_at
+                .eq(key)
+                .and(enrolments::id.gt(DbUuid(c.id)))),
+        );
     }
-    let rows: Vec<ViewRow> = q.order((enrolments::updated_at.asc(), enrolments::id.asc())).limit(limit + 1).load(conn)?;
+    let rows: Vec<ViewRow> = q
+        .order((enrolments::updated_at.asc(), enrolments::id.asc()))
+        .limit(limit + 1)
+        .load(conn)?;
     let cohort_ids: BTreeSet<DbUuid> = rows.iter().map(|r| r.0.cohort_id).collect();
     let priorities = priorities_of(conn, &cohort_ids.into_iter().collect::<Vec<_>>())?;
     let items = rows
         .into_iter()
-        .map(|(row, external_ref, erased_at, programme_id, slug, title, label, start, end)| {
-            let cohort = row.cohort_id;
-            // The HR view carries no waitlist position (it would cost a query per row).
-            Ok(EnrolmentView {
-                enrolment: row.record(None)?,
-                person_external_ref: external_ref,
-                person_erased: erased_at.is_some(),
-                programme_id: programme_id.0,
-                programme_slug: slug,
-                programme_title: title,
-                cohort_label: label,
-                cohort_start_date: start,
-                cohort_end_date: end,
-                priorities: priorities.get(&cohort).cloned().unwrap_or_default(),
-            })
-        })
+        .map(
+            |(row, external_ref, erased_at, programme_id, slug, title, label, start, end)| {
+                let cohort = row.cohort_id;
+                // The HR view carries no waitlist position (it would cost a query per row).
+                Ok(EnrolmentView {
+                    enrolment: row.record(None)?,
+                    person_external_ref: external_ref,
+                    person_erased: erased_at.is_some(),
+                    programme_id: programme_id.0,
+                    programme_slug: slug,
+                    programme_title: title,
+                    cohort_label: label,
+                    cohort_start_date: start,
+                    cohort_end_date: end,
+                    priorities: priorities.get(&cohort).cloned().unwrap_or_default(),
+                })
+            },
+        )
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_overfetch(items, limit, |last| Cursor {
         sort: SORT.into(),
@@ -411,11 +493,20 @@ pub fn list(
     }))
 }
 
-fn priorities_of(conn: &mut DbConnection, cohort_ids: &[DbUuid]) -> StoreResult<HashMap<DbUuid, Vec<Priority>>> {
+fn priorities_of(
+    conn: &mut DbConnection,
+    cohort_ids: &[DbUuid],
+) -> StoreResult<HashMap<DbUuid, Vec<Priority>>> {
     let rows: Vec<(DbUuid, i32)> = cohort_priorities::table
         .filter(cohort_priorities::cohort_id.eq_any(cohort_ids))
-        .order((cohort_priorities::cohort_id, cohort_priorities::priority_code))
-        .select((cohort_priorities::cohort_id, cohort_priorities::priority_code))
+        .order((
+            cohort_priorities::cohort_id,
+            cohort_priorities::priority_code,
+        ))
+        .select((
+            cohort_priorities::cohort_id,
+            cohort_priorities::priority_code,
+        ))
         .load(conn)?;
     let mut map: HashMap<DbUuid, Vec<Priority>> = HashMap::new();
     for (id, code) in rows {

@@ -105,9 +105,10 @@ impl PersonValues {
 
 fn conflict(p: &Person) -> impl Fn(StoreError) -> StoreError + '_ {
     move |e| match e {
-        StoreError::Conflict(msg) if msg.contains("email") => {
-            StoreError::Conflict(format!("email: someone already has the email address '{}'", p.email().as_str()))
-        }
+        StoreError::Conflict(msg) if msg.contains("email") => StoreError::Conflict(format!(
+            "email: someone already has the email address '{}'",
+            p.email().as_str()
+        )),
         StoreError::Conflict(_) => StoreError::Conflict(format!(
             "external_ref: someone in this organisation already has the reference '{}'",
             p.external_ref().map(|r| r.as_str()).unwrap_or_default()
@@ -116,16 +117,28 @@ fn conflict(p: &Person) -> impl Fn(StoreError) -> StoreError + '_ {
     }
 }
 
-pub fn create(conn: &mut DbConnection, organisation_id: Option<Uuid>, p: &Person, audit: &AuditEntry) -> StoreResult<PersonRecord> {
+pub fn create(
+    conn: &mut DbConnection,
+    organisation_id: Option<Uuid>,
+    p: &Person,
+    audit: &AuditEntry,
+) -> StoreResult<PersonRecord> {
     conn.transaction(|conn| {
         let id = DbUuid(Uuid::now_v7());
         let at = now();
         diesel::insert_into(people::table)
-            .values((people::id.eq(id), PersonValues::new(organisation_id, p, at), people::created_at.eq(at)))
+            .values((
+                people::id.eq(id),
+                PersonValues::new(organisation_id, p, at),
+                people::created_at.eq(at),
+            ))
             .execute(conn)
             .map_err(StoreError::from)
             .map_err(conflict(p))?;
-        audit::record(conn, &audit.event("person.create", "person", Some(id.0.to_string()), 201))?;
+        audit::record(
+            conn,
+            &audit.event("person.create", "person", Some(id.0.to_string()), 201),
+        )?;
         get(conn, id.0, Visibility::All)
     })
 }
@@ -146,7 +159,10 @@ pub fn update(
                 .filter(people::version.eq(expected_version))
                 .filter(people::erased_at.is_null()),
         )
-        .set((PersonValues::new(organisation_id, p, now()), people::version.eq(people::version + 1)))
+        .set((
+            PersonValues::new(organisation_id, p, now()),
+            people::version.eq(people::version + 1),
+        ))
         .execute(conn)
         .map_err(StoreError::from)
         .map_err(conflict(p))?;
@@ -154,13 +170,21 @@ pub fn update(
             get(conn, id, Visibility::All)?;
             return Err(StoreError::Stale);
         }
-        audit::record(conn, &audit.event("person.update", "person", Some(id.to_string()), 200))?;
+        audit::record(
+            conn,
+            &audit.event("person.update", "person", Some(id.to_string()), 200),
+        )?;
         get(conn, id, Visibility::All)
     })
 }
 
 /// Blanks every personal field; enrolments keep their counts and show the erasure in sync.
-pub fn erase(conn: &mut DbConnection, id: Uuid, visibility: Visibility, audit: &AuditEntry) -> StoreResult<PersonRecord> {
+pub fn erase(
+    conn: &mut DbConnection,
+    id: Uuid,
+    visibility: Visibility,
+    audit: &AuditEntry,
+) -> StoreResult<PersonRecord> {
     conn.transaction(|conn| {
         let current = get(conn, id, visibility)?;
         if current.erased_at.is_some() {
@@ -182,9 +206,15 @@ pub fn erase(conn: &mut DbConnection, id: Uuid, visibility: Visibility, audit: &
             .execute(conn)?;
         // Their enrolments change too (the person is gone from them): HR delta sync sees it.
         diesel::update(enrolments::table.filter(enrolments::person_id.eq(DbUuid(id))))
-            .set((enrolments::updated_at.eq(at), enrolments::version.eq(enrolments::version + 1)))
+            .set((
+                enrolments::updated_at.eq(at),
+                enrolments::version.eq(enrolments::version + 1),
+            ))
             .execute(conn)?;
-        audit::record(conn, &audit.event("person.erase", "person", Some(id.to_string()), 200))?;
+        audit::record(
+            conn,
+            &audit.event("person.erase", "person", Some(id.to_string()), 200),
+        )?;
         get(conn, id, Visibility::All)
     })
 }
@@ -195,11 +225,20 @@ pub fn get(conn: &mut DbConnection, id: Uuid, visibility: Visibility) -> StoreRe
         .select(people::all_columns)
         .first(conn)?;
     let record = row.record()?;
-    if visibility.sees(record.organisation_id) { Ok(record) } else { Err(StoreError::NotFound) }
+    if visibility.sees(record.organisation_id) {
+        Ok(record)
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// The person an organisation knows by `external_ref`.
-pub fn by_ref(conn: &mut DbConnection, organisation_id: Uuid, external_ref: &str, visibility: Visibility) -> StoreResult<PersonRecord> {
+pub fn by_ref(
+    conn: &mut DbConnection,
+    organisation_id: Uuid,
+    external_ref: &str,
+    visibility: Visibility,
+) -> StoreResult<PersonRecord> {
     if !visibility.sees(Some(organisation_id)) {
         return Err(StoreError::NotFound);
     }
@@ -247,7 +286,9 @@ pub fn list(
     limit: i64,
     after: Option<&Cursor>,
 ) -> StoreResult<Page<PersonRecord>> {
-    let mut q = people::table.select(people::all_columns).into_boxed::<MultiBackend>();
+    let mut q = people::table
+        .select(people::all_columns)
+        .into_boxed::<MultiBackend>();
     if let Visibility::Organisation(own) = visibility {
         q = q.filter(people::organisation_id.eq(DbUuid(own)));
     }
@@ -264,10 +305,25 @@ pub fn list(
         q = q.filter(people::updated_at.ge(s));
     }
     if let Some(c) = after {
-        let key = parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
-        q = q.filter(people::updated_at.gt(key).or(people::updated_at.eq(key).and(people::id.gt(DbUuid(c.id)))));
+        let key =
+            parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        q = q.filter(
+            people::updated_at
+                .gt(key)
+                .or(people::updated_at.eq(key).and(people::id.gt(DbUuid(c.id)))),
+        );
     }
-    let rows: Vec<PersonRow> = q.order((people::updated_at.asc(), people::id.asc())).limit(limit + 1).load(conn)?;
-    let items = rows.into_iter().map(PersonRow::record).collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_overfetch(items, limit, |last| Cursor { sort: SORT.into(), key: timestamp_key(last.updated_at), id: last.id }))
+    let rows: Vec<PersonRow> = q
+        .order((people::updated_at.asc(), people::id.asc()))
+        .limit(limit + 1)
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(PersonRow::record)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_overfetch(items, limit, |last| Cursor {
+        sort: SORT.into(),
+        key: timestamp_key(last.updated_at),
+        id: last.id,
+    }))
 }

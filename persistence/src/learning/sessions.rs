@@ -49,7 +49,10 @@ pub fn create(
                 cohort_sessions::updated_at.eq(at),
             ))
             .execute(conn)?;
-        audit::record(conn, &audit.event("session.create", "session", Some(id.0.to_string()), 201))?;
+        audit::record(
+            conn,
+            &audit.event("session.create", "session", Some(id.0.to_string()), 201),
+        )?;
         get(conn, cohort_id, id.0)
     })
 }
@@ -72,17 +75,31 @@ pub fn of_cohort(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<Vec<Se
 }
 
 /// The register of a session: `(enrolment id, status)`, visible rows only.
-pub fn register(conn: &mut DbConnection, cohort_id: Uuid, session_id: Uuid, visibility: Visibility) -> StoreResult<Vec<(Uuid, AttendanceStatus)>> {
+pub fn register(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    session_id: Uuid,
+    visibility: Visibility,
+) -> StoreResult<Vec<(Uuid, AttendanceStatus)>> {
     get(conn, cohort_id, session_id)?;
     let rows: Vec<(DbUuid, String, Option<DbUuid>)> = attendance::table
         .inner_join(enrolments::table)
         .filter(attendance::session_id.eq(DbUuid(session_id)))
-        .select((attendance::enrolment_id, attendance::status, enrolments::organisation_id))
+        .select((
+            attendance::enrolment_id,
+            attendance::status,
+            enrolments::organisation_id,
+        ))
         .order(attendance::enrolment_id)
         .load(conn)?;
     rows.into_iter()
         .filter(|(_, _, org)| visibility.sees(org.map(|o| o.0)))
-        .map(|(id, s, _)| Ok((id.0, AttendanceStatus::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))?)))
+        .map(|(id, s, _)| {
+            Ok((
+                id.0,
+                AttendanceStatus::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            ))
+        })
         .collect()
 }
 
@@ -142,14 +159,21 @@ pub fn record(
     })
 }
 
-fn refresh_counts(conn: &mut DbConnection, enrolment_id: Uuid, at: NaiveDateTime) -> StoreResult<()> {
+fn refresh_counts(
+    conn: &mut DbConnection,
+    enrolment_id: Uuid,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
     let counts: Vec<(String, i64)> = attendance::table
         .filter(attendance::enrolment_id.eq(DbUuid(enrolment_id)))
         .group_by(attendance::status)
         .select((attendance::status, count_star()))
         .load(conn)?;
     let n = |s: AttendanceStatus| {
-        counts.iter().find(|(k, _)| k == s.value()).map_or(0, |(_, n)| i32::try_from(*n).unwrap_or(i32::MAX))
+        counts
+            .iter()
+            .find(|(k, _)| k == s.value())
+            .map_or(0, |(_, n)| i32::try_from(*n).unwrap_or(i32::MAX))
     };
     diesel::update(enrolments::table.filter(enrolments::id.eq(DbUuid(enrolment_id))))
         .set((

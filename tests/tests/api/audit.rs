@@ -41,13 +41,14 @@ async fn every_write_and_every_refusal_is_recorded_without_secrets() {
         .send()
         .await
         .unwrap();
+    let first_etag = res.headers()["etag"].to_str().unwrap().to_owned();
     let programme: Value = res.json().await.unwrap();
     let id = programme["id"].as_str().unwrap();
     let res = app
         .client
         .patch(app.url(&format!("/api/v1/programmes/{id}")))
         .bearer_auth(&admin)
-        .header("If-Match", "\"1\"")
+        .header("If-Match", &first_etag)
         .json(&json!({"title": "Audited"}))
         .send()
         .await
@@ -57,7 +58,7 @@ async fn every_write_and_every_refusal_is_recorded_without_secrets() {
         .client
         .patch(app.url(&format!("/api/v1/programmes/{id}")))
         .bearer_auth(&admin)
-        .header("If-Match", "\"1\"")
+        .header("If-Match", &first_etag)
         .json(&json!({"title": "Stale"}))
         .send()
         .await

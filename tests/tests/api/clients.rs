@@ -253,3 +253,150 @@ async fn admin_is_for_academy_clients_only() {
             && claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap() == 900
     );
 }
+
+#[tokio::test]
+async fn revocation_and_rotation_reach_another_process_within_its_check_interval() {
+    use std::time::Duration;
+    let db = crate::helpers::TestDb::create().await;
+    let mut settings = crate::helpers::settings_for(db.url());
+    settings.auth.revocation_check = Duration::from_secs(1);
+    let a = crate::helpers::start(settings.clone()).await;
+    let b = crate::helpers::start(settings).await;
+    let app_a = crate::helpers::TestApp {
+        address: a,
+        client: crate::helpers::client(),
+        _db: db,
+    };
+    let admin = app_a.admin_token().await;
+    let editor = app_a
+        .create_client(&admin, &["catalogue:write"], None)
+        .await;
+    let token = app_a.token(&editor).await;
+    let probe = json!({"title": "x"});
+    let on_b = |token: String| {
+        let b = b.clone();
+        let probe = probe.clone();
+        async move {
+            crate::helpers::client()
+                .post(format!("{b}/api/v1/programmes"))
+                .bearer_auth(token)
+                .json(&probe)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        on_b(token.clone()).await,
+        422,
+        "B caches the client as active"
+    );
+
+    // Rotated on A: the new token works on B at once (it is newer than B's cache)…
+    let res = app_a
+        .send(
+            Method::POST,
+            &format!("/api/v1/clients/{}/rotate-secret", editor.id),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let secret = res.json::<Value>().await.unwrap()["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rotated = Credentials {
+        id: editor.id.clone(),
+        secret,
+    };
+    let fresh = app_a.token(&rotated).await;
+    assert_eq!(on_b(fresh.clone()).await, 422);
+    // …and the old one stops (at the latest when B's cache expires).
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(on_b(token).await, 401);
+
+    // Revoked on A: B refuses within its check interval.
+    let path = format!("/api/v1/clients/{}", editor.id);
+    let etag = etag_of(&app_a, &path, &admin).await;
+    let res = app_a
+        .client
+        .patch(app_a.url(&path))
+        .bearer_auth(&admin)
+        .header("If-Match", etag)
+        .json(&json!({"status": "revoked"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(on_b(fresh).await, 401);
+}
+
+#[tokio::test]
+async fn client_patch_needs_if_match_and_refuses_stale_versions() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let c = app.create_client(&admin, &["reports:read"], None).await;
+    let path = format!("/api/v1/clients/{}", c.id);
+    let res = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Renamed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 428).await;
+    let etag = etag_of(&app, &path, &admin).await;
+    let res = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&admin)
+        .header("If-Match", &etag)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(r#"{"name": "Renamed"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "merge-patch+json is accepted");
+    let res = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&admin)
+        .header("If-Match", &etag)
+        .json(&json!({"name": "Again"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412).await;
+    let res = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&admin)
+        .header("If-Match", "garbage")
+        .json(&json!({"name": "Again"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400).await;
+    let events = app
+        .get_json_as(
+            &format!("/api/v1/audit?resource_type=client&resource_id={}", c.id),
+            &admin,
+        )
+        .await;
+    let actions: Vec<(&str, i64)> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["status"].as_i64().unwrap()))
+        .collect();
+    assert!(
+        actions.contains(&("client.update", 200))
+            && actions.contains(&("client.update", 412))
+            && actions.contains(&("client.update", 428)),
+        "{actions:?}"
+    );
+}

@@ -219,5 +219,14 @@ async fn garbage_is_refused() {
         .send()
         .await
         .unwrap();
-    assert_problem(res, 401).await;
+    // A malformed header is a bad request (RFC 6750 §3.1 invalid_request), not a bad token.
+    let challenge = res.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        challenge.contains("error=\"invalid_request\""),
+        "{challenge}"
+    );
+    assert_problem(res, 400).await;
 }

@@ -117,6 +117,7 @@ async fn organisation_patch_follows_if_match() {
         )
         .await;
     let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let first_etag = res.headers()["etag"].to_str().unwrap().to_owned();
     let res = app
         .client
         .patch(app.url(&location))
@@ -130,7 +131,7 @@ async fn organisation_patch_follows_if_match() {
         .client
         .patch(app.url(&location))
         .bearer_auth(&admin)
-        .header("If-Match", "\"1\"")
+        .header("If-Match", &first_etag)
         .json(&json!({"status": "inactive", "ods_code": null}))
         .send()
         .await
@@ -149,7 +150,7 @@ async fn organisation_patch_follows_if_match() {
         .client
         .patch(app.url(&location))
         .bearer_auth(&admin)
-        .header("If-Match", "\"1\"")
+        .header("If-Match", &first_etag)
         .json(&json!({"status": "active"}))
         .send()
         .await

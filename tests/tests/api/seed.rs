@@ -59,3 +59,44 @@ async fn restarting_never_duplicates_and_never_overwrites_an_operators_edit() {
     let priorities = fetch_json(&second, "/api/v1/priorities").await;
     assert_eq!(priorities["data"].as_array().unwrap().len(), 7);
 }
+
+#[tokio::test]
+async fn a_renamed_seeded_programme_is_not_duplicated_and_a_deleted_one_stays_deleted() {
+    let db = TestDb::create().await;
+    let first = start(settings_for(db.url())).await;
+    let app = crate::helpers::TestApp {
+        address: first.clone(),
+        client: crate::helpers::client(),
+        _db: db,
+    };
+    let admin = app.admin_token().await;
+    let res = app
+        .client
+        .patch(app.url("/api/v1/programmes/vital-signs"))
+        .bearer_auth(&admin)
+        .header(
+            "If-Match",
+            app.get("/api/v1/programmes/vital-signs").await.headers()["etag"].clone(),
+        )
+        .json(&serde_json::json!({"slug": "vital-signs-leeds"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/programmes/spheres-of-influence",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+
+    let restarted = start(settings_for(app._db.url())).await;
+    let all = programmes(&restarted).await;
+    let slugs: Vec<&str> = all.iter().map(|p| p["slug"].as_str().unwrap()).collect();
+    assert_eq!(all.len(), 22, "{slugs:?}");
+    assert!(slugs.contains(&"vital-signs-leeds") && !slugs.contains(&"vital-signs"));
+    assert!(!slugs.contains(&"spheres-of-influence"));
+}

@@ -189,6 +189,7 @@ pub async fn create(
     let (id, version) = (record.id, record.version);
     Ok(respond::created(
         format!("/api/v1/clients/{id}"),
+        id,
         version,
         &ClientCredentials {
             client: record.into(),
@@ -267,6 +268,7 @@ pub async fn get(
     let record = find(&store, &path).await?;
     Ok(respond::conditional(
         &req,
+        record.id,
         record.version,
         &ClientDto::from(record),
     ))
@@ -305,7 +307,7 @@ pub async fn update(
     let _ = auth;
     let precondition = etag::if_match(&req)?;
     let current = find(&store, &path).await?;
-    let version = precondition.check(current.version)?;
+    let version = precondition.check(current.id, current.version)?;
     let body = body.into_inner();
     let spec = ClientSpec::parse(ClientInput {
         name: body.name.or_else(|| Some(current.spec.name().to_owned())),
@@ -328,7 +330,11 @@ pub async fn update(
         clients::update(conn, id, version, &spec, &audit)
     })
     .await?;
-    Ok(respond::resource(record.version, &ClientDto::from(record)))
+    Ok(respond::resource(
+        record.id,
+        record.version,
+        &ClientDto::from(record),
+    ))
 }
 
 /// Replace a client's secret. The old secret, and tokens issued with it, stop working.
@@ -362,6 +368,7 @@ pub async fn rotate_secret(
     .await?;
     let version = record.version;
     Ok(respond::resource(
+        id,
         version,
         &ClientCredentials {
             client: record.into(),

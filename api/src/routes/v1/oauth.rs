@@ -103,11 +103,14 @@ impl OAuthFailure {
 /// Credentials from the Basic header or the body (exactly one of them).
 fn credentials(req: &HttpRequest, form: &TokenRequest) -> Result<(String, String), OAuthFailure> {
     let invalid = |d: &str| OAuthFailure::new(StatusCode::BAD_REQUEST, "invalid_request", d);
+    // Authentication schemes are case-insensitive (RFC 9110 §11.1).
     let basic = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "));
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .map(|(_, credentials)| credentials);
     let in_body = form.client_id.is_some() || form.client_secret.is_some();
     match (basic, in_body) {
         (Some(_), true) => Err(invalid(
@@ -244,23 +247,28 @@ pub async fn token(
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
     let policy = throttle.0;
+    // Counted under the canonical id only: other spellings of an id are the same client,
+    // and a string that is no id at all is counted against the address alone.
     let parsed_id = Uuid::parse_str(&client_id).ok();
-    let keys = vec![format!("client:{client_id}"), format!("ip:{ip}")];
+    let client_key = parsed_id.map(|id| format!("client:{id}"));
+    let ip_key = format!("ip:{ip}");
+    let keys: Vec<String> = client_key.iter().cloned().chain([ip_key.clone()]).collect();
     let audit = AuditEntry::by(parsed_id, None, request_id::of(&req).unwrap_or_default());
+    let attempted = parsed_id.map(|id| id.to_string());
 
     let blocked = {
         let keys = keys.clone();
         db(&store, move |conn| {
             let mut wait = None;
             for key in &keys {
-                wait = wait.max(throttle::blocked_for(conn, key, policy)?);
+                wait = wait.max(throttle::charge(conn, key, policy)?);
             }
             Ok(wait)
         })
         .await?
     };
     if let Some(wait) = blocked {
-        let entry = audit.event("token.issue", "client", Some(client_id.clone()), 429);
+        let entry = audit.event("token.issue", "client", attempted.clone(), 429);
         db(&store, move |conn| audit::record(conn, &entry)).await?;
         let mut res = oauth_error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -290,14 +298,8 @@ pub async fn token(
         Some(c) if c.client.spec.status() == ClientStatus::Active => c.client,
         other => {
             let revoked = other.is_some();
-            let entry = audit.event("token.issue", "client", Some(client_id.clone()), 401);
-            db(&store, move |conn| {
-                for key in &keys {
-                    throttle::record_failure(conn, key, policy)?;
-                }
-                audit::record(conn, &entry)
-            })
-            .await?;
+            let entry = audit.event("token.issue", "client", attempted, 401);
+            db(&store, move |conn| audit::record(conn, &entry)).await?;
             let why = if revoked {
                 "the client has been revoked"
             } else {
@@ -336,6 +338,7 @@ pub async fn token(
     let id = client.id;
     db(&store, move |conn| {
         throttle::clear(conn, &format!("client:{id}"))?;
+        throttle::refund(conn, &ip_key)?;
         clients::touch_last_token(conn, id)?;
         audit::record(conn, &entry)
     })

@@ -124,6 +124,7 @@ pub async fn get(
         .map_err(not_found(&raw))?;
     Ok(respond::conditional(
         &req,
+        record.id,
         record.version,
         &OrganisationDto::from(record),
     ))
@@ -162,6 +163,7 @@ pub async fn create(
     .await?;
     Ok(respond::created(
         format!("/api/v1/organisations/{}", record.id),
+        record.id,
         record.version,
         &OrganisationDto::from(record),
     ))
@@ -205,7 +207,7 @@ pub async fn update(
     let current = db(&store, move |conn| organisations::get(conn, id))
         .await
         .map_err(not_found(&raw))?;
-    let version = precondition.check(current.version)?;
+    let version = precondition.check(current.id, current.version)?;
     let organisation =
         Organisation::parse(body.into_inner().apply(current.organisation.to_input()))
             .map_err(unprocessable)?;
@@ -215,6 +217,7 @@ pub async fn update(
     })
     .await?;
     Ok(respond::resource(
+        record.id,
         record.version,
         &OrganisationDto::from(record),
     ))

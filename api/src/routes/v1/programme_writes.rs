@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
 use domain::Programme;
 use persistence::Store;
-use persistence::catalogue::programme_writes;
+use persistence::catalogue::programme_writes::{self, Removal};
 use persistence::catalogue::programmes::{self, ProgrammeKey};
 
 use super::programme_dto::ProgrammeDto;
@@ -66,6 +66,7 @@ pub async fn create(
     .await?;
     Ok(respond::created(
         format!("/api/v1/programmes/{}", record.id),
+        record.id,
         record.version,
         &ProgrammeDto::from(record),
     ))
@@ -107,7 +108,7 @@ pub async fn update(
     let _ = auth;
     let precondition = etag::if_match(&req)?;
     let current = find(&store, &path).await?;
-    let version = precondition.check(current.version)?;
+    let version = precondition.check(current.id, current.version)?;
     let programme = Programme::parse(body.into_inner().apply(current.programme.to_input()))
         .map_err(unprocessable)?;
     let (id, audit) = (current.id, audit_entry(&req));
@@ -116,12 +117,14 @@ pub async fn update(
     })
     .await?;
     Ok(respond::resource(
+        record.id,
         record.version,
         &ProgrammeDto::from(record),
     ))
 }
 
-/// Remove a programme. `If-Match` is honoured when sent.
+/// Remove a programme: deleted when nothing refers to it; retired (200, with the programme)
+/// when it has cohorts. `If-Match` is honoured when sent.
 #[utoipa::path(
     tag = "catalogue",
     params(
@@ -130,6 +133,7 @@ pub async fn update(
     ),
     security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
     responses(
+        (status = 200, description = "It has cohorts: retired instead.", body = ProgrammeDto),
         (status = 204, description = "Deleted."),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -148,16 +152,24 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let current = find(&store, &path).await?;
-    if req
+    let expected = match req
         .headers()
         .contains_key(actix_web::http::header::IF_MATCH)
     {
-        etag::if_match(&req)?.check(current.version)?;
-    }
+        true => Some(etag::if_match(&req)?.check(current.id, current.version)?),
+        false => None,
+    };
     let (id, audit) = (current.id, audit_entry(&req));
-    db(&store, move |conn| {
-        programme_writes::delete(conn, id, &audit)
+    match db(&store, move |conn| {
+        programme_writes::remove(conn, id, expected, &audit)
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await?
+    {
+        Removal::Deleted => Ok(HttpResponse::NoContent().finish()),
+        Removal::Retired(record) => Ok(respond::resource(
+            record.id,
+            record.version,
+            &ProgrammeDto::from(*record),
+        )),
+    }
 }

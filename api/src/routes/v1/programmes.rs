@@ -207,9 +207,12 @@ pub async fn list(
         require(caller.0.as_ref(), Scope::CatalogueWrite)?;
     }
     let (page, facets) = db(&store, move |conn| {
-        let page = programmes::list(conn, &filter, sort, limit, cursor.as_ref())?;
-        let facets = programmes::facets(conn, &filter)?;
-        Ok((page, facets))
+        // One snapshot: the page, `total` and the facets agree even while others write.
+        persistence::db::read_snapshot(conn, |conn| {
+            let page = programmes::list(conn, &filter, sort, limit, cursor.as_ref())?;
+            let facets = programmes::facets(conn, &filter)?;
+            Ok((page, facets))
+        })
     })
     .await?;
     let next_cursor = page.next_cursor.map(|c| c.encode());
@@ -268,6 +271,7 @@ pub async fn get(
     }
     Ok(respond::conditional(
         &req,
+        record.id,
         record.version,
         &ProgrammeDto::from(record),
     ))
