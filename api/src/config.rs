@@ -114,6 +114,9 @@ pub struct Settings {
     pub rate_limits: RateLimits,
     /// Browser origins allowed by CORS, e.g. `https://portal.example.org`; empty: none.
     pub cors_origins: Vec<String>,
+    /// Delta sync leaves out rows changed in the last `sync_settle`, so a write still in
+    /// flight when a page is read is never skipped: it shows in the next call instead.
+    pub sync_settle: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -227,6 +230,12 @@ impl Settings {
                 )?),
             },
             cors_origins: cors_origins()?,
+            sync_settle: Duration::from_millis(parsed(
+                "SYNC_SETTLE_MILLIS",
+                1000,
+                "a whole number of milliseconds from 0 to 60000",
+                |n: &u64| *n <= 60_000,
+            )?),
         })
     }
 
@@ -243,6 +252,7 @@ impl Settings {
             auth: AuthSettings::development(),
             rate_limits: RateLimits::default(),
             cors_origins: Vec::new(),
+            sync_settle: Duration::from_secs(1),
         }
     }
 }

@@ -10,9 +10,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, MethodNotAllowed, NotFound, PayloadTooLarge,
-    PreconditionFailed, PreconditionRequired, Problem, ProblemField, ServiceUnavailable,
-    TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
+    BadRequest, Conflict, Forbidden, InternalError, MethodNotAllowed, NotAcceptable, NotFound,
+    PayloadTooLarge, PreconditionFailed, PreconditionRequired, Problem, ProblemField,
+    ServiceUnavailable, TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 
 #[derive(OpenApi)]
@@ -39,7 +39,7 @@ carry an `ETag`; send `If-None-Match` to get `304 Not Modified`.",
     components(
         schemas(Problem, ProblemField),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, PreconditionFailed,
+            BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, PreconditionFailed,
             PayloadTooLarge, UnsupportedMediaType, Unprocessable, PreconditionRequired, TooManyRequests,
             InternalError, ServiceUnavailable
         ),

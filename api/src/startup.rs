@@ -15,6 +15,7 @@ use crate::http::body;
 use crate::http::rate_limit::RateLimiters;
 use crate::http::routes_table::{self, RouteTable};
 use crate::openapi;
+use crate::routes::v1::enrolments::SyncSettle;
 use crate::routes::v1::oauth::TokenThrottle;
 use persistence::access::throttle::Policy;
 
@@ -157,6 +158,7 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
             .unwrap_or(chrono::Duration::minutes(5)),
     }));
     let origins = settings.cors_origins.clone();
+    let settle = web::Data::new(SyncSettle(settings.sync_settle));
     let mut server = HttpServer::new(move || {
         let app = App::new()
             .into_utoipa_app()
@@ -166,6 +168,7 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
             .app_data(revocations.clone())
             .app_data(limiters.clone())
             .app_data(throttle.clone())
+            .app_data(settle.clone())
             .app_data(body::json_config(max_body))
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(body::path_config())

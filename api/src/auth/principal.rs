@@ -29,6 +29,15 @@ impl Principal {
     pub fn is_admin(&self) -> bool {
         self.scopes.permits(Scope::Admin)
     }
+
+    /// Whose people and enrolments this caller may see: a partner organisation's clients see
+    /// only their own; academy clients see everyone's.
+    pub fn visibility(&self) -> persistence::visibility::Visibility {
+        match self.organisation_id {
+            Some(o) if !self.is_admin() => persistence::visibility::Visibility::Organisation(o),
+            _ => persistence::visibility::Visibility::All,
+        }
+    }
 }
 
 /// The caller, if any, as the audit log names it.
@@ -128,6 +137,11 @@ pub mod scope {
     use super::{RequiredScope, Scope};
     scopes! {
         CatalogueWrite => CatalogueWrite,
+        PeopleRead => PeopleRead,
+        PeopleWrite => PeopleWrite,
+        CohortsWrite => CohortsWrite,
+        EnrolmentsRead => EnrolmentsRead,
+        EnrolmentsWrite => EnrolmentsWrite,
         Admin => Admin,
     }
 }

@@ -71,3 +71,43 @@ pub fn uuid(field: &str, raw: Option<&str>, errors: &mut Vec<ProblemField>) -> O
         }
     }
 }
+
+/// Parses an optional RFC 3339 instant, recording an error in `errors`.
+pub fn instant(
+    field: &str,
+    raw: Option<&str>,
+    errors: &mut Vec<ProblemField>,
+) -> Option<chrono::NaiveDateTime> {
+    let raw = raw?;
+    match chrono::DateTime::parse_from_rfc3339(raw) {
+        Ok(t) => Some(t.with_timezone(&chrono::Utc).naive_utc()),
+        Err(_) => {
+            errors.push(ProblemField {
+                field: field.into(),
+                message: format!(
+                    "must be an RFC 3339 timestamp such as 2026-11-23T09:00:00Z; got '{raw}'"
+                ),
+            });
+            None
+        }
+    }
+}
+
+/// Parses an optional `YYYY-MM-DD` date, recording an error in `errors`.
+pub fn date(
+    field: &str,
+    raw: Option<&str>,
+    errors: &mut Vec<ProblemField>,
+) -> Option<chrono::NaiveDate> {
+    let raw = raw?;
+    match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(ProblemField {
+                field: field.into(),
+                message: format!("must be a date YYYY-MM-DD; got '{raw}'"),
+            });
+            None
+        }
+    }
+}

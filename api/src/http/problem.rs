@@ -245,3 +245,10 @@ problem_response!(
            "detail": "at most 600 requests per 60 s; retry after 2 s",
            "instance": "/api/v1/programmes", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
 );
+problem_response!(
+    /// None of the representations this operation offers is acceptable to the client (`Accept`).
+    NotAcceptable,
+    json!({"type": "/problems/not-acceptable", "title": "Not acceptable", "status": 406,
+           "detail": "the export is available as text/csv or application/x-ndjson",
+           "instance": "/api/v1/enrolments/export", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"})
+);

@@ -162,6 +162,16 @@ fn write_priorities(
     Ok(())
 }
 
+fn check_organisation(conn: &mut DbConnection, organisation: Option<Uuid>) -> StoreResult<()> {
+    match organisation {
+        Some(o) if !crate::access::organisations::exists(conn, o)? => Err(StoreError::Invalid(
+            "commissioning_organisation_id".into(),
+            "no organisation has this id".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn capacity_i32(spec: &CohortSpec) -> i32 {
     i32::try_from(spec.capacity()).unwrap_or(i32::MAX)
 }
@@ -180,6 +190,7 @@ pub fn create(
     audit: &AuditEntry,
 ) -> StoreResult<CohortRecord> {
     conn.transaction(|conn| {
+        check_organisation(conn, w.commissioning_organisation_id)?;
         let id = DbUuid(Uuid::now_v7());
         let at = now();
         let s = w.spec;
@@ -228,6 +239,7 @@ pub fn update(
         }
         check_capacity(w.spec.capacity(), current.seats.enrolled)
             .map_err(|e| StoreError::StateConflict(e.to_string()))?;
+        check_organisation(conn, w.commissioning_organisation_id)?;
         let s = w.spec;
         diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(id))))
             .set((

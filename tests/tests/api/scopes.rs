@@ -18,6 +18,10 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/programmes/{id_or_slug}"),
     ("GET", "/api/v1/organisations"),
     ("GET", "/api/v1/organisations/{id}"),
+    ("GET", "/api/v1/cohorts"),
+    ("GET", "/api/v1/cohorts/{id}"),
+    ("GET", "/api/v1/cohorts/{id}/sessions"),
+    ("GET", "/api/v1/programmes/{id_or_slug}/cohorts"),
     ("POST", "/api/v1/oauth/token"),
 ];
 

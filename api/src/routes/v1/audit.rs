@@ -91,26 +91,6 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-fn instant(
-    field: &str,
-    raw: Option<&str>,
-    errors: &mut Vec<ProblemField>,
-) -> Option<chrono::NaiveDateTime> {
-    let raw = raw?;
-    match DateTime::parse_from_rfc3339(raw) {
-        Ok(t) => Some(t.with_timezone(&Utc).naive_utc()),
-        Err(_) => {
-            errors.push(ProblemField {
-                field: field.into(),
-                message: format!(
-                    "must be an RFC 3339 timestamp such as 2026-11-23T09:00:00Z; got '{raw}'"
-                ),
-            });
-            None
-        }
-    }
-}
-
 /// Read the audit log, newest first.
 #[utoipa::path(
     tag = "access",
@@ -153,8 +133,8 @@ pub async fn list(
         resource_type: q.resource_type,
         resource_id: q.resource_id,
         outcome,
-        since: instant("since", q.since.as_deref(), &mut e),
-        until: instant("until", q.until.as_deref(), &mut e),
+        since: paging::instant("since", q.since.as_deref(), &mut e),
+        until: paging::instant("until", q.until.as_deref(), &mut e),
     };
     let limit = paging::limit(q.limit.as_deref(), &mut e);
     let cursor = paging::cursor(q.cursor.as_deref(), &mut e, audit::decode_cursor);

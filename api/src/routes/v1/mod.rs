@@ -2,9 +2,14 @@
 
 pub mod audit;
 pub mod clients;
+pub mod cohort_dto;
+pub mod cohorts;
+pub mod enrolment_dto;
+pub mod enrolments;
 pub mod oauth;
 pub mod organisation_dto;
 pub mod organisations;
+pub mod people;
 pub mod priorities;
 pub mod programme_dto;
 pub mod programme_input;
@@ -33,5 +38,32 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(clients::update)
         .service(clients::rotate_secret)
         .service(audit::list)
+        .service(people::create)
+        .service(people::list)
+        .service(people::get)
+        .service(people::by_ref)
+        .service(people::update)
+        .service(people::erase)
+        .service(cohorts::create)
+        .service(cohorts::of_programme)
+        .service(cohorts::list)
+        .service(cohorts::get)
+        .service(cohorts::update)
+        .service(cohorts::open)
+        .service(cohorts::start)
+        .service(cohorts::complete)
+        .service(cohorts::cancel)
+        .service(cohorts::create_session)
+        .service(cohorts::list_sessions)
+        .service(enrolments::enrol)
+        .service(enrolments::of_cohort)
+        .service(enrolments::list)
+        .service(enrolments::export)
+        .service(enrolments::get)
+        .service(enrolments::withdraw)
+        .service(enrolments::complete)
+        .service(enrolments::not_complete)
+        .service(enrolments::record_attendance)
+        .service(enrolments::attendance)
         .service(oauth::token);
 }

@@ -1,0 +1,518 @@
+//! Cohorts: public to read (dates and seats), `cohorts:write` to run.
+
+use actix_web::http::header::LINK;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use domain::{CohortSpec, CohortStatus, Priority, ValidationErrors, Vocabulary};
+use persistence::Store;
+use persistence::catalogue::programmes::{self, ProgrammeKey};
+use persistence::learning::cohorts::{self, CohortFilter, CohortRecord, CohortWrite};
+use persistence::learning::sessions;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::cohort_dto::{
+    CohortCreate, CohortDto, CohortPatch, SessionCreate, SessionDto, priority_set,
+};
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed,
+    PreconditionRequired, ProblemField, ServiceUnavailable, Unauthorized, Unprocessable,
+};
+use crate::http::query::invalid_query;
+use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CohortQuery {
+    /// Programme id(s) or slug(s).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<String>>, explode, style = Form)]
+    pub programme: Vec<String>,
+    #[serde(default)]
+    #[param(value_type = Option<Vec<CohortStatus>>, explode, style = Form)]
+    pub status: Vec<String>,
+    /// Only cohorts starting after this date (YYYY-MM-DD).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub starts_after: Option<String>,
+    /// The commissioning organisation.
+    #[param(value_type = Option<Uuid>)]
+    pub organisation: Option<String>,
+    /// Leeds priority code(s) or slug(s).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<String>>, explode, style = Form)]
+    pub priority: Vec<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": [], "next_cursor": null}))]
+pub struct CohortList {
+    /// By start date.
+    pub data: Vec<CohortDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": []}))]
+pub struct SessionList {
+    pub data: Vec<SessionDto>,
+}
+
+pub async fn programme_id(
+    store: &Store,
+    raw: &str,
+) -> Result<(Uuid, std::collections::BTreeSet<Priority>), ApiError> {
+    let key = ProgrammeKey::parse(raw);
+    let record = db(store, move |conn| programmes::get(conn, &key))
+        .await
+        .map_err(|e| match e {
+            ApiError::Problem(p) if p.status == 404 => {
+                ApiError::not_found(format!("no programme has id or slug '{raw}'"))
+            }
+            other => other,
+        })?;
+    Ok((record.id, record.programme.priorities().clone()))
+}
+
+pub async fn find(store: &Store, raw: &str) -> Result<CohortRecord, ApiError> {
+    let missing = || ApiError::not_found(format!("no cohort has id '{raw}'"));
+    let id = Uuid::parse_str(raw).map_err(|_| missing())?;
+    db(store, move |conn| cohorts::get(conn, id))
+        .await
+        .map_err(|e| match e {
+            ApiError::Problem(p) if p.status == 404 => missing(),
+            other => other,
+        })
+}
+
+/// Schedule a cohort of a programme (status `planned`).
+#[utoipa::path(
+    tag = "cohorts",
+    request_body = CohortCreate,
+    params(("id_or_slug" = String, Path, description = "The programme's id or slug.")),
+    security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
+    responses(
+        (status = 201, description = "Created.", body = CohortDto, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/programmes/{id_or_slug}/cohorts")]
+pub async fn create(
+    auth: Authorized<scope::CohortsWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<CohortCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let (programme_id, programme_priorities) = programme_id(&store, &path).await?;
+    let body = body.into_inner();
+    let spec = CohortSpec::parse(body.input());
+    let mut errors = spec.as_ref().err().cloned().unwrap_or_default();
+    let priorities = match &body.priorities {
+        Some(p) if !p.is_empty() => priority_set("priorities", p, &mut errors),
+        _ => programme_priorities,
+    };
+    let spec = match spec {
+        Ok(spec) if errors.is_empty() => spec,
+        _ => return Err(unprocessable(errors)),
+    };
+    let (organisation, audit) = (body.commissioning_organisation_id, audit_entry(&req));
+    let record = db(&store, move |conn| {
+        let w = CohortWrite {
+            spec: &spec,
+            commissioning_organisation_id: organisation,
+            priorities: &priorities,
+        };
+        cohorts::create(conn, programme_id, &w, &audit)
+    })
+    .await?;
+    Ok(respond::created(
+        format!("/api/v1/cohorts/{}", record.id),
+        record.id,
+        record.version,
+        &CohortDto::from(record),
+    ))
+}
+
+fn parse_list(
+    q: CohortQuery,
+    programme_ids: Vec<Uuid>,
+) -> Result<(CohortFilter, i64, Option<persistence::Cursor>), ApiError> {
+    let mut e: Vec<ProblemField> = Vec::new();
+    let mut statuses = Vec::new();
+    for s in &q.status {
+        match CohortStatus::parse(s) {
+            Ok(s) => statuses.push(s),
+            Err(err) => e.push(ProblemField {
+                field: "status".into(),
+                message: err.to_string(),
+            }),
+        }
+    }
+    let mut priorities = Vec::new();
+    for p in &q.priority {
+        match Priority::parse(p) {
+            Ok(p) => priorities.push(p),
+            Err(err) => e.push(ProblemField {
+                field: "priority".into(),
+                message: err.to_string(),
+            }),
+        }
+    }
+    let filter = CohortFilter {
+        programme_ids,
+        statuses,
+        starts_after: paging::date("starts_after", q.starts_after.as_deref(), &mut e),
+        organisation_id: paging::uuid("organisation", q.organisation.as_deref(), &mut e),
+        priorities,
+    };
+    let limit = paging::limit(q.limit.as_deref(), &mut e);
+    let cursor = paging::cursor(q.cursor.as_deref(), &mut e, cohorts::decode_cursor);
+    if e.is_empty() {
+        Ok((filter, limit, cursor))
+    } else {
+        Err(invalid_query(e))
+    }
+}
+
+async fn respond_list(
+    req: &HttpRequest,
+    store: &Store,
+    filter: CohortFilter,
+    limit: i64,
+    cursor: Option<persistence::Cursor>,
+) -> Result<HttpResponse, ApiError> {
+    let page = db(store, move |conn| {
+        cohorts::list(conn, &filter, limit, cursor.as_ref())
+    })
+    .await?;
+    let next_cursor = page.next_cursor.map(|c| c.encode());
+    let mut res = HttpResponse::Ok();
+    if let Some(c) = &next_cursor {
+        res.insert_header((LINK, paging::next_link(req, c)));
+    }
+    Ok(res.json(CohortList {
+        data: page.items.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}
+
+/// List cohorts, by start date, with their seat counts.
+#[utoipa::path(
+    tag = "cohorts",
+    params(CohortQuery),
+    responses(
+        (status = 200, description = "One page of cohorts.", body = CohortList),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/cohorts")]
+pub async fn list(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    StrictQuery(q): StrictQuery<CohortQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut ids = Vec::new();
+    for p in &q.programme {
+        ids.push(programme_id(&store, p).await?.0);
+    }
+    let (filter, limit, cursor) = parse_list(q, ids)?;
+    respond_list(&req, &store, filter, limit, cursor).await
+}
+
+/// List the cohorts of one programme.
+#[utoipa::path(
+    tag = "cohorts",
+    params(("id_or_slug" = String, Path, description = "The programme's id or slug."), CohortQuery),
+    responses(
+        (status = 200, description = "One page of the programme's cohorts.", body = CohortList),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/programmes/{id_or_slug}/cohorts")]
+pub async fn of_programme(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    StrictQuery(q): StrictQuery<CohortQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = programme_id(&store, &path).await?.0;
+    let (filter, limit, cursor) = parse_list(q, vec![id])?;
+    respond_list(&req, &store, filter, limit, cursor).await
+}
+
+/// Get one cohort with its seat counts.
+#[utoipa::path(
+    tag = "cohorts",
+    params(("id" = Uuid, Path, description = "The cohort's id.")),
+    responses(
+        (status = 200, description = "The cohort.", body = CohortDto, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the `ETag` in `If-None-Match`."),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/cohorts/{id}")]
+pub async fn get(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let record = find(&store, &path).await?;
+    Ok(respond::conditional(
+        &req,
+        record.id,
+        record.version,
+        &CohortDto::from(record),
+    ))
+}
+
+/// Change a cohort (JSON merge patch; `If-Match` required). Capacity may not drop below the
+/// number enrolled (409); added seats go to the waitlist in order.
+#[utoipa::path(
+    tag = "cohorts",
+    request_body(content = CohortPatch, content_type = "application/merge-patch+json"),
+    params(
+        ("id" = Uuid, Path, description = "The cohort's id."),
+        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
+    ),
+    security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
+    responses(
+        (status = 200, description = "The cohort as changed.", body = CohortDto, headers(("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[patch("/cohorts/{id}")]
+pub async fn update(
+    auth: Authorized<scope::CohortsWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<CohortPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let precondition = etag::if_match(&req)?;
+    let current = find(&store, &path).await?;
+    let version = precondition.check(current.id, current.version)?;
+    let patch = body.into_inner();
+    let spec = CohortSpec::parse(patch.apply(current.spec.to_input()));
+    let mut errors: ValidationErrors = spec.as_ref().err().cloned().unwrap_or_default();
+    let priorities = match &patch.priorities {
+        Some(p) => priority_set("priorities", p, &mut errors),
+        None => current.priorities.clone(),
+    };
+    let spec = match spec {
+        Ok(spec) if errors.is_empty() => spec,
+        _ => return Err(unprocessable(errors)),
+    };
+    let organisation = patch
+        .commissioning_organisation_id
+        .unwrap_or(current.commissioning_organisation_id);
+    let (id, audit) = (current.id, audit_entry(&req));
+    let record = db(&store, move |conn| {
+        let w = CohortWrite {
+            spec: &spec,
+            commissioning_organisation_id: organisation,
+            priorities: &priorities,
+        };
+        cohorts::update(conn, id, version, &w, &audit)
+    })
+    .await?;
+    Ok(respond::resource(
+        record.id,
+        record.version,
+        &CohortDto::from(record),
+    ))
+}
+
+async fn transition(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    raw: String,
+    to: CohortStatus,
+) -> Result<HttpResponse, ApiError> {
+    let current = find(&store, &raw).await?;
+    let (id, audit) = (current.id, audit_entry(&req));
+    let record = db(&store, move |conn| {
+        cohorts::transition(conn, id, to, &audit)
+    })
+    .await?;
+    Ok(respond::resource(
+        record.id,
+        record.version,
+        &CohortDto::from(record),
+    ))
+}
+
+macro_rules! cohort_action {
+    ($fn:ident, $path:literal, $to:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "cohorts",
+            params(("id" = Uuid, Path, description = "The cohort's id.")),
+            security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
+            responses(
+                (status = 200, description = "The cohort in its new state.", body = CohortDto),
+                (status = 401, response = Unauthorized),
+                (status = 403, response = Forbidden),
+                (status = 404, response = NotFound),
+                (status = 409, response = Conflict),
+                (status = 500, response = InternalError),
+                (status = 503, response = ServiceUnavailable),
+            )
+        )]
+        #[post($path)]
+        pub async fn $fn(
+            auth: Authorized<scope::CohortsWrite>,
+            req: HttpRequest,
+            store: web::Data<Store>,
+            path: web::Path<String>,
+        ) -> Result<HttpResponse, ApiError> {
+            let _ = auth;
+            transition(req, store, path.into_inner(), $to).await
+        }
+    };
+}
+
+cohort_action!(
+    open,
+    "/cohorts/{id}/open",
+    CohortStatus::Open,
+    "Open a planned cohort for enrolment."
+);
+cohort_action!(
+    start,
+    "/cohorts/{id}/start",
+    CohortStatus::Running,
+    "Start an open cohort (it is running)."
+);
+cohort_action!(
+    complete,
+    "/cohorts/{id}/complete",
+    CohortStatus::Completed,
+    "Complete a running cohort."
+);
+cohort_action!(
+    cancel,
+    "/cohorts/{id}/cancel",
+    CohortStatus::Cancelled,
+    "Cancel a cohort that has not ended; every live enrolment is cancelled with it."
+);
+
+/// Schedule a session of a cohort.
+#[utoipa::path(
+    tag = "cohorts",
+    request_body = SessionCreate,
+    params(("id" = Uuid, Path, description = "The cohort's id.")),
+    security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
+    responses(
+        (status = 201, description = "Created.", body = SessionDto, headers(("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/cohorts/{id}/sessions")]
+pub async fn create_session(
+    auth: Authorized<scope::CohortsWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<SessionCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let cohort = find(&store, &path).await?;
+    let b = body.into_inner();
+    let mut e = ValidationErrors::new();
+    let title = b
+        .title
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if title.as_ref().is_none_or(|t| t.chars().count() > 200) {
+        e.add("title", "is required, at most 200 characters");
+    }
+    if b.starts_at.is_none() {
+        e.add(
+            "starts_at",
+            "is required (RFC 3339, e.g. 2027-03-01T09:30:00Z)",
+        );
+    }
+    if !b.duration_minutes.is_some_and(|d| (1..=1440).contains(&d)) {
+        e.add(
+            "duration_minutes",
+            "must be a whole number of minutes from 1 to 1440",
+        );
+    }
+    let (Some(title), Some(starts_at), Some(minutes), true) =
+        (title, b.starts_at, b.duration_minutes, e.is_empty())
+    else {
+        return Err(unprocessable(e));
+    };
+    let (cohort_id, audit) = (cohort.id, audit_entry(&req));
+    let starts = starts_at.naive_utc();
+    let session = db(&store, move |conn| {
+        sessions::create(conn, cohort_id, &title, starts, minutes, &audit)
+    })
+    .await?;
+    let location = format!("/api/v1/cohorts/{cohort_id}/sessions/{}", session.id.0);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .json(SessionDto::from(session)))
+}
+
+/// The sessions of a cohort, in time order.
+#[utoipa::path(
+    tag = "cohorts",
+    params(("id" = Uuid, Path, description = "The cohort's id.")),
+    responses(
+        (status = 200, description = "The sessions.", body = SessionList),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/cohorts/{id}/sessions")]
+pub async fn list_sessions(
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let cohort = find(&store, &path).await?;
+    let id = cohort.id;
+    let rows = db(&store, move |conn| sessions::of_cohort(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(SessionList {
+        data: rows.into_iter().map(Into::into).collect(),
+    }))
+}
