@@ -202,6 +202,7 @@ pub fn settings_for(url: &str) -> Settings {
     };
     s.max_body_bytes = 64 * 1024;
     s.auth.revocation_check = Duration::ZERO;
+    s.sync_settle = Duration::ZERO;
     s.rate_limits = RateLimits {
         client_requests: 1_000_000,
         anonymous_requests: 1_000_000,

@@ -6,16 +6,20 @@
 
 mod audit;
 mod clients;
+mod cohorts;
 mod contract;
 mod cors;
+mod enrolments;
 mod errors;
 mod helpers;
 mod jwt;
+mod learning;
 mod limits;
 mod migrations;
 mod operations;
 mod organisations;
 mod pagination;
+mod people;
 mod priorities;
 mod programme_writes;
 mod programmes;
