@@ -21,11 +21,14 @@ use persistence::access::throttle::Policy;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
 /// first: request id → tracing span → CORS → problem normalisation → audit of failed
-/// writes → authentication → rate limit → panic catching → handler.
+/// writes → authentication → rate limit → idempotency keys → panic catching → handler.
 #[macro_export]
 macro_rules! with_middleware {
     ($app:expr, $cors:expr) => {
         $app.wrap(actix_web_lab::middleware::CatchPanic::default())
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::idempotency::middleware,
+            ))
             .wrap(actix_web::middleware::from_fn(
                 $crate::http::rate_limit::middleware,
             ))

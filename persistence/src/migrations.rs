@@ -87,5 +87,42 @@ pub fn verify_schema(conn: &mut DbConnection) -> Result<(), MigrationError> {
         .select(auth_failures::all_columns)
         .limit(1)
         .load::<(String, chrono::NaiveDateTime, i32)>(conn)?;
+    people::table
+        .select(people::all_columns)
+        .limit(1)
+        .load::<crate::learning::people::PersonRow>(conn)?;
+    cohorts::table
+        .select(cohorts::all_columns)
+        .limit(1)
+        .load::<crate::learning::cohorts::CohortRow>(conn)?;
+    cohort_priorities::table
+        .select(cohort_priorities::all_columns)
+        .limit(1)
+        .load::<(DbUuid, i32)>(conn)?;
+    enrolments::table
+        .select(enrolments::all_columns)
+        .limit(1)
+        .load::<crate::learning::enrolments::EnrolmentRow>(conn)?;
+    cohort_sessions::table
+        .select(cohort_sessions::all_columns)
+        .limit(1)
+        .load::<crate::learning::sessions::SessionRow>(conn)?;
+    attendance::table
+        .select(attendance::all_columns)
+        .limit(1)
+        .load::<(DbUuid, DbUuid, String, chrono::NaiveDateTime)>(conn)?;
+    idempotency_keys::table
+        .select(idempotency_keys::all_columns)
+        .limit(1)
+        .load::<(
+            DbUuid,
+            String,
+            String,
+            String,
+            Option<i32>,
+            Option<String>,
+            Option<Vec<u8>>,
+            chrono::NaiveDateTime,
+        )>(conn)?;
     Ok(())
 }

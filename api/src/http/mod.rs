@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod body;
 pub mod error;
 pub mod etag;
+pub mod idempotency;
 pub mod normalise;
 pub mod paging;
 pub mod problem;

@@ -15,6 +15,14 @@ use super::request_id;
 /// Longest plain-text body of a 4xx that is kept as the problem's `detail`.
 const MAX_DETAIL: usize = 300;
 
+/// Names the request a problem is about: its path and its id.
+pub fn stamp(problem: &mut Problem, req: &actix_web::HttpRequest) {
+    if problem.instance.is_none() {
+        problem.instance = Some(req.path().to_owned());
+    }
+    problem.request_id = request_id::of(req);
+}
+
 /// Marks an error response whose body must reach the client unchanged (e.g. the OAuth
 /// token endpoint's RFC 6749 errors).
 #[derive(Debug, Clone, Copy)]
@@ -46,10 +54,7 @@ pub fn to_problem<B: MessageBody + 'static>(
                 Problem::status_only(status, detail)
             }
         };
-        if problem.instance.is_none() {
-            problem.instance = Some(req.path().to_owned());
-        }
-        problem.request_id = request_id::of(&req);
+        stamp(&mut problem, &req);
 
         let mut new = problem.to_response();
         for (name, value) in headers.iter() {

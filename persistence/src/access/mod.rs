@@ -2,5 +2,6 @@
 
 pub mod audit;
 pub mod clients;
+pub mod idempotency;
 pub mod organisations;
 pub mod throttle;

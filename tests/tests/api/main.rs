@@ -12,6 +12,7 @@ mod cors;
 mod enrolments;
 mod errors;
 mod helpers;
+mod idempotency;
 mod jwt;
 mod learning;
 mod limits;
