@@ -1,4 +1,4 @@
-//! Operator tasks run from the command line: creating the first admin client.
+//! Operator tasks run from the command line: creating the first admin client, importing.
 
 use domain::{ClientInput, ClientSpec, ValidationErrors};
 use persistence::Store;
@@ -52,4 +52,44 @@ pub fn create_client(
             .collect(),
         organisation_id,
     })
+}
+
+/// Imports an organisation's people from a CSV file, showing a progress bar on the terminal.
+pub fn import_people(
+    store: &Store,
+    csv: &[u8],
+    organisation_id: Uuid,
+    dry_run: bool,
+    partial: bool,
+) -> anyhow::Result<crate::imports::ImportResult> {
+    use persistence::learning::imports::{self, Mode, Run};
+
+    if !store.with(|conn| organisations::exists(conn, organisation_id))? {
+        anyhow::bail!("organisation: no organisation has id {organisation_id}");
+    }
+    let (lines, rejected) = crate::imports::people(csv).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bar = indicatif::ProgressBar::new(lines.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {bar:40} {pos}/{len} rows ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let audit = AuditEntry::by(None, Some(organisation_id), "cli-import");
+    let mode = Mode { dry_run, partial };
+    let progress = |n: usize| {
+        if n.is_multiple_of(100) || n == lines.len() {
+            bar.set_position(n as u64);
+        }
+    };
+    let run = Run {
+        mode,
+        audit: &audit,
+        progress: &progress,
+    };
+    let report = store.with(|conn| {
+        imports::import_people(conn, organisation_id, &lines, rejected.clone(), &run)
+    })?;
+    bar.finish_and_clear();
+    Ok(crate::imports::ImportResult::new(report, dry_run))
 }

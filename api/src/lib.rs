@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod config;
 pub mod http;
+pub mod imports;
 pub mod openapi;
 pub mod routes;
 pub mod startup;

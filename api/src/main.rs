@@ -30,6 +30,17 @@ enum Command {
         #[command(subcommand)]
         command: ClientsCommand,
     },
+    /// Apply migrations and the catalogue seed; with --demo, add demo partners, people and cohorts.
+    Seed {
+        /// Add the Leeds demo partners, their staff and some cohorts (never done otherwise).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bulk-import a CSV file (honours DATABASE_URL).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Print the OpenAPI contract as YAML (or write it to a file).
     Openapi {
         /// Write to this file instead of standard output, e.g. `openapi.yaml`.
@@ -54,6 +65,24 @@ enum ClientsCommand {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An organisation's people: external_ref, given_name, family_name, email[, job_role, expert_by_experience].
+    People {
+        /// The CSV file.
+        file: PathBuf,
+        /// The organisation the people work for.
+        #[arg(long)]
+        organisation: uuid::Uuid,
+        /// Validate and report only.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the accepted rows even if some are rejected.
+        #[arg(long)]
+        partial: bool,
     },
 }
 
@@ -106,6 +135,50 @@ fn run(command: Command) -> anyhow::Result<()> {
                     "  curl -s -u {}:{} -d grant_type=client_credentials http://127.0.0.1:8080/api/v1/oauth/token",
                     created.client_id, created.client_secret
                 );
+            }
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format);
+            let store = prepare_store(&settings)?;
+            if demo {
+                let report = store.with(persistence::demo::seed)?;
+                println!(
+                    "demo data: {} organisations, {} people, {} cohorts, {} enrolments added",
+                    report.organisations, report.people, report.cohorts, report.enrolments
+                );
+            }
+            Ok(())
+        }
+        Command::Import {
+            command:
+                ImportCommand::People {
+                    file,
+                    organisation,
+                    dry_run,
+                    partial,
+                },
+        } => {
+            let settings = Settings::from_env()?;
+            let store = prepare_store(&settings)?;
+            let csv =
+                std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let report = bootstrap::import_people(&store, &csv, organisation, dry_run, partial)?;
+            println!("{}", serde_json::to_string_pretty(&report.summary)?);
+            for row in report.rows.iter().filter(|r| r.outcome == "rejected") {
+                println!(
+                    "line {}: {}",
+                    row.line,
+                    row.reason.as_deref().unwrap_or_default()
+                );
+            }
+            match (report.committed, dry_run) {
+                (true, _) => println!("written."),
+                (false, true) => println!("dry run: nothing written."),
+                (false, false) => anyhow::bail!(
+                    "rejected rows: nothing written (use --partial to write the others)"
+                ),
             }
             Ok(())
         }

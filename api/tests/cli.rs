@@ -194,3 +194,83 @@ fn clients_create_prints_credentials_once_as_json() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("scopes[1]"));
 }
+
+#[test]
+fn import_people_and_demo_seed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("i.db").display());
+    let out = api()
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("8 organisations"), "{said}");
+    let again = api()
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("0 organisations"),
+        "the demo seed is idempotent"
+    );
+
+    let mut conn = persistence::DatabaseUrl::parse(&url)
+        .unwrap()
+        .connect()
+        .unwrap();
+    let partners =
+        persistence::access::organisations::list(&mut conn, Some("forum"), 5, None).unwrap();
+    let forum = partners.items[0].id.to_string();
+    let file = dir.path().join("staff.csv");
+    std::fs::write(
+        &file,
+        "external_ref,given_name,family_name,email\nX1,Ann,Lee,ann@nhs.net\nX2,Bo,Yu,bad-email\n",
+    )
+    .unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "people",
+            file.to_str().unwrap(),
+            "--organisation",
+            forum.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        api().args(args).env("DATABASE_URL", &url).output().unwrap()
+    };
+    let out = import(&[]);
+    assert!(!out.status.success(), "a rejected row: nothing written");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("line 3:"));
+    let out = import(&["--partial"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        said.contains("\"created\": 1") && said.contains("written."),
+        "{said}"
+    );
+    let bogus = uuid::Uuid::now_v7().to_string();
+    let out = api()
+        .args([
+            "import",
+            "people",
+            file.to_str().unwrap(),
+            "--organisation",
+            &bogus,
+        ])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no organisation"));
+}

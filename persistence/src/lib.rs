@@ -5,6 +5,7 @@ pub mod access;
 pub mod catalogue;
 pub mod clock;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod learning;
 pub mod migrations;

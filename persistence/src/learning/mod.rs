@@ -2,5 +2,6 @@
 
 pub mod cohorts;
 pub mod enrolments;
+pub mod imports;
 pub mod people;
 pub mod sessions;

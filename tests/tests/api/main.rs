@@ -13,6 +13,7 @@ mod enrolments;
 mod errors;
 mod helpers;
 mod idempotency;
+mod imports;
 mod jwt;
 mod learning;
 mod limits;

@@ -6,6 +6,7 @@ pub mod cohort_dto;
 pub mod cohorts;
 pub mod enrolment_dto;
 pub mod enrolments;
+pub mod imports;
 pub mod oauth;
 pub mod organisation_dto;
 pub mod organisations;
@@ -65,5 +66,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(enrolments::not_complete)
         .service(enrolments::record_attendance)
         .service(enrolments::attendance)
+        .service(imports::import_people)
+        .service(imports::import_enrolments)
         .service(oauth::token);
 }

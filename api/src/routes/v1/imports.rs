@@ -1,0 +1,286 @@
+//! Bulk imports over HTTP: `text/csv` in, a per-row report out.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use futures_util::StreamExt;
+use persistence::Store;
+use persistence::access::organisations;
+use persistence::learning::imports::{self, ImportReport, Mode, RowOutcome, Run};
+use persistence::learning::people;
+use persistence::visibility::Visibility;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::problem::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, Problem, ProblemField,
+    ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+use crate::http::{ApiError, StrictQuery, db};
+use crate::imports::{ImportResult, people as people_rows, roster};
+
+/// Largest import file accepted.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Validate and report only; write nothing.
+    #[param(value_type = Option<bool>, default = false)]
+    pub dry_run: Option<String>,
+    /// Write the accepted rows even if some are rejected (otherwise one rejected row means
+    /// nothing is written).
+    #[param(value_type = Option<bool>, default = false)]
+    pub partial: Option<String>,
+    /// For rosters naming people by `external_ref`: their organisation (a partner
+    /// organisation's client: its own, the default).
+    #[param(value_type = Option<Uuid>)]
+    pub organisation_id: Option<String>,
+}
+
+fn flag(field: &str, raw: Option<&str>, e: &mut Vec<ProblemField>) -> bool {
+    match raw {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            e.push(ProblemField {
+                field: field.into(),
+                message: format!("must be true or false; got '{other}'"),
+            });
+            false
+        }
+    }
+}
+
+async fn csv_body(req: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
+    let is_csv = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/csv"))
+        });
+    if !is_csv {
+        return Err(Problem::typed(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send the file as Content-Type: text/csv",
+        )
+        .into());
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::from(Problem::typed(
+                StatusCode::BAD_REQUEST,
+                "invalid-body",
+                "Invalid request body",
+                e.to_string(),
+            ))
+        })?;
+        if body.len() + chunk.len() > MAX_FILE_BYTES {
+            return Err(Problem::typed(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Payload too large",
+                format!("the file is larger than the maximum of {MAX_FILE_BYTES} bytes"),
+            )
+            .into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn file_error(e: crate::imports::FileError) -> ApiError {
+    Problem::typed(
+        StatusCode::BAD_REQUEST,
+        "invalid-csv",
+        "Invalid CSV file",
+        e.0,
+    )
+    .into()
+}
+
+/// 200 with the report when written (or a dry run); 422 naming each rejected line when a
+/// rejected row kept the file from being written.
+fn answer(report: ImportReport, mode: Mode) -> Result<HttpResponse, ApiError> {
+    if !report.committed && !mode.dry_run {
+        let errors: Vec<ProblemField> = report
+            .rows
+            .iter()
+            .filter_map(|r| match &r.outcome {
+                RowOutcome::Rejected(why) => Some(ProblemField {
+                    field: format!("line {}", r.line),
+                    message: why.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let n = errors.len();
+        return Err(Problem::typed(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import-rejected",
+            "Import rejected",
+            format!("{n} row(s) rejected, so nothing was written; fix them, or send partial=true to write the others"),
+        )
+        .with_errors(errors)
+        .into());
+    }
+    Ok(HttpResponse::Ok().json(ImportResult::new(report, mode.dry_run)))
+}
+
+/// Import an organisation's people from CSV, matched by staff number: new ones created,
+/// changed ones updated, the rest unchanged.
+///
+/// Columns (header row required): `external_ref`, `given_name`, `family_name`, `email`
+/// (required); `job_role`, `expert_by_experience` (`true`/`false`).
+#[utoipa::path(
+    tag = "people",
+    request_body(content = String, content_type = "text/csv",
+        example = "external_ref,given_name,family_name,email,job_role\nLTH-004211,Aisha,Khan,aisha.khan@nhs.net,Staff nurse\n"),
+    params(("id" = Uuid, Path, description = "The organisation's id."), ImportQuery),
+    security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
+    responses(
+        (status = 200, description = "What was (or, on a dry run, would be) done, row by row.", body = ImportResult),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/organisations/{id}/people/import")]
+pub async fn import_people(
+    auth: Authorized<scope::PeopleWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    StrictQuery(q): StrictQuery<ImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let missing = || ApiError::not_found(format!("no organisation has id '{raw}'"));
+    let organisation_id = Uuid::parse_str(&raw).map_err(|_| missing())?;
+    if !auth.principal.visibility().sees(Some(organisation_id))
+        || !db(&store, move |c| organisations::exists(c, organisation_id)).await?
+    {
+        return Err(missing());
+    }
+    let mut e = Vec::new();
+    let mode = Mode {
+        dry_run: flag("dry_run", q.dry_run.as_deref(), &mut e),
+        partial: flag("partial", q.partial.as_deref(), &mut e),
+    };
+    if !e.is_empty() {
+        return Err(crate::http::query::invalid_query(e));
+    }
+    let body = csv_body(&req, payload).await?;
+    let (lines, rejected) = people_rows(&body).map_err(file_error)?;
+    let audit = audit_entry(&req);
+    let report = db(&store, move |conn| {
+        imports::import_people(
+            conn,
+            organisation_id,
+            &lines,
+            rejected.clone(),
+            &Run {
+                mode,
+                audit: &audit,
+                progress: &|_| {},
+            },
+        )
+    })
+    .await?;
+    answer(report, mode)
+}
+
+/// Enrol a roster on a cohort from CSV, in file order: seats while they last, then the
+/// waitlist. People already on the cohort are unchanged.
+///
+/// Columns: `person_id`, or `external_ref` (with `organisation_id`, or the client's own
+/// organisation).
+#[utoipa::path(
+    tag = "enrolments",
+    request_body(content = String, content_type = "text/csv", example = "external_ref\nLTH-004211\nLTH-004212\n"),
+    params(("id" = Uuid, Path, description = "The cohort's id."), ImportQuery),
+    security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
+    responses(
+        (status = 200, description = "What was (or, on a dry run, would be) done, row by row.", body = ImportResult),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/cohorts/{id}/enrolments/import")]
+pub async fn import_enrolments(
+    auth: Authorized<scope::EnrolmentsWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    StrictQuery(q): StrictQuery<ImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let cohort = super::cohorts::find(&store, &path).await?;
+    let visibility = auth.principal.visibility();
+    let mut e = Vec::new();
+    let mode = Mode {
+        dry_run: flag("dry_run", q.dry_run.as_deref(), &mut e),
+        partial: flag("partial", q.partial.as_deref(), &mut e),
+    };
+    let organisation =
+        crate::http::paging::uuid("organisation_id", q.organisation_id.as_deref(), &mut e).or(
+            match visibility {
+                Visibility::Organisation(o) => Some(o),
+                Visibility::All => None,
+            },
+        );
+    if !e.is_empty() {
+        return Err(crate::http::query::invalid_query(e));
+    }
+    let body = csv_body(&req, payload).await?;
+    let by_ref: HashMap<String, Uuid> = match organisation.filter(|o| visibility.sees(Some(*o))) {
+        Some(o) => db(&store, move |conn| people::by_refs(conn, o))
+            .await?
+            .into_iter()
+            .filter_map(|r| Some((r.person?.external_ref()?.as_str().to_owned(), r.id)))
+            .collect(),
+        None => HashMap::new(),
+    };
+    let (lines, rejected) = roster(&body, &by_ref).map_err(file_error)?;
+    let (cohort_id, audit) = (cohort.id, audit_entry(&req));
+    let report = db(&store, move |conn| {
+        imports::import_enrolments(
+            conn,
+            cohort_id,
+            &lines,
+            rejected.clone(),
+            visibility,
+            &Run {
+                mode,
+                audit: &audit,
+                progress: &|_| {},
+            },
+        )
+    })
+    .await?;
+    answer(report, mode)
+}
