@@ -1,0 +1,410 @@
+//! Benchmarks of issue 4's targets, on PostgreSQL, through HTTP:
+//!
+//! ```sh
+//! cargo run --release -p tests --bin bench            # BENCH_DATABASE_URL=postgres://… to choose the server
+//! ```
+//!
+//! Creates a fresh database, runs the API as two real processes (this binary re-executed in
+//! server mode) against it, then measures: importing 100,000 enrolments; exporting 10,000,
+//! 100,000 and 1,000,000 enrolments as NDJSON and CSV (rows/s and the server's peak RSS);
+//! and 200 concurrent enrolments into a 20-seat cohort split over both processes (latency
+//! percentiles). Prints a Markdown report; drops the database at the end.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+fn with_database(url: &str, name: &str) -> String {
+    let base = url.split('?').next().unwrap();
+    let cut = base.rfind('/').unwrap();
+    format!("{}/{name}", &base[..cut])
+}
+
+/// Server mode: `bench --serve DATABASE_URL PORT`.
+fn serve(url: &str, port: u16) {
+    let mut settings =
+        api::config::Settings::development(persistence::DatabaseUrl::parse(url).unwrap());
+    settings.port = port;
+    settings.workers = Some(2);
+    settings.pool.max_size = 16;
+    settings.sync_settle = Duration::ZERO;
+    settings.rate_limits.client_requests = 10_000_000;
+    settings.rate_limits.anonymous_requests = 10_000_000;
+    actix_web::rt::System::new().block_on(async move {
+        let app = api::startup::Application::build(settings).await.unwrap();
+        app.run_until_stopped().await.unwrap();
+    });
+}
+
+fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn(url: &str) -> Server {
+    let port = free_port();
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--serve", url, &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn post_json(http: &reqwest::Client, url: String, token: &str, body: Value) -> Value {
+    let res = http
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    res.json().await.unwrap()
+}
+
+async fn import_csv(
+    http: &reqwest::Client,
+    url: String,
+    token: &str,
+    csv: String,
+) -> (Duration, Value) {
+    let started = Instant::now();
+    let res = http
+        .post(url)
+        .bearer_auth(token)
+        .header("Content-Type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert!(status.is_success(), "{status}: {body}");
+    (started.elapsed(), body["summary"].clone())
+}
+
+/// Streams the export; returns (rows, seconds).
+async fn export(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    accept: &str,
+    query: &str,
+) -> (usize, f64) {
+    let started = Instant::now();
+    let res = http
+        .get(format!("{base}/api/v1/enrolments/export?{query}"))
+        .bearer_auth(token)
+        .header("Accept", accept)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let mut stream = res.bytes_stream();
+    let mut newlines = 0usize;
+    while let Some(chunk) = stream.next().await {
+        newlines += chunk.unwrap().iter().filter(|b| **b == b'\n').count();
+    }
+    let rows = if accept == "text/csv" {
+        newlines.saturating_sub(1)
+    } else {
+        newlines
+    };
+    (rows, started.elapsed().as_secs_f64())
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--serve") {
+        return tokio::task::spawn_blocking(move || serve(&args[2], args[3].parse().unwrap()))
+            .await
+            .unwrap();
+    }
+    let server = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("wtxa_bench_{}", std::process::id());
+    let mut admin_conn =
+        PgConnection::establish(&server).expect("BENCH_DATABASE_URL must name a PostgreSQL server");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin_conn)
+        .unwrap();
+    let url = with_database(&server, &name);
+    let report = run(&url).await;
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin_conn)
+        .unwrap();
+    println!("{report}");
+}
+
+async fn run(url: &str) -> String {
+    let mut out = String::new();
+    let a = spawn(url);
+    let b = spawn(url);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let store = persistence::Store::connect(
+        &persistence::DatabaseUrl::parse(url).unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
+    let admin = api::bootstrap::create_client(&store, "bench", vec!["admin".into()], None).unwrap();
+    let token: Value = http
+        .post(format!("{}/api/v1/oauth/token", a.base))
+        .basic_auth(admin.client_id.to_string(), Some(&admin.client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    let org = post_json(
+        &http,
+        format!("{}/api/v1/organisations", a.base),
+        &token,
+        json!({"name": "Bench Trust", "kind": "nhs_trust"}),
+    )
+    .await;
+    let org = org["id"].as_str().unwrap().to_owned();
+
+    // 100,000 people, then rosters of 10k and 100k.
+    let mut csv = String::from("external_ref,given_name,family_name,email\n");
+    for n in 0..100_000 {
+        csv.push_str(&format!(
+            "B{n:06},Given{n},Family,person{n}@bench.example\n"
+        ));
+    }
+    let (people_time, summary) = import_csv(
+        &http,
+        format!("{}/api/v1/organisations/{org}/people/import", a.base),
+        &token,
+        csv,
+    )
+    .await;
+    out.push_str("| Measure | Result | Target |\n| --- | --- | --- |\n");
+    out.push_str(&format!(
+        "| Import 100,000 people (CSV over HTTP) | {:.1} s ({}) | — |\n",
+        people_time.as_secs_f64(),
+        summary["created"]
+    ));
+
+    let cohort = |capacity: u32| {
+        let (http, base, token) = (http.clone(), a.base.clone(), token.clone());
+        async move {
+            let body = json!({"label": format!("Bench {capacity}"), "start_date": "2027-01-01", "end_date": "2027-12-31",
+                              "capacity": capacity, "delivery_mode": "online"});
+            let c = post_json(
+                &http,
+                format!("{base}/api/v1/programmes/vital-signs/cohorts"),
+                &token,
+                body,
+            )
+            .await;
+            let id = c["id"].as_str().unwrap().to_owned();
+            post_json(
+                &http,
+                format!("{base}/api/v1/cohorts/{id}/open"),
+                &token,
+                json!({}),
+            )
+            .await;
+            id
+        }
+    };
+    let roster = |n: usize| {
+        let mut csv = String::from("external_ref\n");
+        for i in 0..n {
+            csv.push_str(&format!("B{i:06}\n"));
+        }
+        csv
+    };
+    let mut cohorts = Vec::new();
+    for (i, size) in [10_000usize, 100_000].into_iter().enumerate() {
+        let id = cohort(10_000).await;
+        let url = format!(
+            "{}/api/v1/cohorts/{id}/enrolments/import?organisation_id={org}",
+            a.base
+        );
+        let (t, s) = import_csv(&http, url, &token, roster(size)).await;
+        out.push_str(&format!(
+            "| Import {size} enrolments (roster CSV over HTTP) | {:.2} s ({:.0} rows/s; {} enrolled, rest waitlisted) | {} |\n",
+            t.as_secs_f64(),
+            size as f64 / t.as_secs_f64(),
+            s["created"],
+            if i == 1 { "< 30 s" } else { "—" }
+        ));
+        cohorts.push(id);
+    }
+    // Up to 1,000,000 enrolments: nine more rosters of 100,000.
+    let fill = Instant::now();
+    for _ in 0..9 {
+        let id = cohort(10_000).await;
+        let url = format!(
+            "{}/api/v1/cohorts/{id}/enrolments/import?organisation_id={org}",
+            a.base
+        );
+        import_csv(&http, url, &token, roster(100_000)).await;
+    }
+    eprintln!(
+        "filled to 1,010,000 enrolments in {:.0} s",
+        fill.elapsed().as_secs_f64()
+    );
+
+    for (label, query) in [
+        ("10,000", format!("cohort={}", cohorts[0])),
+        ("100,000", format!("cohort={}", cohorts[1])),
+        ("all (1,010,000)", String::new()),
+    ] {
+        for accept in ["application/x-ndjson", "text/csv"] {
+            let (rows, secs) = export(&http, &b.base, &token, accept, &query).await;
+            out.push_str(&format!(
+                "| Export {label} enrolments as {accept} | {rows} rows in {secs:.2} s = {:.0} rows/s; server peak RSS {:.0} MB | ≥ 100,000 rows/s, < 100 MB |\n",
+                rows as f64 / secs,
+                peak_rss_mb(b.child.id())
+            ));
+        }
+    }
+
+    // The storm: 200 concurrent enrolments into 20 seats, over both processes.
+    let storm_cohort = cohort(20).await;
+    let people: Value = http
+        .get(format!(
+            "{}/api/v1/people?limit=100&organisation_id={org}",
+            a.base
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut ids: Vec<String> = people["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect();
+    let more: Value = http
+        .get(format!(
+            "{}/api/v1/people?limit=100&organisation_id={org}&cursor={}",
+            a.base,
+            people["next_cursor"].as_str().unwrap()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    ids.extend(
+        more["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_owned()),
+    );
+    let started = Instant::now();
+    let tasks: Vec<_> = ids
+        .into_iter()
+        .enumerate()
+        .map(|(n, person)| {
+            let base = if n % 2 == 0 {
+                a.base.clone()
+            } else {
+                b.base.clone()
+            };
+            let (http, token, cohort) = (http.clone(), token.clone(), storm_cohort.clone());
+            tokio::spawn(async move {
+                let t = Instant::now();
+                let res = http
+                    .post(format!("{base}/api/v1/cohorts/{cohort}/enrolments"))
+                    .bearer_auth(token)
+                    .json(&json!({"person_id": person}))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status().as_u16();
+                let body: Value = res.json().await.unwrap();
+                (
+                    t.elapsed().as_secs_f64() * 1000.0,
+                    status,
+                    body["status"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let (mut enrolled, mut waitlisted, mut errors) = (0, 0, 0);
+    for t in tasks {
+        let (ms, status, state) = t.await.unwrap();
+        latencies.push(ms);
+        match (status, state.as_str()) {
+            (201, "enrolled") => enrolled += 1,
+            (201, "waitlisted") => waitlisted += 1,
+            _ => errors += 1,
+        }
+    }
+    let wall = started.elapsed().as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    out.push_str(&format!(
+        "| 200 concurrent enrolments into 20 seats, 2 processes | {enrolled} enrolled, {waitlisted} waitlisted, {errors} errors; p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {wall:.2} s in all | p99 < 250 ms |\n",
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 95.0),
+        percentile(&latencies, 99.0),
+        percentile(&latencies, 100.0)
+    ));
+    out
+}
