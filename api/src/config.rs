@@ -190,7 +190,7 @@ impl Settings {
             pool: PoolOptions {
                 max_size: parsed(
                     "DATABASE_POOL_SIZE",
-                    10,
+                    default_pool_size(),
                     "a whole number from 1 to 1000",
                     |n: &u32| (1..=1000).contains(n),
                 )?,
@@ -246,7 +246,10 @@ impl Settings {
             host: "127.0.0.1".into(),
             port: 8080,
             log_format: LogFormat::Text,
-            pool: PoolOptions::default(),
+            pool: PoolOptions {
+                max_size: default_pool_size(),
+                ..PoolOptions::default()
+            },
             workers: None,
             max_body_bytes: 1_048_576,
             auth: AuthSettings::development(),
@@ -255,6 +258,13 @@ impl Settings {
             sync_settle: Duration::from_secs(1),
         }
     }
+}
+
+/// Connections per process: about two per CPU core, at least four. More only queue inside
+/// the database (and on a small machine compete with the API for the CPU).
+pub fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
 }
 
 fn cors_origins() -> Result<Vec<String>, ConfigError> {

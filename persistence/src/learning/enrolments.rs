@@ -124,7 +124,10 @@ pub fn get(
 }
 
 /// Enrols `person_id` on the cohort: a seat while seats remain, else the waitlist, else a
-/// `StateConflict` saying why. The seat count and the insert happen under the cohort's lock.
+/// `StateConflict` saying why. The seat count and the insert happen under the cohort's lock,
+/// held for as few statements as possible (every enrolment of the cohort waits for it): lock,
+/// read and take a waitlist ticket in one statement; count the seats; insert; audit.
+/// "Already on the cohort" is enforced by the unique index on live enrolments.
 pub fn enrol(
     conn: &mut DbConnection,
     cohort_id: Uuid,
@@ -132,52 +135,67 @@ pub fn enrol(
     visibility: Visibility,
     audit: &AuditEntry,
 ) -> StoreResult<EnrolmentRecord> {
-    conn.transaction(|conn| {
-        cohorts::lock(conn, cohort_id)?;
-        let person = people::get(conn, person_id, visibility)?;
-        if person.erased_at.is_some() {
-            return Err(StoreError::NotFound);
-        }
-        let cohort = cohorts::get(conn, cohort_id)?;
-        let existing: Option<String> = enrolments::table
-            .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
-            .filter(enrolments::person_id.eq(DbUuid(person_id)))
-            .filter(enrolments::status.eq_any([
-                EnrolmentStatus::Enrolled.value(),
-                EnrolmentStatus::Waitlisted.value(),
-            ]))
-            .select(enrolments::status)
-            .first(conn)
-            .optional()?;
-        let existing = existing
-            .as_deref()
-            .map(EnrolmentStatus::parse)
-            .transpose()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let seats = Seats {
-            status: cohort.status,
-            capacity: cohort.spec.capacity(),
-            enrolled: cohort.seats.enrolled,
-            waitlist_enabled: cohort.spec.waitlist_enabled(),
+    // On SQLite the lock must come first: a read before the first write could find its
+    // snapshot stale when it comes to write. On PostgreSQL reading first shortens the lock.
+    let read_person_first = matches!(conn, DbConnection::Postgresql(_));
+    let result = conn.transaction(|conn| {
+        let person_of = |conn: &mut DbConnection| -> StoreResult<Option<Uuid>> {
+            let person = people::get(conn, person_id, visibility)?;
+            if person.erased_at.is_some() {
+                Err(StoreError::NotFound)
+            } else {
+                Ok(person.organisation_id)
+            }
         };
-        let admission =
-            admit(seats, existing).map_err(|r| StoreError::StateConflict(r.to_string()))?;
+        let early = if read_person_first {
+            Some(person_of(conn)?)
+        } else {
+            None
+        };
+        let cohort: Option<(String, i32, bool, i32)> =
+            diesel::update(cohorts_t::table.filter(cohorts_t::id.eq(DbUuid(cohort_id))))
+                .set(cohorts_t::next_queue_seq.eq(cohorts_t::next_queue_seq + 1))
+                .returning((
+                    cohorts_t::status,
+                    cohorts_t::capacity,
+                    cohorts_t::waitlist_enabled,
+                    cohorts_t::next_queue_seq,
+                ))
+                .get_result(conn)
+                .optional()?;
+        let (status, capacity, waitlist_enabled, next_ticket) =
+            cohort.ok_or(StoreError::NotFound)?;
+        let organisation = match early {
+            Some(o) => o,
+            None => person_of(conn)?,
+        };
+        let status =
+            CohortStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let enrolled: i64 = enrolments::table
+            .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+            .filter(enrolments::status.eq(EnrolmentStatus::Enrolled.value()))
+            .count()
+            .get_result(conn)?;
+        let seats = Seats {
+            status,
+            capacity: i64::from(capacity),
+            enrolled,
+            waitlist_enabled,
+        };
+        let admission = admit(seats, None).map_err(|r| StoreError::StateConflict(r.to_string()))?;
         let at = now();
         let id = DbUuid(Uuid::now_v7());
         let (status, queue_seq, enrolled_at) = match admission {
             Admission::Enrolled => (EnrolmentStatus::Enrolled, None, Some(at)),
-            Admission::Waitlisted => (
-                EnrolmentStatus::Waitlisted,
-                Some(take_ticket(conn, cohort_id)?),
-                None,
-            ),
+            // Tickets are only ever compared, so the ones enrolled people leave unused are no gap.
+            Admission::Waitlisted => (EnrolmentStatus::Waitlisted, Some(next_ticket - 1), None),
         };
         diesel::insert_into(enrolments::table)
             .values((
                 enrolments::id.eq(id),
                 enrolments::cohort_id.eq(DbUuid(cohort_id)),
                 enrolments::person_id.eq(DbUuid(person_id)),
-                enrolments::organisation_id.eq(person.organisation_id.map(DbUuid)),
+                enrolments::organisation_id.eq(organisation.map(DbUuid)),
                 enrolments::status.eq(status.value()),
                 enrolments::queue_seq.eq(queue_seq),
                 enrolments::enrolled_at.eq(enrolled_at),
@@ -189,20 +207,37 @@ pub fn enrol(
             conn,
             &audit.event("enrolment.create", "enrolment", Some(id.0.to_string()), 201),
         )?;
-        get(conn, id.0, Visibility::All)
-    })
-}
-
-/// The next waitlist ticket of a (locked) cohort.
-fn take_ticket(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<i32> {
-    let seq: i32 = cohorts_t::table
-        .filter(cohorts_t::id.eq(DbUuid(cohort_id)))
-        .select(cohorts_t::next_queue_seq)
-        .first(conn)?;
-    diesel::update(cohorts_t::table.filter(cohorts_t::id.eq(DbUuid(cohort_id))))
-        .set(cohorts_t::next_queue_seq.eq(seq + 1))
-        .execute(conn)?;
-    Ok(seq)
+        Ok(id.0)
+    });
+    let id = match result {
+        Ok(id) => id,
+        // The unique index refused a second live place, or the cohort is full: if the person
+        // is already on it, say so (the domain's order of reasons).
+        Err(e @ (StoreError::Conflict(_) | StoreError::StateConflict(_))) => {
+            let existing: Option<String> = enrolments::table
+                .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+                .filter(enrolments::person_id.eq(DbUuid(person_id)))
+                .filter(enrolments::status.eq_any([
+                    EnrolmentStatus::Enrolled.value(),
+                    EnrolmentStatus::Waitlisted.value(),
+                ]))
+                .select(enrolments::status)
+                .first(conn)
+                .optional()?;
+            return Err(match (existing, e) {
+                (_, StoreError::StateConflict(msg)) if msg.contains("not open") => {
+                    StoreError::StateConflict(msg)
+                }
+                (Some(s), _) => {
+                    StoreError::StateConflict(format!("the person is already {s} on this cohort"))
+                }
+                (None, e) => e,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    // Read back after the commit, outside the lock.
+    get(conn, id, Visibility::All)
 }
 
 /// Gives free seats of a (locked) cohort to the waitlist, first in, first served.
@@ -389,19 +424,59 @@ pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
     Ok(c)
 }
 
-type ViewRow = (
-    EnrolmentRow,
-    Option<String>,
-    Option<NaiveDateTime>,
-    DbUuid,
-    String,
-    String,
-    String,
-    NaiveDate,
-    NaiveDate,
-);
+type ViewRow = (EnrolmentRow, Option<String>, Option<NaiveDateTime>);
 
-/// The HR pull: enrolments matching `f`, in change order `(updated_at, id)`.
+/// What the HR view shows of a cohort and its programme.
+#[derive(Clone)]
+struct CohortInfo {
+    programme_id: Uuid,
+    programme_slug: String,
+    programme_title: String,
+    label: String,
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+fn cohort_info(
+    conn: &mut DbConnection,
+    ids: &[DbUuid],
+) -> StoreResult<HashMap<DbUuid, CohortInfo>> {
+    let rows: Vec<(DbUuid, DbUuid, String, String, String, NaiveDate, NaiveDate)> =
+        cohorts_t::table
+            .inner_join(programmes::table)
+            .filter(cohorts_t::id.eq_any(ids))
+            .select((
+                cohorts_t::id,
+                programmes::id,
+                programmes::slug,
+                programmes::title,
+                cohorts_t::label,
+                cohorts_t::start_date,
+                cohorts_t::end_date,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, programme_id, programme_slug, programme_title, label, start, end)| {
+                (
+                    id,
+                    CohortInfo {
+                        programme_id: programme_id.0,
+                        programme_slug,
+                        programme_title,
+                        label,
+                        start,
+                        end,
+                    },
+                )
+            },
+        )
+        .collect())
+}
+
+/// The HR pull: enrolments matching `f`, in change order `(updated_at, id)`. Each row joins
+/// only its person; cohort and programme details come from one query per page.
 pub fn list(
     conn: &mut DbConnection,
     f: &EnrolmentFilter,
@@ -411,17 +486,10 @@ pub fn list(
 ) -> StoreResult<Page<EnrolmentView>> {
     let mut q = enrolments::table
         .inner_join(people_t::table)
-        .inner_join(cohorts_t::table.inner_join(programmes::table))
         .select((
             enrolments::all_columns,
             people_t::external_ref,
             people_t::erased_at,
-            programmes::id,
-            programmes::slug,
-            programmes::title,
-            cohorts_t::label,
-            cohorts_t::start_date,
-            cohorts_t::end_date,
         ))
         .into_boxed::<MultiBackend>();
     if let Visibility::Organisation(own) = visibility {
@@ -434,7 +502,13 @@ pub fn list(
         q = q.filter(enrolments::cohort_id.eq(DbUuid(c)));
     }
     if let Some(p) = f.programme_id {
-        q = q.filter(cohorts_t::programme_id.eq(DbUuid(p)));
+        q = q.filter(
+            enrolments::cohort_id.eq_any(
+                cohorts_t::table
+                    .filter(cohorts_t::programme_id.eq(DbUuid(p)))
+                    .select(cohorts_t::id),
+            ),
+        );
     }
     if !f.statuses.is_empty() {
         q = q.filter(
@@ -463,28 +537,36 @@ pub fn list(
         .order((enrolments::updated_at.asc(), enrolments::id.asc()))
         .limit(limit + 1)
         .load(conn)?;
-    let cohort_ids: BTreeSet<DbUuid> = rows.iter().map(|r| r.0.cohort_id).collect();
-    let priorities = priorities_of(conn, &cohort_ids.into_iter().collect::<Vec<_>>())?;
+    let cohort_ids: Vec<DbUuid> = rows
+        .iter()
+        .map(|r| r.0.cohort_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let info = cohort_info(conn, &cohort_ids)?;
+    let priorities = priorities_of(conn, &cohort_ids)?;
     let items = rows
         .into_iter()
-        .map(
-            |(row, external_ref, erased_at, programme_id, slug, title, label, start, end)| {
-                let cohort = row.cohort_id;
-                // The HR view carries no waitlist position (it would cost a query per row).
-                Ok(EnrolmentView {
-                    enrolment: row.record(None)?,
-                    person_external_ref: external_ref,
-                    person_erased: erased_at.is_some(),
-                    programme_id: programme_id.0,
-                    programme_slug: slug,
-                    programme_title: title,
-                    cohort_label: label,
-                    cohort_start_date: start,
-                    cohort_end_date: end,
-                    priorities: priorities.get(&cohort).cloned().unwrap_or_default(),
-                })
-            },
-        )
+        .map(|(row, external_ref, erased_at)| {
+            let cohort = row.cohort_id;
+            let c = info
+                .get(&cohort)
+                .cloned()
+                .ok_or_else(|| StoreError::Corrupt(format!("cohort {}", cohort.0)))?;
+            // The HR view carries no waitlist position (it would cost a query per row).
+            Ok(EnrolmentView {
+                enrolment: row.record(None)?,
+                person_external_ref: external_ref,
+                person_erased: erased_at.is_some(),
+                programme_id: c.programme_id,
+                programme_slug: c.programme_slug,
+                programme_title: c.programme_title,
+                cohort_label: c.label,
+                cohort_start_date: c.start,
+                cohort_end_date: c.end,
+                priorities: priorities.get(&cohort).cloned().unwrap_or_default(),
+            })
+        })
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page::from_overfetch(items, limit, |last| Cursor {
         sort: SORT.into(),

@@ -348,7 +348,7 @@ fn encode(rows: Vec<EnrolmentRow>, format: Format, header: bool) -> Result<web::
     Ok(web::Bytes::from(out))
 }
 
-const EXPORT_BATCH: i64 = 5_000;
+const EXPORT_BATCH: i64 = 10_000;
 
 /// Every enrolment matching the filters, streamed as CSV (`Accept: text/csv`, the default)
 /// or NDJSON (`Accept: application/x-ndjson`), in change order. Rows are read and written in
@@ -402,14 +402,15 @@ pub async fn export(
     }
     let visibility = auth.principal.visibility();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
+    let (pages_tx, pages_rx) = std::sync::mpsc::sync_channel::<Vec<EnrolmentRow>>(2);
     let store = store.get_ref().clone();
     let span = tracing::Span::current();
-    // A blocking task reads batch after batch with keyset pagination; the channel's bound
-    // keeps at most a few batches in memory while the client reads.
+    // Two blocking tasks in a pipeline: one reads batch after batch (keyset pagination), the
+    // other encodes; the bounded channels keep a few batches in memory however many rows.
+    let failed = tx.clone();
     actix_web::rt::task::spawn_blocking(move || {
         let _entered = span.enter();
         let mut cursor = None;
-        let mut first = true;
         loop {
             let page = store.with(|conn| {
                 enrolments::list(conn, &filter, visibility, EXPORT_BATCH, cursor.as_ref())
@@ -418,19 +419,29 @@ pub async fn export(
                 Ok(p) => p,
                 Err(e) => {
                     tracing::error!(error = %e, "export stopped");
-                    let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
+                    let _ = failed.blocking_send(Err(std::io::Error::other("export failed")));
                     return;
                 }
             };
-            let rows: Vec<EnrolmentRow> = page.items.into_iter().map(Into::into).collect();
-            let chunk = encode(rows, format, first).map_err(std::io::Error::other);
-            first = false;
-            if tx.blocking_send(chunk).is_err() {
-                return; // the client went away
+            if pages_tx
+                .send(page.items.into_iter().map(Into::into).collect())
+                .is_err()
+            {
+                return;
             }
             match page.next_cursor {
                 Some(c) => cursor = Some(c),
                 None => return,
+            }
+        }
+    });
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut first = true;
+        while let Ok(rows) = pages_rx.recv() {
+            let chunk = encode(rows, format, first).map_err(std::io::Error::other);
+            first = false;
+            if tx.blocking_send(chunk).is_err() {
+                return; // the client went away
             }
         }
     });
