@@ -160,3 +160,42 @@ async fn a_cursor_is_only_valid_for_the_sort_it_was_issued_for() {
             .contains("-updated_at")
     );
 }
+
+#[tokio::test]
+async fn equal_titles_are_ordered_by_id_across_pages() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for n in 0..7 {
+        let body = serde_json::json!({"slug": format!("same-title-{n}"), "title": "Same Title", "theme": "facilitation",
+            "level": "meso", "what": "x", "delivery_mode": "online", "availability": "on_demand",
+            "stems": ["facilitation"], "priorities": [3], "status": "published"});
+        let res = app
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/programmes",
+                Some(&admin),
+                Some(&body),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    for sort in ["title", "-title"] {
+        let one_page = app
+            .all_programmes(&format!("sort={sort}&q=same%20title"))
+            .await;
+        assert_eq!(one_page.len(), 7);
+        let ids: Vec<&str> = one_page.iter().map(|p| p["id"].as_str().unwrap()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        if sort == "-title" {
+            sorted.reverse();
+        }
+        assert_eq!(ids, sorted, "ties broken by id ({sort})");
+        let walked = walk(
+            &app,
+            &format!("/api/v1/programmes?sort={sort}&q=same%20title&limit=2"),
+        )
+        .await;
+        assert_eq!(slugs(&walked), slugs(&one_page));
+    }
+}

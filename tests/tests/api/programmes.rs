@@ -424,3 +424,27 @@ async fn etag_and_if_none_match_give_304() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["slug"], "vital-signs");
 }
+
+#[tokio::test]
+async fn a_literal_percent_or_underscore_is_found_where_it_is_written() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for title in ["Reach 100% of teams", "Snake_case for clinicians"] {
+        let body = serde_json::json!({"title": title, "theme": "leadership", "level": "micro", "what": "x",
+            "delivery_mode": "online", "availability": "on_demand", "stems": ["leadership"], "priorities": [6], "status": "published"});
+        let res = app
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/programmes",
+                Some(&admin),
+                Some(&body),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let found = app.all_programmes("q=100%25").await;
+    assert_eq!(slugs(&found), vec!["reach-100-of-teams"]);
+    let found = app.all_programmes("q=e_c").await;
+    assert_eq!(slugs(&found), vec!["snake-case-for-clinicians"]);
+    assert!(app.all_programmes("q=100%25%25").await.is_empty());
+}
