@@ -34,25 +34,7 @@ pub fn json_problem(err: JsonPayloadError, limit: usize) -> Problem {
                 format!("the body is larger than the maximum of {limit} bytes"),
             )
         }
-        JsonPayloadError::Deserialize(e) => {
-            let (line, column) = (e.line(), e.column());
-            let message = e.to_string();
-            let field = unknown_field(&message).unwrap_or("body").to_owned();
-            let detail = if e.is_data() {
-                format!(
-                    "the JSON does not match the expected shape at line {line}, column {column}: {message}"
-                )
-            } else {
-                format!("the body is not valid JSON at line {line}, column {column}: {message}")
-            };
-            Problem::typed(
-                StatusCode::BAD_REQUEST,
-                "invalid-body",
-                "Invalid request body",
-                detail,
-            )
-            .with_errors(vec![ProblemField { field, message }])
-        }
+        JsonPayloadError::Deserialize(e) => deserialize_problem(e),
         other => Problem::typed(
             StatusCode::BAD_REQUEST,
             "invalid-body",
@@ -60,6 +42,28 @@ pub fn json_problem(err: JsonPayloadError, limit: usize) -> Problem {
             format!("the body could not be read: {other}"),
         ),
     }
+}
+
+/// 400 for JSON that is malformed or does not match the expected shape, with line, column and
+/// (for unknown fields) the field.
+pub fn deserialize_problem(e: serde_json::Error) -> Problem {
+    let (line, column) = (e.line(), e.column());
+    let message = e.to_string();
+    let field = unknown_field(&message).unwrap_or("body").to_owned();
+    let detail = if e.is_data() {
+        format!(
+            "the JSON does not match the expected shape at line {line}, column {column}: {message}"
+        )
+    } else {
+        format!("the body is not valid JSON at line {line}, column {column}: {message}")
+    };
+    Problem::typed(
+        StatusCode::BAD_REQUEST,
+        "invalid-body",
+        "Invalid request body",
+        detail,
+    )
+    .with_errors(vec![ProblemField { field, message }])
 }
 
 /// serde names an unknown field as "unknown field `x`, expected …".

@@ -6,6 +6,7 @@ pub mod body;
 pub mod error;
 pub mod etag;
 pub mod idempotency;
+pub mod merge_patch;
 pub mod normalise;
 pub mod paging;
 pub mod problem;

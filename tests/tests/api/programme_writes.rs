@@ -379,3 +379,45 @@ async fn deleting_a_programme_removes_it() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn null_removes_optional_fields_and_is_refused_for_required_ones() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (location, etag, _) = create(&app, &admin, &new_programme()).await;
+    let p = assert_problem(
+        patch(
+            &app,
+            &admin,
+            &location,
+            Some(&etag),
+            &json!({"title": null, "stems": null, "how": null}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&p), vec!["stems", "title"]);
+    assert_eq!(
+        app.send(Method::GET, &location, Some(&admin), None)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["version"],
+        1,
+        "nothing written"
+    );
+    let p = assert_problem(
+        patch(
+            &app,
+            &admin,
+            &location,
+            Some(&etag),
+            &json!({"colour": "red"}),
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(fields(&p), vec!["colour"]);
+}

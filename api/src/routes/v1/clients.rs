@@ -302,7 +302,7 @@ pub async fn update(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<ClientPatch>,
+    body: crate::http::merge_patch::MergePatch<ClientPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let precondition = etag::if_match(&req)?;
@@ -376,4 +376,8 @@ pub async fn rotate_secret(
             client_secret,
         },
     ))
+}
+
+impl crate::http::merge_patch::Nullable for ClientPatch {
+    const NULLABLE: &'static [&'static str] = &[];
 }

@@ -228,3 +228,8 @@ pub struct SessionCreate {
     /// 1–1440.
     pub duration_minutes: Option<i32>,
 }
+
+impl crate::http::merge_patch::Nullable for CohortPatch {
+    const NULLABLE: &'static [&'static str] =
+        &["location", "joining_link", "commissioning_organisation_id"];
+}

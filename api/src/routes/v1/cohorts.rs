@@ -317,7 +317,7 @@ pub async fn update(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<CohortPatch>,
+    body: crate::http::merge_patch::MergePatch<CohortPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let precondition = etag::if_match(&req)?;

@@ -105,3 +105,7 @@ impl OrganisationPatch {
         input
     }
 }
+
+impl crate::http::merge_patch::Nullable for OrganisationPatch {
+    const NULLABLE: &'static [&'static str] = &["ods_code"];
+}

@@ -198,7 +198,7 @@ pub async fn update(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<OrganisationPatch>,
+    body: crate::http::merge_patch::MergePatch<OrganisationPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let raw = path.into_inner();

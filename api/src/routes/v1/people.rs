@@ -357,7 +357,7 @@ pub async fn update(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<PersonPatch>,
+    body: crate::http::merge_patch::MergePatch<PersonPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let precondition = etag::if_match(&req)?;
     let current = find(&store, &path, auth.principal.visibility()).await?;
@@ -432,4 +432,8 @@ pub async fn erase(
     .await
     .map_err(missing(&raw))?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+impl crate::http::merge_patch::Nullable for PersonPatch {
+    const NULLABLE: &'static [&'static str] = &["job_role", "external_ref"];
 }

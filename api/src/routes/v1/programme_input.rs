@@ -180,3 +180,7 @@ impl ProgrammePatch {
         i
     }
 }
+
+impl crate::http::merge_patch::Nullable for ProgrammePatch {
+    const NULLABLE: &'static [&'static str] = &["how", "who", "when", "duration"];
+}

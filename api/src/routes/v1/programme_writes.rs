@@ -103,7 +103,7 @@ pub async fn update(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<ProgrammePatch>,
+    body: crate::http::merge_patch::MergePatch<ProgrammePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let precondition = etag::if_match(&req)?;
