@@ -56,7 +56,7 @@ impl CohortStatus {
 
 /// Seats cannot be taken away from people who hold them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("capacity {requested} is below the {enrolled} people already enrolled")]
+#[error("capacity {requested} is below the {enrolled} seats already taken")]
 pub struct CapacityBelowEnrolled {
     pub requested: i64,
     pub enrolled: i64,

@@ -159,6 +159,32 @@ pub fn read_snapshot<T>(
     })
 }
 
+/// The instant before which delta sync may read: `settle` ago, and on PostgreSQL no later
+/// than the start of the oldest write transaction still open (rows it writes will carry a
+/// later time than its start, but may commit long after: an import of a large file).
+pub fn sync_horizon(
+    conn: &mut DbConnection,
+    settle: chrono::Duration,
+) -> crate::StoreResult<chrono::NaiveDateTime> {
+    #[derive(diesel::QueryableByName)]
+    struct Oldest {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+        oldest: Option<chrono::NaiveDateTime>,
+    }
+    let horizon = crate::clock::now() - settle;
+    let oldest = match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(
+            "SELECT (min(xact_start) AT TIME ZONE 'UTC')::timestamp AS oldest FROM pg_stat_activity \
+             WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()",
+        )
+        .get_result::<Oldest>(pg)?
+        .oldest,
+        // One writer at a time, stamping rows inside its write lock: nothing commits out of order.
+        DbConnection::Sqlite(_) => None,
+    };
+    Ok(oldest.map_or(horizon, |o| o.min(horizon)))
+}
+
 /// Checks the database answers on this connection.
 pub fn ping(conn: &mut DbConnection) -> crate::StoreResult<()> {
     Ok(conn.batch_execute("SELECT 1")?)

@@ -9,6 +9,7 @@ use actix_web::http::header::{CONTENT_TYPE, ETAG, HeaderName, HeaderValue, LOCAT
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
+use futures_util::StreamExt;
 use persistence::Store;
 use persistence::access::idempotency::{self, Begin, Stored};
 use sha2::{Digest, Sha256};
@@ -77,8 +78,24 @@ pub async fn middleware(
         }
     };
 
-    // The request, as the key promises it: method, path, query and body.
-    let body = req.extract::<web::Bytes>().await?;
+    // The request, as the key promises it: method, path, query and body. Read in full (up
+    // to the largest body any route takes: imports), then put back for the handler.
+    let mut payload = req.take_payload();
+    let mut buffered = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if buffered.len() + chunk.len() > crate::routes::v1::imports::MAX_FILE_BYTES {
+            let e = problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Payload too large",
+                "the body is too large",
+            );
+            return Ok(req.into_response(e.error_response()).map_into_right_body());
+        }
+        buffered.extend_from_slice(&chunk);
+    }
+    let body = buffered.freeze();
     let mut hasher = Sha256::new();
     hasher.update(req.method().as_str());
     hasher.update(b" ");
@@ -118,54 +135,62 @@ pub async fn middleware(
         return Ok(req.into_response(e.error_response()).map_into_right_body());
     }
 
-    let res = next.call(req).await;
-    let res = match res {
-        Ok(res) => res,
-        Err(e) => {
-            let _ = db(&store, move |conn| idempotency::abandon(conn, client, &key)).await;
-            return Err(e);
-        }
-    };
-    let (http_req, response) = res.into_parts();
-    let status = response.status();
-    let headers: Vec<(String, String)> = KEPT_HEADERS
-        .iter()
-        .filter_map(|h| {
-            response
-                .headers()
-                .get(h)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| (h.to_string(), v.to_owned()))
-        })
-        .collect();
-    let (head, body) = response.into_parts();
-    let mut bytes = body::to_bytes(body).await.unwrap_or_default();
-    // Store what the client gets: a problem stamped with this request (and left alone by
-    // the normaliser, so a replay is byte for byte the same).
-    let verbatim = status.is_client_error();
-    if verbatim && let Ok(mut problem) = serde_json::from_slice::<Problem>(&bytes) {
-        stamp(&mut problem, &http_req);
-        bytes = serde_json::to_vec(&problem).unwrap_or_default().into();
-    }
-    let outcome = if status.is_server_error() {
-        db(&store, move |conn| idempotency::abandon(conn, client, &key)).await
-    } else {
-        let stored = Stored {
-            status: status.as_u16(),
-            headers: serde_json::to_string(&headers).unwrap_or_else(|_| "[]".into()),
-            body: bytes.to_vec(),
+    // The request runs to the end and its response is stored even if the client goes away
+    // meanwhile: a retry then gets the answer instead of running it twice.
+    let finished = actix_web::rt::spawn(async move {
+        let res = next.call(req).await;
+        let res = match res {
+            Ok(res) => res,
+            Err(e) => {
+                let _ = db(&store, move |conn| idempotency::abandon(conn, client, &key)).await;
+                return Err(e);
+            }
         };
-        db(&store, move |conn| {
-            idempotency::finish(conn, client, &key, &stored)
-        })
-        .await
-    };
-    if let Err(e) = outcome {
-        tracing::warn!(error = %e, "could not store an idempotent response");
+        let (http_req, response) = res.into_parts();
+        let status = response.status();
+        let headers: Vec<(String, String)> = KEPT_HEADERS
+            .iter()
+            .filter_map(|h| {
+                response
+                    .headers()
+                    .get(h)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| (h.to_string(), v.to_owned()))
+            })
+            .collect();
+        let (head, body) = response.into_parts();
+        let mut bytes = body::to_bytes(body).await.unwrap_or_default();
+        // Store what the client gets: a problem stamped with this request (and left alone by
+        // the normaliser, so a replay is byte for byte the same).
+        let verbatim = status.is_client_error();
+        if verbatim && let Ok(mut problem) = serde_json::from_slice::<Problem>(&bytes) {
+            stamp(&mut problem, &http_req);
+            bytes = serde_json::to_vec(&problem).unwrap_or_default().into();
+        }
+        let outcome = if status.is_server_error() {
+            db(&store, move |conn| idempotency::abandon(conn, client, &key)).await
+        } else {
+            let stored = Stored {
+                status: status.as_u16(),
+                headers: serde_json::to_string(&headers).unwrap_or_else(|_| "[]".into()),
+                body: bytes.to_vec(),
+            };
+            db(&store, move |conn| {
+                idempotency::finish(conn, client, &key, &stored)
+            })
+            .await
+        };
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, "could not store an idempotent response");
+        }
+        let mut response = head.set_body(BoxBody::new(bytes));
+        if verbatim {
+            response.extensions_mut().insert(Verbatim);
+        }
+        Ok(ServiceResponse::new(http_req, response).map_into_left_body())
+    });
+    match finished.await {
+        Ok(result) => result,
+        Err(e) => Err(actix_web::error::ErrorInternalServerError(e.to_string())),
     }
-    let mut response = head.set_body(BoxBody::new(bytes));
-    if verbatim {
-        response.extensions_mut().insert(Verbatim);
-    }
-    Ok(ServiceResponse::new(http_req, response).map_into_left_body())
 }

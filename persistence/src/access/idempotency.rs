@@ -13,8 +13,10 @@ use crate::sql_types::DbUuid;
 
 /// How long a key is remembered (the promise is at least 24 hours).
 pub const KEEP: Duration = Duration::hours(48);
-/// A request still "in flight" after this long is taken to have died with its process.
-pub const ABANDONED: Duration = Duration::seconds(60);
+/// A request still "in flight" after this long is taken to have died with its process (the
+/// API finishes requests whose client went away, so only a dead process leaves a key in
+/// flight; the longest legitimate requests, large imports, take seconds).
+pub const ABANDONED: Duration = Duration::minutes(15);
 
 /// A stored response.
 #[derive(Debug, Clone, PartialEq, Eq)]

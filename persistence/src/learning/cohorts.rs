@@ -21,7 +21,23 @@ use crate::sql_types::DbUuid;
 pub struct SeatCounts {
     pub enrolled: i64,
     pub waitlisted: i64,
+    /// Completed or not completed: their seats stay used, nobody else takes them.
+    pub finished: i64,
 }
+
+impl SeatCounts {
+    /// Seats in use: enrolled, completed and not completed.
+    pub fn taken(&self) -> i64 {
+        self.enrolled + self.finished
+    }
+}
+
+/// The statuses that hold a seat.
+pub const SEATED: [EnrolmentStatus; 3] = [
+    EnrolmentStatus::Enrolled,
+    EnrolmentStatus::Completed,
+    EnrolmentStatus::NotCompleted,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CohortRecord {
@@ -77,9 +93,9 @@ pub fn seat_counts(
 ) -> StoreResult<HashMap<DbUuid, SeatCounts>> {
     let rows: Vec<(DbUuid, String, i64)> = enrolments::table
         .filter(enrolments::cohort_id.eq_any(ids))
-        .filter(enrolments::status.eq_any([
-            EnrolmentStatus::Enrolled.value(),
-            EnrolmentStatus::Waitlisted.value(),
+        .filter(enrolments::status.ne_all([
+            EnrolmentStatus::Withdrawn.value(),
+            EnrolmentStatus::Cancelled.value(),
         ]))
         .group_by((enrolments::cohort_id, enrolments::status))
         .select((enrolments::cohort_id, enrolments::status, count_star()))
@@ -87,10 +103,11 @@ pub fn seat_counts(
     let mut counts: HashMap<DbUuid, SeatCounts> = HashMap::new();
     for (id, status, n) in rows {
         let c = counts.entry(id).or_default();
-        if status == EnrolmentStatus::Enrolled.value() {
-            c.enrolled = n;
-        } else {
-            c.waitlisted = n;
+        match EnrolmentStatus::parse(&status) {
+            Ok(EnrolmentStatus::Enrolled) => c.enrolled = n,
+            Ok(EnrolmentStatus::Waitlisted) => c.waitlisted = n,
+            Ok(EnrolmentStatus::Completed | EnrolmentStatus::NotCompleted) => c.finished += n,
+            _ => {}
         }
     }
     Ok(counts)
@@ -237,7 +254,7 @@ pub fn update(
         if current.version != expected_version {
             return Err(StoreError::Stale);
         }
-        check_capacity(w.spec.capacity(), current.seats.enrolled)
+        check_capacity(w.spec.capacity(), current.seats.taken())
             .map_err(|e| StoreError::StateConflict(e.to_string()))?;
         check_organisation(conn, w.commissioning_organisation_id)?;
         let s = w.spec;

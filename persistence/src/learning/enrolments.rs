@@ -171,15 +171,15 @@ pub fn enrol(
         };
         let status =
             CohortStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let enrolled: i64 = enrolments::table
+        let taken: i64 = enrolments::table
             .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
-            .filter(enrolments::status.eq(EnrolmentStatus::Enrolled.value()))
+            .filter(enrolments::status.eq_any(cohorts::SEATED.map(|s| s.value())))
             .count()
             .get_result(conn)?;
         let seats = Seats {
             status,
             capacity: i64::from(capacity),
-            enrolled,
+            enrolled: taken,
             waitlist_enabled,
         };
         let admission = admit(seats, None).map_err(|r| StoreError::StateConflict(r.to_string()))?;
@@ -231,6 +231,9 @@ pub fn enrol(
                 (Some(s), _) => {
                     StoreError::StateConflict(format!("the person is already {s} on this cohort"))
                 }
+                (None, StoreError::Conflict(_)) => StoreError::StateConflict(
+                    "the person was just enrolled or waitlisted by another request; retry to see which".into(),
+                ),
                 (None, e) => e,
             });
         }
@@ -246,7 +249,7 @@ pub fn fill_seats(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<usize
     if !matches!(cohort.status, CohortStatus::Open | CohortStatus::Running) {
         return Ok(0);
     }
-    let free = (cohort.spec.capacity() - cohort.seats.enrolled).max(0);
+    let free = (cohort.spec.capacity() - cohort.seats.taken()).max(0);
     let next: Vec<DbUuid> = enrolments::table
         .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
         .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.value()))
@@ -380,7 +383,7 @@ pub fn of_cohort(
         .map(|r| {
             let pos = r
                 .queue_seq
-                .and_then(|s| all_waiting.iter().position(|x| *x == s))
+                .and_then(|s| all_waiting.binary_search(&s).ok())
                 .map(|p| p as i64 + 1);
             r.record(pos)
         })

@@ -305,13 +305,12 @@ pub fn import_enrolments(
                 .load(conn)?;
             known.extend(rows.into_iter().map(|(p, o)| (p.0, o.map(|o| o.0))));
         }
-        let mut enrolled = cohort.seats.enrolled;
+        let mut enrolled = cohort.seats.taken();
         let mut ticket: i32 = cohorts_t::table
             .filter(cohorts_t::id.eq(DbUuid(cohort_id)))
             .select(cohorts_t::next_queue_seq)
             .first(conn)?;
         let mut in_file = HashSet::new();
-        let at = now();
         let mut inserts = Vec::new();
         for (n, l) in lines.iter().enumerate() {
             progress(n + 1);
@@ -372,6 +371,8 @@ pub fn import_enrolments(
         diesel::update(cohorts_t::table.filter(cohorts_t::id.eq(DbUuid(cohort_id))))
             .set(cohorts_t::next_queue_seq.eq(ticket))
             .execute(conn)?;
+        // Stamped as late as possible: the rows reach delta sync in commit order.
+        let at = now();
         insert_enrolments(conn, cohort_id, &inserts, at)?;
         results.sort_by_key(|r| r.line);
         audit::record(

@@ -124,6 +124,14 @@ pub fn create(
     audit: &AuditEntry,
 ) -> StoreResult<PersonRecord> {
     conn.transaction(|conn| {
+        if let Some(o) = organisation_id
+            && !crate::access::organisations::exists(conn, o)?
+        {
+            return Err(StoreError::Invalid(
+                "organisation_id".into(),
+                "no organisation has this id".into(),
+            ));
+        }
         let id = DbUuid(Uuid::now_v7());
         let at = now();
         diesel::insert_into(people::table)
@@ -268,6 +276,9 @@ pub struct PeopleFilter {
     pub external_ref: Option<String>,
     pub email: Option<String>,
     pub updated_since: Option<NaiveDateTime>,
+    /// Rows changed at or after this instant are left for the next call (see
+    /// [`crate::db::sync_horizon`]).
+    pub settled_before: Option<NaiveDateTime>,
 }
 
 pub const SORT: &str = "updated_at";
@@ -303,6 +314,9 @@ pub fn list(
     }
     if let Some(s) = f.updated_since {
         q = q.filter(people::updated_at.ge(s));
+    }
+    if let Some(s) = f.settled_before {
+        q = q.filter(people::updated_at.lt(s));
     }
     if let Some(c) = after {
         let key =

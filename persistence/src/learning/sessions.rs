@@ -115,9 +115,17 @@ pub fn record(
     audit: &AuditEntry,
 ) -> StoreResult<Vec<(Uuid, AttendanceStatus)>> {
     conn.transaction(|conn| {
+        // The cohort's lock orders this with enrolment changes; rows are then updated in id
+        // order, so two registers at once cannot deadlock.
+        cohorts::lock(conn, cohort_id)?;
         get(conn, cohort_id, session_id)?;
         let at = now();
-        for (i, (enrolment_id, status)) in marks.iter().enumerate() {
+        let mut ordered: Vec<(usize, &(Uuid, AttendanceStatus))> = marks.iter().enumerate().collect();
+        ordered.sort_by_key(|(_, (id, _))| *id);
+        if let Some(w) = ordered.windows(2).find(|w| w[0].1.0 == w[1].1.0) {
+            return Err(StoreError::StateConflict(format!("records[{}]: enrolment {} is listed twice", w[1].0, w[1].1.0)));
+        }
+        for (i, (enrolment_id, status)) in ordered {
             let row: Option<(DbUuid, String, Option<DbUuid>)> = enrolments::table
                 .filter(enrolments::id.eq(DbUuid(*enrolment_id)))
                 .select((enrolments::cohort_id, enrolments::status, enrolments::organisation_id))
@@ -132,6 +140,8 @@ pub fn record(
                         "records[{i}]: enrolment {enrolment_id} is {s}: only people holding a seat attend"
                     )));
                 }
+                // Another organisation's enrolment: as if it did not exist.
+                Some((c, _, _)) if c.0 == cohort_id => return Err(StoreError::NotFound),
                 _ => {
                     return Err(StoreError::StateConflict(format!(
                         "records[{i}]: enrolment {enrolment_id} is not on this cohort"

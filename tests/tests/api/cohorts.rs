@@ -222,7 +222,7 @@ async fn capacity_cannot_drop_below_those_enrolled_and_new_seats_go_to_the_waitl
         p["detail"]
             .as_str()
             .unwrap()
-            .contains("below the 2 people already enrolled")
+            .contains("below the 2 seats already taken")
     );
     let res = app
         .client

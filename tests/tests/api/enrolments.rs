@@ -335,6 +335,13 @@ async fn attendance_registers_and_rates() {
     )
     .await;
     assert_problem(res, 400).await;
+    let res = put(
+        &sessions[2],
+        json!([r(&e[0], "present"), r(&e[0], "absent")]),
+    )
+    .await;
+    let p = assert_problem(res, 409).await;
+    assert!(p["detail"].as_str().unwrap().contains("listed twice"));
 }
 
 async fn sync(app: &crate::helpers::TestApp, token: &str, query: &str) -> Vec<Value> {
@@ -627,4 +634,113 @@ async fn two_hundred_concurrent_enrolments_into_twenty_seats_on_two_api_processe
         .collect();
     now.sort_unstable();
     assert_eq!(now, (1..=180).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_finished_place_stays_taken_so_nobody_jumps_the_queue() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let cohort = open_cohort(&app, &w.admin, 1, true).await;
+    let a = person(&app, &w.org_token, 1, None).await;
+    let b = person(&app, &w.org_token, 2, None).await;
+    let c = person(&app, &w.org_token, 3, None).await;
+    let ea: Value = enrol(&app, &w.org_token, &id(&cohort), &id(&a))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let eb: Value = enrol(&app, &w.org_token, &id(&cohort), &id(&b))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(eb["status"], "waitlisted");
+    let res = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/enrolments/{}/complete", id(&ea)),
+            Some(&w.admin),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let seats = app
+        .get_json(&format!("/api/v1/cohorts/{}", id(&cohort)), 200)
+        .await;
+    assert_eq!(
+        (seats["finished"].as_i64(), seats["seats_left"].as_i64()),
+        (Some(1), Some(0))
+    );
+    let ec: Value = enrol(&app, &w.org_token, &id(&cohort), &id(&c))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (ec["status"].as_str(), ec["waitlist_position"].as_i64()),
+        (Some("waitlisted"), Some(2)),
+        "behind b, not ahead"
+    );
+    // A malformed outcome is refused, not recorded as today.
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/enrolments/{}/complete", id(&eb))))
+        .bearer_auth(&w.admin)
+        .header("Content-Type", "application/json")
+        .body(r#"{"outcome_date": "31/08/2027"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400).await;
+}
+
+#[tokio::test]
+async fn delta_sync_holds_back_changes_younger_than_the_settle_window() {
+    let db = crate::helpers::TestDb::create().await;
+    let mut settings = crate::helpers::settings_for(db.url());
+    settings.sync_settle = std::time::Duration::from_millis(1500);
+    let address = crate::helpers::start(settings).await;
+    let app = crate::helpers::TestApp {
+        address,
+        client: crate::helpers::client(),
+        _db: db,
+    };
+    let w = world(&app).await;
+    let cohort = open_cohort(&app, &w.admin, 5, true).await;
+    let p = person(&app, &w.org_token, 1, None).await;
+    assert_eq!(
+        enrol(&app, &w.org_token, &id(&cohort), &id(&p))
+            .await
+            .status(),
+        201
+    );
+    assert!(
+        app.get_json_as("/api/v1/enrolments", &w.org_token).await["data"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "too fresh"
+    );
+    assert!(
+        app.get_json_as("/api/v1/people", &w.org_token).await["data"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "too fresh"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    assert_eq!(
+        app.get_json_as("/api/v1/enrolments", &w.org_token).await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        app.get_json_as("/api/v1/people", &w.org_token).await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }

@@ -121,6 +121,47 @@ async fn an_organisations_client_sees_only_its_own_people_and_enrolments_everyth
     .await;
     let hr = app.get_json_as("/api/v1/enrolments", &w.org_token).await;
     assert!(hr["data"].as_array().unwrap().is_empty());
+    let session =
+        json!({"title": "Day 1", "starts_at": "2027-03-01T09:00:00Z", "duration_minutes": 60});
+    let s: Value = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/cohorts/{}/sessions", id(&cohort)),
+            Some(&w.admin),
+            Some(&session),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let register = format!(
+        "/api/v1/cohorts/{}/sessions/{}/attendance",
+        id(&cohort),
+        id(&s)
+    );
+    let res = app
+        .client
+        .put(app.url(&register))
+        .bearer_auth(&w.org_token)
+        .json(&json!({"records": [{"enrolment_id": id(&theirs_enrolment), "status": "absent"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404).await;
+    let res = app
+        .client
+        .put(app.url(&register))
+        .bearer_auth(&w.other_token)
+        .json(&json!({"records": [{"enrolment_id": id(&theirs_enrolment), "status": "present"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let seen = app.get_json_as(&register, &w.org_token).await;
+    assert!(
+        seen["records"].as_array().unwrap().is_empty(),
+        "another organisation's marks are not shown"
+    );
     let roster = app
         .get_json_as(
             &format!("/api/v1/cohorts/{}/enrolments", id(&cohort)),
@@ -194,6 +235,14 @@ async fn emails_are_normalised_and_unique_staff_numbers_unique_per_organisation(
         )
         .await;
     assert_eq!(by_ref["id"], created["id"]);
+    let stray = json!({"given_name": "S", "family_name": "K", "email": "s@nhs.net", "organisation_id": uuid::Uuid::now_v7()});
+    let p = assert_problem(
+        app.send(Method::POST, "/api/v1/people", Some(&w.admin), Some(&stray))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&p), vec!["organisation_id"]);
     let bad = json!({"given_name": "", "family_name": "K", "email": "not-an-email"});
     let p = assert_problem(
         app.send(

@@ -18,7 +18,7 @@ use super::programme_input::PriorityInput;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "programme_id": "0193a1b4-0000-7000-8000-0000000000aa",
     "label": "Leeds spring 2027", "start_date": "2027-03-01", "end_date": "2027-08-31", "capacity": 20, "enrolled": 18,
-    "waitlisted": 0, "seats_left": 2, "waitlist_enabled": true, "delivery_mode": "blended",
+    "waitlisted": 0, "finished": 0, "seats_left": 2, "waitlist_enabled": true, "delivery_mode": "blended",
     "location": "St James's University Hospital", "joining_link": null, "commissioning_organisation_id": null,
     "priorities": [{"code": 6, "slug": "learning-together", "title": "Learning together"}], "status": "open",
     "version": 3, "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}))]
@@ -33,6 +33,8 @@ pub struct CohortDto {
     pub enrolled: i64,
     /// People waiting for one.
     pub waitlisted: i64,
+    /// People who completed (or did not complete): their seats stay used.
+    pub finished: i64,
     pub seats_left: i64,
     pub waitlist_enabled: bool,
     pub delivery_mode: DeliveryMode,
@@ -60,7 +62,8 @@ impl From<CohortRecord> for CohortDto {
             capacity: s.capacity(),
             enrolled: r.seats.enrolled,
             waitlisted: r.seats.waitlisted,
-            seats_left: (s.capacity() - r.seats.enrolled).max(0),
+            finished: r.seats.finished,
+            seats_left: (s.capacity() - r.seats.taken()).max(0),
             waitlist_enabled: s.waitlist_enabled(),
             delivery_mode: s.delivery_mode(),
             location: s.location().map(str::to_owned),

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use actix_web::http::header::{ACCEPT, CONTENT_TYPE, LINK};
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use chrono::Utc;
 use domain::EnrolmentStatus;
 use persistence::Store;
 use persistence::learning::enrolments::{self, EnrolmentFilter, EnrolmentRecord};
@@ -179,6 +178,23 @@ pub struct EnrolmentList {
     pub next_cursor: Option<String>,
 }
 
+/// Where delta sync stops reading now (`None`: no settle window configured).
+pub async fn settled_before(
+    store: &Store,
+    settle: Duration,
+) -> Result<Option<chrono::NaiveDateTime>, ApiError> {
+    if settle.is_zero() {
+        return Ok(None);
+    }
+    let settle = chrono::Duration::from_std(settle).unwrap_or_default();
+    Ok(Some(
+        db(store, move |conn| {
+            persistence::db::sync_horizon(conn, settle)
+        })
+        .await?,
+    ))
+}
+
 async fn filter_of(
     store: &Store,
     q: &EnrolmentQuery,
@@ -199,8 +215,7 @@ async fn filter_of(
         Some(p) => Some(programme_id(store, p).await?.0),
         None => None,
     };
-    let settled_before =
-        Utc::now().naive_utc() - chrono::Duration::from_std(settle).unwrap_or_default();
+    let settled_before = settled_before(store, settle).await?;
     let filter = EnrolmentFilter {
         organisation_id: paging::uuid("organisation", q.organisation.as_deref(), &mut e),
         cohort_id: paging::uuid("cohort", q.cohort.as_deref(), &mut e),
@@ -208,7 +223,7 @@ async fn filter_of(
         statuses,
         person_external_ref: q.person_external_ref.clone(),
         updated_since: paging::instant("updated_since", q.updated_since.as_deref(), &mut e),
-        settled_before: (!settle.is_zero()).then_some(settled_before),
+        settled_before,
     };
     Ok((filter, e))
 }
@@ -410,29 +425,30 @@ pub async fn export(
     let failed = tx.clone();
     actix_web::rt::task::spawn_blocking(move || {
         let _entered = span.enter();
-        let mut cursor = None;
-        loop {
-            let page = store.with(|conn| {
-                enrolments::list(conn, &filter, visibility, EXPORT_BATCH, cursor.as_ref())
-            });
-            let page = match page {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::error!(error = %e, "export stopped");
-                    let _ = failed.blocking_send(Err(std::io::Error::other("export failed")));
-                    return;
+        // One read snapshot for the whole export: a row changed meanwhile is neither missed
+        // nor written twice.
+        let outcome = store.with(|conn| {
+            persistence::db::read_snapshot(conn, |conn| {
+                let mut cursor = None;
+                loop {
+                    let page =
+                        enrolments::list(conn, &filter, visibility, EXPORT_BATCH, cursor.as_ref())?;
+                    if pages_tx
+                        .send(page.items.into_iter().map(Into::into).collect())
+                        .is_err()
+                    {
+                        return Ok(()); // the client went away
+                    }
+                    match page.next_cursor {
+                        Some(c) => cursor = Some(c),
+                        None => return Ok(()),
+                    }
                 }
-            };
-            if pages_tx
-                .send(page.items.into_iter().map(Into::into).collect())
-                .is_err()
-            {
-                return;
-            }
-            match page.next_cursor {
-                Some(c) => cursor = Some(c),
-                None => return,
-            }
+            })
+        });
+        if let Err(e) = outcome {
+            tracing::error!(error = %e, "export stopped");
+            let _ = failed.blocking_send(Err(std::io::Error::other("export failed")));
         }
     });
     actix_web::rt::task::spawn_blocking(move || {
@@ -535,9 +551,9 @@ macro_rules! enrolment_action {
             req: HttpRequest,
             store: web::Data<Store>,
             path: web::Path<String>,
-            body: Option<web::Json<Outcome>>,
+            body: web::Bytes,
         ) -> Result<HttpResponse, ApiError> {
-            let outcome = body.and_then(|b| b.into_inner().outcome_date);
+            let outcome = outcome_of(&body)?;
             transition(&auth.principal, &req, &store, &path, $to, outcome).await
         }
     };
@@ -638,6 +654,17 @@ pub async fn attendance(
     .await
     .map_err(session_missing)?;
     Ok(HttpResponse::Ok().json(to_register(register)))
+}
+
+/// The optional body of a transition: nothing, or `{"outcome_date": "YYYY-MM-DD"}` parsed
+/// strictly (a date that does not parse is a 400, never silently today).
+fn outcome_of(body: &[u8]) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice::<Outcome>(body)
+        .map(|o| o.outcome_date)
+        .map_err(|e| crate::http::body::deserialize_problem(e).into())
 }
 
 fn session_path(path: &(String, String)) -> Result<(Uuid, Uuid), ApiError> {

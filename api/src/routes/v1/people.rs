@@ -219,6 +219,7 @@ pub async fn list(
     auth: Authorized<scope::PeopleRead>,
     req: HttpRequest,
     store: web::Data<Store>,
+    settle: web::Data<super::enrolments::SyncSettle>,
     StrictQuery(q): StrictQuery<PeopleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = Vec::new();
@@ -227,6 +228,7 @@ pub async fn list(
         external_ref: q.external_ref,
         email: q.email,
         updated_since: paging::instant("updated_since", q.updated_since.as_deref(), &mut e),
+        settled_before: super::enrolments::settled_before(&store, settle.0).await?,
     };
     let limit = paging::limit(q.limit.as_deref(), &mut e);
     let cursor = paging::cursor(q.cursor.as_deref(), &mut e, people::decode_cursor);
