@@ -8,13 +8,23 @@ use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
 use persistence::Store;
-use persistence::access::audit;
+use persistence::access::audit::{self, Outcome};
 
 use crate::auth::principal::audit_entry;
 
 /// `("programme.update", "programme")` for `PATCH /api/v1/programmes/{id_or_slug}`:
 /// the resource is the collection's singular, the action its verb, or the trailing
 /// sub-resource of an action endpoint (`…/rotate-secret` → `rotate_secret`).
+/// How a request ended, for the audit log: refused (401, 403, 429), failed (other errors),
+/// or succeeded.
+pub fn outcome(status: u16) -> Outcome {
+    match status {
+        200..=399 => Outcome::Success,
+        401 | 403 | 429 => Outcome::Denied,
+        _ => Outcome::Failure,
+    }
+}
+
 pub fn describe(method: &Method, pattern: &str) -> (String, String) {
     let segments: Vec<&str> = pattern.trim_start_matches("/api/v1/").split('/').collect();
     let collection = segments.first().copied().unwrap_or_default();
@@ -63,7 +73,13 @@ pub async fn middleware(
             .iter()
             .next()
             .map(|(_, v)| v.to_owned());
-        let entry = audit_entry(res.request()).event(&action, &resource_type, resource_id, status);
+        let entry = audit_entry(res.request()).recorded(
+            &action,
+            &resource_type,
+            resource_id,
+            status,
+            outcome(status),
+        );
         let store = store.clone();
         // Best effort: the response stands whether or not the record is written.
         let written = web::block(move || store.with(|conn| audit::record(conn, &entry))).await;

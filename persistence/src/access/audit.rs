@@ -36,14 +36,6 @@ impl Outcome {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|o| o.as_str() == raw)
     }
-
-    pub fn of_status(status: u16) -> Self {
-        match status {
-            200..=399 => Self::Success,
-            401 | 403 | 429 => Self::Denied,
-            _ => Self::Failure,
-        }
-    }
 }
 
 /// An event to record. Build one per request with [`AuditEntry::by`], then name the action.
@@ -78,19 +70,31 @@ impl AuditEntry {
         }
     }
 
-    /// This actor's `action` on a resource, whose outcome follows from the HTTP `status`.
-    pub fn event(
+    /// A successful `action` on a resource, answered with HTTP `status`.
+    pub fn succeeded(
         &self,
         action: &str,
         resource_type: &str,
         resource_id: Option<String>,
         status: u16,
     ) -> Self {
+        self.recorded(action, resource_type, resource_id, status, Outcome::Success)
+    }
+
+    /// An `action` on a resource and how it ended (the caller knows what the status means).
+    pub fn recorded(
+        &self,
+        action: &str,
+        resource_type: &str,
+        resource_id: Option<String>,
+        status: u16,
+        outcome: Outcome,
+    ) -> Self {
         Self {
             action: action.into(),
             resource_type: resource_type.into(),
             resource_id,
-            outcome: Outcome::of_status(status),
+            outcome,
             status,
             ..self.clone()
         }

@@ -125,7 +125,7 @@ pub fn create(
         write_scopes(conn, id, spec.scopes())?;
         audit::record(
             conn,
-            &audit.event("client.create", "client", Some(id.0.to_string()), 201),
+            &audit.succeeded("client.create", "client", Some(id.0.to_string()), 201),
         )?;
         get(conn, id.0)
     })
@@ -175,7 +175,7 @@ pub fn update(
         };
         audit::record(
             conn,
-            &audit.event(action, "client", Some(id.to_string()), 200),
+            &audit.succeeded(action, "client", Some(id.to_string()), 200),
         )?;
         get(conn, id)
     })
@@ -203,7 +203,7 @@ pub fn rotate_secret(
         }
         audit::record(
             conn,
-            &audit.event("client.rotate_secret", "client", Some(id.to_string()), 200),
+            &audit.succeeded("client.rotate_secret", "client", Some(id.to_string()), 200),
         )?;
         get(conn, id)
     })

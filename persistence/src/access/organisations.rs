@@ -113,7 +113,7 @@ pub fn create(
             .map_err(conflict(o))?;
         audit::record(
             conn,
-            &audit.event(
+            &audit.succeeded(
                 "organisation.create",
                 "organisation",
                 Some(id.0.to_string()),
@@ -151,7 +151,7 @@ pub fn update(
         }
         audit::record(
             conn,
-            &audit.event(
+            &audit.succeeded(
                 "organisation.update",
                 "organisation",
                 Some(id.to_string()),

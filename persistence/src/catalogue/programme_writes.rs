@@ -44,7 +44,7 @@ pub fn create(
         replace_children(conn, id, p)?;
         audit::record(
             conn,
-            &audit.event("programme.create", "programme", Some(id.0.to_string()), 201),
+            &audit.succeeded("programme.create", "programme", Some(id.0.to_string()), 201),
         )?;
         programmes::get(conn, &ProgrammeKey::Id(id.0))
     })
@@ -78,7 +78,7 @@ pub fn update(
         replace_children(conn, DbUuid(id), p)?;
         audit::record(
             conn,
-            &audit.event("programme.update", "programme", Some(id.to_string()), 200),
+            &audit.succeeded("programme.update", "programme", Some(id.to_string()), 200),
         )?;
         programmes::get(conn, &ProgrammeKey::Id(id))
     })
@@ -123,7 +123,7 @@ pub fn remove(
             }
             audit::record(
                 conn,
-                &audit.event("programme.retire", "programme", Some(id.to_string()), 200),
+                &audit.succeeded("programme.retire", "programme", Some(id.to_string()), 200),
             )?;
             return Ok(Removal::Retired(Box::new(programmes::get(
                 conn,
@@ -135,7 +135,7 @@ pub fn remove(
         }
         audit::record(
             conn,
-            &audit.event("programme.delete", "programme", Some(id.to_string()), 204),
+            &audit.succeeded("programme.delete", "programme", Some(id.to_string()), 204),
         )?;
         Ok(Removal::Deleted)
     })

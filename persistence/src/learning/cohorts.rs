@@ -233,7 +233,7 @@ pub fn create(
         write_priorities(conn, id, w.priorities)?;
         audit::record(
             conn,
-            &audit.event("cohort.create", "cohort", Some(id.0.to_string()), 201),
+            &audit.succeeded("cohort.create", "cohort", Some(id.0.to_string()), 201),
         )?;
         get(conn, id.0)
     })
@@ -278,7 +278,7 @@ pub fn update(
         super::enrolments::fill_seats(conn, id)?;
         audit::record(
             conn,
-            &audit.event("cohort.update", "cohort", Some(id.to_string()), 200),
+            &audit.succeeded("cohort.update", "cohort", Some(id.to_string()), 200),
         )?;
         get(conn, id)
     })
@@ -321,7 +321,7 @@ pub fn transition(
         );
         audit::record(
             conn,
-            &audit.event(&action, "cohort", Some(id.to_string()), 200),
+            &audit.succeeded(&action, "cohort", Some(id.to_string()), 200),
         )?;
         get(conn, id)
     })

@@ -205,7 +205,7 @@ pub fn enrol(
             .execute(conn)?;
         audit::record(
             conn,
-            &audit.event("enrolment.create", "enrolment", Some(id.0.to_string()), 201),
+            &audit.succeeded("enrolment.create", "enrolment", Some(id.0.to_string()), 201),
         )?;
         Ok(id.0)
     });
@@ -339,7 +339,7 @@ pub fn transition(
         };
         audit::record(
             conn,
-            &audit.event(
+            &audit.succeeded(
                 &format!("enrolment.{verb}"),
                 "enrolment",
                 Some(id.to_string()),

@@ -180,7 +180,7 @@ pub fn import_people(
         results.sort_by_key(|r| r.line);
         audit::record(
             conn,
-            &audit.event(
+            &audit.succeeded(
                 "person.import",
                 "organisation",
                 Some(organisation_id.to_string()),
@@ -377,7 +377,7 @@ pub fn import_enrolments(
         results.sort_by_key(|r| r.line);
         audit::record(
             conn,
-            &audit.event(
+            &audit.succeeded(
                 "enrolment.import",
                 "cohort",
                 Some(cohort_id.to_string()),

@@ -145,7 +145,7 @@ pub fn create(
             .map_err(conflict(p))?;
         audit::record(
             conn,
-            &audit.event("person.create", "person", Some(id.0.to_string()), 201),
+            &audit.succeeded("person.create", "person", Some(id.0.to_string()), 201),
         )?;
         get(conn, id.0, Visibility::All)
     })
@@ -180,7 +180,7 @@ pub fn update(
         }
         audit::record(
             conn,
-            &audit.event("person.update", "person", Some(id.to_string()), 200),
+            &audit.succeeded("person.update", "person", Some(id.to_string()), 200),
         )?;
         get(conn, id, Visibility::All)
     })
@@ -221,7 +221,7 @@ pub fn erase(
             .execute(conn)?;
         audit::record(
             conn,
-            &audit.event("person.erase", "person", Some(id.to_string()), 200),
+            &audit.succeeded("person.erase", "person", Some(id.to_string()), 200),
         )?;
         get(conn, id, Visibility::All)
     })

@@ -51,7 +51,7 @@ pub fn create(
             .execute(conn)?;
         audit::record(
             conn,
-            &audit.event("session.create", "session", Some(id.0.to_string()), 201),
+            &audit.succeeded("session.create", "session", Some(id.0.to_string()), 201),
         )?;
         get(conn, cohort_id, id.0)
     })
@@ -164,7 +164,7 @@ pub fn record(
                 .execute(conn)?;
             refresh_counts(conn, *enrolment_id, at)?;
         }
-        audit::record(conn, &audit.event("session.attendance", "session", Some(session_id.to_string()), 200))?;
+        audit::record(conn, &audit.succeeded("session.attendance", "session", Some(session_id.to_string()), 200))?;
         register(conn, cohort_id, session_id, visibility)
     })
 }

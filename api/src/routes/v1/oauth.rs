@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::auth::principal::REALM;
 use crate::auth::{Tokens, secret};
+use crate::http::audit_log::outcome;
 use crate::http::normalise::Verbatim;
 use crate::http::problem::InternalError;
 use crate::http::{ApiError, db, request_id};
@@ -268,7 +269,13 @@ pub async fn token(
         .await?
     };
     if let Some(wait) = blocked {
-        let entry = audit.event("token.issue", "client", attempted.clone(), 429);
+        let entry = audit.recorded(
+            "token.issue",
+            "client",
+            attempted.clone(),
+            429,
+            outcome(429),
+        );
         db(&store, move |conn| audit::record(conn, &entry)).await?;
         let mut res = oauth_error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -298,7 +305,7 @@ pub async fn token(
         Some(c) if c.client.spec.status() == ClientStatus::Active => c.client,
         other => {
             let revoked = other.is_some();
-            let entry = audit.event("token.issue", "client", attempted, 401);
+            let entry = audit.recorded("token.issue", "client", attempted, 401, outcome(401));
             db(&store, move |conn| audit::record(conn, &entry)).await?;
             let why = if revoked {
                 "the client has been revoked"
@@ -334,7 +341,13 @@ pub async fn token(
         organisation_id: client.organisation_id,
         ..audit
     }
-    .event("token.issue", "client", Some(client.id.to_string()), 200);
+    .recorded(
+        "token.issue",
+        "client",
+        Some(client.id.to_string()),
+        200,
+        outcome(200),
+    );
     let id = client.id;
     db(&store, move |conn| {
         throttle::clear(conn, &format!("client:{id}"))?;
