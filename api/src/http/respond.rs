@@ -40,3 +40,21 @@ pub fn conditional<T: Serialize>(
     }
     resource(id, version, body)
 }
+
+/// A page of a list: `{"data": [...], "next_cursor": ...}` (built by `body` from the encoded
+/// cursor) with `Link: <…>; rel="next"` when there is a next page.
+pub fn listed<B: Serialize>(
+    req: &actix_web::HttpRequest,
+    next_cursor: Option<persistence::Cursor>,
+    body: impl FnOnce(Option<String>) -> B,
+) -> HttpResponse {
+    let next = next_cursor.map(|c| c.encode());
+    let mut res = HttpResponse::Ok();
+    if let Some(c) = &next {
+        res.insert_header((
+            actix_web::http::header::LINK,
+            super::paging::next_link(req, c),
+        ));
+    }
+    res.json(body(next))
+}

@@ -1,6 +1,5 @@
 //! `GET /api/v1/audit`: the audit log, newest first (admin only).
 
-use actix_web::http::header::LINK;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use persistence::Store;
@@ -15,7 +14,7 @@ use crate::http::problem::{
     BadRequest, Forbidden, InternalError, ProblemField, ServiceUnavailable, Unauthorized,
 };
 use crate::http::query::invalid_query;
-use crate::http::{ApiError, StrictQuery, db, paging};
+use crate::http::{ApiError, StrictQuery, db, paging, respond};
 
 /// One recorded event. Ids only: no secrets, no personal data.
 #[derive(Debug, Serialize, ToSchema)]
@@ -145,13 +144,10 @@ pub async fn list(
         audit::list(conn, &filter, limit, cursor.as_ref())
     })
     .await?;
-    let next_cursor = page.next_cursor.map(|c| c.encode());
-    let mut res = HttpResponse::Ok();
-    if let Some(c) = &next_cursor {
-        res.insert_header((LINK, paging::next_link(&req, c)));
-    }
-    Ok(res.json(AuditList {
-        data: page.items.into_iter().map(Into::into).collect(),
-        next_cursor,
+    Ok(respond::listed(&req, page.next_cursor, |next_cursor| {
+        AuditList {
+            data: page.items.into_iter().map(Into::into).collect(),
+            next_cursor,
+        }
     }))
 }

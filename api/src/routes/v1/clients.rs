@@ -1,7 +1,6 @@
 //! API clients (admin only): create, list, change, revoke, rotate secrets. A secret is shown
 //! once, when created or rotated; only its argon2 hash is kept.
 
-use actix_web::http::header::LINK;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use domain::{ClientInput, ClientSpec, ClientStatus, Scope, ValidationErrors, Vocabulary};
@@ -232,14 +231,11 @@ pub async fn list(
         clients::list(conn, organisation_id, limit, cursor.as_ref())
     })
     .await?;
-    let next_cursor = page.next_cursor.map(|c| c.encode());
-    let mut res = HttpResponse::Ok();
-    if let Some(c) = &next_cursor {
-        res.insert_header((LINK, paging::next_link(&req, c)));
-    }
-    Ok(res.json(ClientList {
-        data: page.items.into_iter().map(Into::into).collect(),
-        next_cursor,
+    Ok(respond::listed(&req, page.next_cursor, |next_cursor| {
+        ClientList {
+            data: page.items.into_iter().map(Into::into).collect(),
+            next_cursor,
+        }
     }))
 }
 

@@ -1,6 +1,5 @@
 //! Cohorts: public to read (dates and seats), `cohorts:write` to run.
 
-use actix_web::http::header::LINK;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::{CohortSpec, CohortStatus, Priority, ValidationErrors, Vocabulary};
 use persistence::Store;
@@ -199,14 +198,11 @@ async fn respond_list(
         cohorts::list(conn, &filter, limit, cursor.as_ref())
     })
     .await?;
-    let next_cursor = page.next_cursor.map(|c| c.encode());
-    let mut res = HttpResponse::Ok();
-    if let Some(c) = &next_cursor {
-        res.insert_header((LINK, paging::next_link(req, c)));
-    }
-    Ok(res.json(CohortList {
-        data: page.items.into_iter().map(Into::into).collect(),
-        next_cursor,
+    Ok(respond::listed(req, page.next_cursor, |next_cursor| {
+        CohortList {
+            data: page.items.into_iter().map(Into::into).collect(),
+            next_cursor,
+        }
     }))
 }
 

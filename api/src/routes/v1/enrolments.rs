@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use actix_web::http::header::{ACCEPT, CONTENT_TYPE, LINK};
+use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use domain::EnrolmentStatus;
 use persistence::Store;
@@ -267,14 +267,11 @@ pub async fn list(
         enrolments::list(conn, &filter, visibility, limit, cursor.as_ref())
     })
     .await?;
-    let next_cursor = page.next_cursor.map(|c| c.encode());
-    let mut res = HttpResponse::Ok();
-    if let Some(c) = &next_cursor {
-        res.insert_header((LINK, paging::next_link(&req, c)));
-    }
-    Ok(res.json(EnrolmentList {
-        data: page.items.into_iter().map(Into::into).collect(),
-        next_cursor,
+    Ok(respond::listed(&req, page.next_cursor, |next_cursor| {
+        EnrolmentList {
+            data: page.items.into_iter().map(Into::into).collect(),
+            next_cursor,
+        }
     }))
 }
 

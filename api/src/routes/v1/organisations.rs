@@ -88,14 +88,11 @@ pub async fn list(
         organisations::list(conn, q.as_deref(), limit, cursor.as_ref())
     })
     .await?;
-    let next_cursor = page.next_cursor.map(|c| c.encode());
-    let mut res = HttpResponse::Ok();
-    if let Some(c) = &next_cursor {
-        res.insert_header((actix_web::http::header::LINK, paging::next_link(&req, c)));
-    }
-    Ok(res.json(OrganisationList {
-        data: page.items.into_iter().map(Into::into).collect(),
-        next_cursor,
+    Ok(respond::listed(&req, page.next_cursor, |next_cursor| {
+        OrganisationList {
+            data: page.items.into_iter().map(Into::into).collect(),
+            next_cursor,
+        }
     }))
 }
 

@@ -1,7 +1,6 @@
 //! People: staff of partner organisations, and citizens or experts by experience. A client of
 //! an organisation reads and writes only that organisation's people; anyone else's answer 404.
 
-use actix_web::http::header::LINK;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use domain::{Person, PersonInput};
@@ -240,14 +239,11 @@ pub async fn list(
         people::list(conn, &filter, visibility, limit, cursor.as_ref())
     })
     .await?;
-    let next_cursor = page.next_cursor.map(|c| c.encode());
-    let mut res = HttpResponse::Ok();
-    if let Some(c) = &next_cursor {
-        res.insert_header((LINK, paging::next_link(&req, c)));
-    }
-    Ok(res.json(PeopleList {
-        data: page.items.into_iter().map(Into::into).collect(),
-        next_cursor,
+    Ok(respond::listed(&req, page.next_cursor, |next_cursor| {
+        PeopleList {
+            data: page.items.into_iter().map(Into::into).collect(),
+            next_cursor,
+        }
     }))
 }
 
