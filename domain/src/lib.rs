@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod cohort;
+pub mod community;
 pub mod duration;
 pub mod enrolment;
 pub mod organisation;
