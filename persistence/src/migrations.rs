@@ -124,5 +124,71 @@ pub fn verify_schema(conn: &mut DbConnection) -> Result<(), MigrationError> {
             Option<Vec<u8>>,
             chrono::NaiveDateTime,
         )>(conn)?;
+    type Community = (
+        DbUuid,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        i32,
+        i32,
+        Option<String>,
+        i32,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+    );
+    communities::table
+        .select(communities::all_columns)
+        .limit(1)
+        .load::<Community>(conn)?;
+    community_memberships::table
+        .select(community_memberships::all_columns)
+        .limit(1)
+        .load::<(
+            DbUuid,
+            DbUuid,
+            DbUuid,
+            String,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+            chrono::NaiveDateTime,
+        )>(conn)?;
+    type Session = (
+        DbUuid,
+        DbUuid,
+        String,
+        chrono::NaiveDateTime,
+        i32,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<chrono::NaiveDateTime>,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+    );
+    community_sessions::table
+        .select(community_sessions::all_columns)
+        .limit(1)
+        .load::<Session>(conn)?;
+    community_attendance::table
+        .select(community_attendance::all_columns)
+        .limit(1)
+        .load::<(DbUuid, DbUuid, String, chrono::NaiveDateTime)>(conn)?;
+    community_resources::table
+        .select(community_resources::all_columns)
+        .limit(1)
+        .load::<(
+            DbUuid,
+            DbUuid,
+            String,
+            String,
+            String,
+            Option<DbUuid>,
+            chrono::NaiveDateTime,
+        )>(conn)?;
     Ok(())
 }

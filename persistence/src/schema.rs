@@ -287,6 +287,95 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    communities (id) {
+        id -> PortableUuid,
+        slug -> Text,
+        name -> Text,
+        name_key -> Text,
+        purpose -> Text,
+        kind -> Text,
+        stem -> Nullable<Text>,
+        status -> Text,
+        join_policy -> Text,
+        max_sessions_per_year -> Integer,
+        max_session_minutes -> Integer,
+        seed_key -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    community_memberships (id) {
+        id -> PortableUuid,
+        community_id -> PortableUuid,
+        person_id -> PortableUuid,
+        role -> Text,
+        joined_at -> Timestamp,
+        left_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    community_sessions (id) {
+        id -> PortableUuid,
+        community_id -> PortableUuid,
+        title -> Text,
+        starts_at -> Timestamp,
+        duration_minutes -> Integer,
+        format -> Text,
+        location -> Nullable<Text>,
+        joining_link -> Nullable<Text>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    community_attendance (session_id, person_id) {
+        session_id -> PortableUuid,
+        person_id -> PortableUuid,
+        status -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    community_resources (id) {
+        id -> PortableUuid,
+        community_id -> PortableUuid,
+        title -> Text,
+        link -> Text,
+        kind -> Text,
+        added_by -> Nullable<PortableUuid>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(community_memberships -> communities (community_id));
+diesel::joinable!(community_memberships -> people (person_id));
+diesel::joinable!(community_sessions -> communities (community_id));
+diesel::joinable!(community_attendance -> community_sessions (session_id));
+diesel::joinable!(community_resources -> communities (community_id));
 diesel::joinable!(people -> organisations (organisation_id));
 diesel::joinable!(cohorts -> programmes (programme_id));
 diesel::joinable!(cohort_priorities -> cohorts (cohort_id));
@@ -322,4 +411,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     cohort_sessions,
     attendance,
     idempotency_keys,
+    communities,
+    community_memberships,
+    community_sessions,
+    community_attendance,
+    community_resources,
 );
