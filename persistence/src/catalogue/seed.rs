@@ -114,6 +114,8 @@ pub struct SeedReport {
     pub operator_deleted: usize,
     /// Seed entries whose slug an operator's own programme already uses: not inserted.
     pub slug_taken: usize,
+    /// Communities of Practice inserted (the seeded ones, the first time).
+    pub communities: usize,
 }
 
 /// Writes reference data and the portfolio, in one transaction. Seeded rows are matched by
@@ -174,6 +176,7 @@ pub fn run(conn: &mut DbConnection) -> StoreResult<SeedReport> {
                 Some((_, None)) => report.operator_edited += 1,
             }
         }
+        report.communities = crate::communities::seed::run(conn)?;
         Ok(report)
     })
 }

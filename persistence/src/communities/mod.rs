@@ -1,0 +1,4 @@
+//! Communities of Practice.
+
+pub mod community;
+pub mod seed;
