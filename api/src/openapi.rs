@@ -34,6 +34,7 @@ carry an `ETag`; send `If-None-Match` to get `304 Not Modified`.",
         (name = "access", description = "OAuth2 client credentials: the token endpoint, API clients (admin) and the audit log (admin)."),
         (name = "organisations", description = "Partner organisations: public to read, admin to write."),
         (name = "catalogue", description = "The academy's portfolio: programmes, the Leeds workforce priorities and the taxonomy. Public."),
+        (name = "communities", description = "Communities of Practice around the Venus model stems, each led by a tripartite group. Public to read."),
         (name = "operations", description = "Liveness and readiness probes."),
     ),
     components(

@@ -111,3 +111,18 @@ pub fn date(
         }
     }
 }
+
+/// A `true`/`false` query flag; absent means false.
+pub fn flag(field: &str, raw: Option<&str>, e: &mut Vec<ProblemField>) -> bool {
+    match raw {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            e.push(ProblemField {
+                field: field.into(),
+                message: format!("must be true or false; got '{other}'"),
+            });
+            false
+        }
+    }
+}

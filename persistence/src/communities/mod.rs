@@ -1,4 +1,5 @@
 //! Communities of Practice.
 
 pub mod community;
+pub mod memberships;
 pub mod seed;

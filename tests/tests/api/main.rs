@@ -7,6 +7,7 @@
 mod audit;
 mod clients;
 mod cohorts;
+mod communities;
 mod contract;
 mod cors;
 mod enrolments;

@@ -22,6 +22,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/cohorts/{id}"),
     ("GET", "/api/v1/cohorts/{id}/sessions"),
     ("GET", "/api/v1/programmes/{id_or_slug}/cohorts"),
+    ("GET", "/api/v1/communities"),
+    ("GET", "/api/v1/communities/{id_or_slug}"),
     ("POST", "/api/v1/oauth/token"),
 ];
 

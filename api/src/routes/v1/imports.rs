@@ -21,7 +21,7 @@ use crate::http::problem::{
     BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, Problem, ProblemField,
     ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
-use crate::http::{ApiError, StrictQuery, db};
+use crate::http::{ApiError, StrictQuery, db, paging};
 use crate::imports::{ImportResult, people as people_rows, roster};
 
 /// Largest import file accepted.
@@ -41,20 +41,6 @@ pub struct ImportQuery {
     /// organisation's client: its own, the default).
     #[param(value_type = Option<Uuid>)]
     pub organisation_id: Option<String>,
-}
-
-fn flag(field: &str, raw: Option<&str>, e: &mut Vec<ProblemField>) -> bool {
-    match raw {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            e.push(ProblemField {
-                field: field.into(),
-                message: format!("must be true or false; got '{other}'"),
-            });
-            false
-        }
-    }
 }
 
 async fn csv_body(req: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
@@ -181,8 +167,8 @@ pub async fn import_people(
     }
     let mut e = Vec::new();
     let mode = Mode {
-        dry_run: flag("dry_run", q.dry_run.as_deref(), &mut e),
-        partial: flag("partial", q.partial.as_deref(), &mut e),
+        dry_run: paging::flag("dry_run", q.dry_run.as_deref(), &mut e),
+        partial: paging::flag("partial", q.partial.as_deref(), &mut e),
     };
     if !e.is_empty() {
         return Err(crate::http::query::invalid_query(e));
@@ -243,8 +229,8 @@ pub async fn import_enrolments(
     let visibility = auth.principal.visibility();
     let mut e = Vec::new();
     let mode = Mode {
-        dry_run: flag("dry_run", q.dry_run.as_deref(), &mut e),
-        partial: flag("partial", q.partial.as_deref(), &mut e),
+        dry_run: paging::flag("dry_run", q.dry_run.as_deref(), &mut e),
+        partial: paging::flag("partial", q.partial.as_deref(), &mut e),
     };
     let organisation =
         crate::http::paging::uuid("organisation_id", q.organisation_id.as_deref(), &mut e).or(

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod clients;
 pub mod cohort_dto;
 pub mod cohorts;
+pub mod communities;
 pub mod enrolment_dto;
 pub mod enrolments;
 pub mod imports;
@@ -68,5 +69,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(enrolments::attendance)
         .service(imports::import_people)
         .service(imports::import_enrolments)
+        .service(communities::list)
+        .service(communities::get)
         .service(oauth::token);
 }

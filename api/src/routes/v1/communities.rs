@@ -1,0 +1,171 @@
+//! Communities of Practice: read access to the portfolio's communities and the state of
+//! their tripartite leadership.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use domain::community::{CommunityKind, CommunityStatus, JoinPolicy, MemberRole};
+use domain::taxonomy::VenusStem;
+use persistence::Store;
+use persistence::communities::community::{self, CommunityRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::http::problem::{BadRequest, InternalError, NotFound, ServiceUnavailable};
+use crate::http::query::invalid_query;
+use crate::http::{ApiError, StrictQuery, db, paging};
+
+/// How often and how long a community meets.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"max_sessions_per_year": 6, "max_session_minutes": 120}))]
+pub struct CommitmentDto {
+    /// At most this many sessions in any twelve months (the prospectus: six).
+    pub max_sessions_per_year: u32,
+    /// At most this long a session, in minutes (the prospectus: two hours).
+    pub max_session_minutes: u32,
+}
+
+/// A Community of Practice.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "slug": "facilitation",
+    "name": "Facilitation Community of Practice",
+    "purpose": "A network of facilitators of learning, development, improvement and innovation.",
+    "kind": "venus_stem", "stem": "facilitation", "status": "forming", "join_policy": "open",
+    "commitment": {"max_sessions_per_year": 6, "max_session_minutes": 120},
+    "member_count": 0, "leadership_complete": false,
+    "missing_leadership": ["ics_lead", "citizen_representative", "system_leader"],
+    "version": 1, "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}))]
+pub struct CommunityDto {
+    pub id: Uuid,
+    /// Stable URL name; accepted wherever the id is.
+    pub slug: String,
+    pub name: String,
+    pub purpose: String,
+    pub kind: CommunityKind,
+    /// The Venus model stem of a `venus_stem` community; null for topic communities.
+    pub stem: Option<VenusStem>,
+    pub status: CommunityStatus,
+    pub join_policy: JoinPolicy,
+    pub commitment: CommitmentDto,
+    /// Current members, leaders included.
+    pub member_count: i64,
+    /// Whether someone holds each of the three leadership roles (ICS lead, citizen
+    /// representative / expert by experience, system leader / innovator).
+    pub leadership_complete: bool,
+    /// The leadership roles nobody holds.
+    pub missing_leadership: Vec<MemberRole>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<CommunityRecord> for CommunityDto {
+    fn from(r: CommunityRecord) -> Self {
+        let c = &r.community;
+        let commitment = c.commitment();
+        Self {
+            id: r.id,
+            slug: c.slug().as_str().to_owned(),
+            name: c.name().to_owned(),
+            purpose: c.purpose().to_owned(),
+            kind: c.kind(),
+            stem: c.stem(),
+            status: c.status(),
+            join_policy: c.join_policy(),
+            commitment: CommitmentDto {
+                max_sessions_per_year: commitment.max_sessions_per_year,
+                max_session_minutes: commitment.max_session_minutes,
+            },
+            member_count: r.member_count,
+            leadership_complete: r.missing_leadership.is_empty(),
+            missing_leadership: r.missing_leadership,
+            version: r.version,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": [{"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "slug": "facilitation",
+    "name": "Facilitation Community of Practice",
+    "purpose": "A network of facilitators of learning, development, improvement and innovation.",
+    "kind": "venus_stem", "stem": "facilitation", "status": "forming", "join_policy": "open",
+    "commitment": {"max_sessions_per_year": 6, "max_session_minutes": 120},
+    "member_count": 0, "leadership_complete": false,
+    "missing_leadership": ["ics_lead", "citizen_representative", "system_leader"],
+    "version": 1, "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}]}))]
+pub struct CommunityList {
+    /// Every matching community, by name.
+    pub data: Vec<CommunityDto>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommunityQuery {
+    /// Only communities whose tripartite leadership has a role nobody holds.
+    #[param(value_type = Option<bool>, default = false)]
+    pub leadership_incomplete: Option<String>,
+}
+
+/// List the Communities of Practice, by name.
+///
+/// Few enough to return in one response, so not paginated. Anyone may read them.
+#[utoipa::path(
+    tag = "communities",
+    params(CommunityQuery),
+    responses(
+        (status = 200, description = "Every matching community, by name.", body = CommunityList),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/communities")]
+pub async fn list(
+    store: web::Data<Store>,
+    StrictQuery(query): StrictQuery<CommunityQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut e = Vec::new();
+    let incomplete = paging::flag(
+        "leadership_incomplete",
+        query.leadership_incomplete.as_deref(),
+        &mut e,
+    );
+    if !e.is_empty() {
+        return Err(invalid_query(e));
+    }
+    let rows = db(&store, move |conn| community::list(conn, incomplete)).await?;
+    Ok(HttpResponse::Ok().json(CommunityList {
+        data: rows.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Get one community by id or slug.
+#[utoipa::path(
+    tag = "communities",
+    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    responses(
+        (status = 200, description = "The community.", body = CommunityDto),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/communities/{id_or_slug}")]
+pub async fn get(
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let key = raw.clone();
+    let record = db(&store, move |conn| community::get(conn, &key))
+        .await
+        .map_err(|e| match e {
+            ApiError::Problem(p) if p.status == 404 => {
+                ApiError::not_found(format!("no community has id or slug '{raw}'"))
+            }
+            other => other,
+        })?;
+    Ok(HttpResponse::Ok().json(CommunityDto::from(record)))
+}
