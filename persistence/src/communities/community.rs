@@ -122,15 +122,19 @@ pub fn get(conn: &mut DbConnection, id_or_slug: &str) -> StoreResult<CommunityRe
     records(conn, vec![row])?.pop().ok_or(StoreError::NotFound)
 }
 
-/// Every community by name; `incomplete_only` keeps those whose leadership is incomplete.
-pub fn list(conn: &mut DbConnection, incomplete_only: bool) -> StoreResult<Vec<CommunityRecord>> {
+/// Every community by name; `leadership_complete`, when given, keeps those whose tripartite
+/// leadership is (`true`) or is not (`false`) complete.
+pub fn list(
+    conn: &mut DbConnection,
+    leadership_complete: Option<bool>,
+) -> StoreResult<Vec<CommunityRecord>> {
     let rows: Vec<Row> = communities::table
         .select(communities::all_columns)
         .order((communities::name_key.asc(), communities::id.asc()))
         .load(conn)?;
     Ok(records(conn, rows)?
         .into_iter()
-        .filter(|c| !incomplete_only || !c.missing_leadership.is_empty())
+        .filter(|c| leadership_complete.is_none_or(|want| c.missing_leadership.is_empty() == want))
         .collect())
 }
 

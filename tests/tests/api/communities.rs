@@ -96,6 +96,8 @@ async fn tracks_the_tripartite_leadership_and_filters_incomplete_communities() {
         vec!["ics_lead", "citizen_representative", "system_leader"]
     );
 
+    assert!(communities(&app, "?leadership=complete").await.is_empty());
+
     let roles = [
         MemberRole::IcsLead,
         MemberRole::CitizenRepresentative,
@@ -117,7 +119,7 @@ async fn tracks_the_tripartite_leadership_and_filters_incomplete_communities() {
         );
     }
 
-    let incomplete = communities(&app, "?leadership_incomplete=true").await;
+    let incomplete = communities(&app, "?leadership=incomplete").await;
     assert!(!slugs(&incomplete).contains(&"leadership".to_owned()));
     assert_eq!(
         incomplete.len(),
@@ -125,8 +127,7 @@ async fn tracks_the_tripartite_leadership_and_filters_incomplete_communities() {
         "every other seeded community still lacks leaders"
     );
     assert!(
-        slugs(&communities(&app, "?leadership_incomplete=false").await)
-            .contains(&"leadership".to_owned())
+        slugs(&communities(&app, "?leadership=complete").await) == vec!["leadership".to_owned()]
     );
 }
 
@@ -134,9 +135,9 @@ async fn tracks_the_tripartite_leadership_and_filters_incomplete_communities() {
 async fn refuses_a_malformed_or_unknown_query_parameter() {
     let app = spawn_app().await;
     let problem = app
-        .get_problem("/api/v1/communities?leadership_incomplete=maybe", 400)
+        .get_problem("/api/v1/communities?leadership=maybe", 400)
         .await;
-    assert_eq!(fields(&problem), vec!["leadership_incomplete"]);
+    assert_eq!(fields(&problem), vec!["leadership"]);
     let problem = app.get_problem("/api/v1/communities?stemm=x", 400).await;
     assert_eq!(fields(&problem), vec!["stemm"]);
 }

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::http::problem::{BadRequest, InternalError, NotFound, ServiceUnavailable};
+use crate::http::problem::{BadRequest, InternalError, NotFound, ProblemField, ServiceUnavailable};
 use crate::http::query::invalid_query;
-use crate::http::{ApiError, StrictQuery, db, paging};
+use crate::http::{ApiError, StrictQuery, db};
 
 /// How often and how long a community meets.
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,12 +100,21 @@ pub struct CommunityList {
     pub data: Vec<CommunityDto>,
 }
 
+/// The `leadership` filter: is the community's tripartite leadership complete?
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadershipFilter {
+    Complete,
+    Incomplete,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CommunityQuery {
-    /// Only communities whose tripartite leadership has a role nobody holds.
-    #[param(value_type = Option<bool>, default = false)]
-    pub leadership_incomplete: Option<String>,
+    /// `incomplete`: only communities with a leadership role nobody holds (those recruiting
+    /// leaders); `complete`: only those whose three leadership roles are all held.
+    #[param(value_type = Option<LeadershipFilter>, inline, example = "incomplete")]
+    pub leadership: Option<String>,
 }
 
 /// List the Communities of Practice, by name.
@@ -126,16 +135,18 @@ pub async fn list(
     store: web::Data<Store>,
     StrictQuery(query): StrictQuery<CommunityQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut e = Vec::new();
-    let incomplete = paging::flag(
-        "leadership_incomplete",
-        query.leadership_incomplete.as_deref(),
-        &mut e,
-    );
-    if !e.is_empty() {
-        return Err(invalid_query(e));
-    }
-    let rows = db(&store, move |conn| community::list(conn, incomplete)).await?;
+    let complete = match query.leadership.as_deref() {
+        None => None,
+        Some("complete") => Some(true),
+        Some("incomplete") => Some(false),
+        Some(other) => {
+            return Err(invalid_query(vec![ProblemField {
+                field: "leadership".into(),
+                message: format!("must be one of: complete, incomplete; got '{other}'"),
+            }]));
+        }
+    };
+    let rows = db(&store, move |conn| community::list(conn, complete)).await?;
     Ok(HttpResponse::Ok().json(CommunityList {
         data: rows.into_iter().map(Into::into).collect(),
     }))
