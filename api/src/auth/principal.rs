@@ -142,6 +142,7 @@ pub mod scope {
         CohortsWrite => CohortsWrite,
         EnrolmentsRead => EnrolmentsRead,
         EnrolmentsWrite => EnrolmentsWrite,
+        CommunitiesWrite => CommunitiesWrite,
         Admin => Admin,
     }
 }

@@ -1,33 +1,109 @@
 //! Who belongs to a community and in which role. Leaving closes the row; rejoining opens a
 //! new one, so the history stays.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::Vocabulary;
-use domain::community::MemberRole;
+use domain::community::{CommunityStatus, MemberRole};
 use uuid::Uuid;
 
+use super::community;
 use crate::access::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
-use crate::schema::community_memberships as m;
+use crate::learning::people;
+use crate::schema::{communities, community_memberships as m};
 use crate::sql_types::DbUuid;
+use crate::visibility::Visibility;
 
-/// Adds `person_id` to `community_id` in `role`; returns the membership's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipRecord {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub community_slug: String,
+    pub person_id: Uuid,
+    pub role: MemberRole,
+    pub joined_at: NaiveDateTime,
+    pub left_at: Option<NaiveDateTime>,
+}
+
+type Row = (
+    DbUuid,
+    DbUuid,
+    String,
+    DbUuid,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+#[allow(clippy::type_complexity)]
+const COLUMNS: (
+    m::id,
+    m::community_id,
+    communities::slug,
+    m::person_id,
+    m::role,
+    m::joined_at,
+    m::left_at,
+) = (
+    m::id,
+    m::community_id,
+    communities::slug,
+    m::person_id,
+    m::role,
+    m::joined_at,
+    m::left_at,
+);
+
+fn record(r: Row) -> StoreResult<MembershipRecord> {
+    Ok(MembershipRecord {
+        id: r.0.0,
+        community_id: r.1.0,
+        community_slug: r.2,
+        person_id: r.3.0,
+        role: MemberRole::parse(&r.4)
+            .map_err(|e| StoreError::Corrupt(format!("membership {}: {e}", r.0.0)))?,
+        joined_at: r.5,
+        left_at: r.6,
+    })
+}
+
+fn load(conn: &mut DbConnection, id: Uuid) -> StoreResult<MembershipRecord> {
+    let row: Row = m::table
+        .inner_join(communities::table)
+        .filter(m::id.eq(DbUuid(id)))
+        .select(COLUMNS)
+        .first(conn)?;
+    record(row)
+}
+
+/// Adds a person the caller may see to a community (by id or slug) in `role`. A closed
+/// community takes no one; a person already a member is a conflict.
 pub fn join(
     conn: &mut DbConnection,
-    community_id: Uuid,
+    community_key: &str,
     person_id: Uuid,
     role: MemberRole,
+    visibility: Visibility,
     audit: &AuditEntry,
-) -> StoreResult<Uuid> {
+) -> StoreResult<MembershipRecord> {
     conn.transaction(|conn| {
+        let c = community::get(conn, community_key)?;
+        people::get(conn, person_id, visibility)?;
+        if c.community.status() == CommunityStatus::Closed {
+            return Err(StoreError::StateConflict(format!(
+                "community '{}' is closed and takes no members",
+                c.community.slug()
+            )));
+        }
         let id = Uuid::now_v7();
         let at = now();
         diesel::insert_into(m::table)
             .values((
                 m::id.eq(DbUuid(id)),
-                m::community_id.eq(DbUuid(community_id)),
+                m::community_id.eq(DbUuid(c.id)),
                 m::person_id.eq(DbUuid(person_id)),
                 m::role.eq(role.value()),
                 m::joined_at.eq(at),
@@ -50,6 +126,57 @@ pub fn join(
                 201,
             ),
         )?;
-        Ok(id)
+        load(conn, id)
     })
+}
+
+/// Ends a person's current membership of a community; `NotFound` when they are not a member
+/// (or not someone the caller may see).
+pub fn leave(
+    conn: &mut DbConnection,
+    community_key: &str,
+    person_id: Uuid,
+    visibility: Visibility,
+    audit: &AuditEntry,
+) -> StoreResult<MembershipRecord> {
+    conn.transaction(|conn| {
+        let c = community::get(conn, community_key)?;
+        people::get(conn, person_id, visibility)?;
+        let live: DbUuid = m::table
+            .filter(m::community_id.eq(DbUuid(c.id)))
+            .filter(m::person_id.eq(DbUuid(person_id)))
+            .filter(m::left_at.is_null())
+            .select(m::id)
+            .first(conn)?;
+        let at = now();
+        diesel::update(m::table.find(live))
+            .set((m::left_at.eq(Some(at)), m::updated_at.eq(at)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            &audit.succeeded(
+                "community.leave",
+                "community_membership",
+                Some(live.0.to_string()),
+                204,
+            ),
+        )?;
+        load(conn, live.0)
+    })
+}
+
+/// A person's memberships, current and past, in the order they joined.
+pub fn of_person(
+    conn: &mut DbConnection,
+    person_id: Uuid,
+    visibility: Visibility,
+) -> StoreResult<Vec<MembershipRecord>> {
+    people::get(conn, person_id, visibility)?;
+    let rows: Vec<Row> = m::table
+        .inner_join(communities::table)
+        .filter(m::person_id.eq(DbUuid(person_id)))
+        .order((m::joined_at.asc(), m::id.asc()))
+        .select(COLUMNS)
+        .load(conn)?;
+    rows.into_iter().map(record).collect()
 }

@@ -1,12 +1,10 @@
 //! Communities of Practice: the seeded portfolio and leadership completeness.
 
-use domain::community::MemberRole;
-use persistence::access::audit::AuditEntry;
-use persistence::communities::memberships;
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, fields, slugs, spawn_app};
+use crate::helpers::{TestApp, assert_problem, fields, slugs, spawn_app};
 use crate::learning::{person, world};
 
 const STEMS: [&str; 5] = [
@@ -24,8 +22,40 @@ async fn communities(app: &TestApp, query: &str) -> Vec<Value> {
     body["data"].as_array().unwrap().clone()
 }
 
-fn uuid(v: &Value) -> Uuid {
-    Uuid::parse_str(v["id"].as_str().unwrap()).unwrap()
+/// Adds `person` to `community` in `role` as the holder of `token`.
+async fn join(
+    app: &TestApp,
+    token: &str,
+    community: &str,
+    person: &Value,
+    role: &str,
+) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        &format!("/api/v1/communities/{community}/members"),
+        Some(token),
+        Some(&json!({"person_id": person["id"], "role": role})),
+    )
+    .await
+}
+
+async fn leave(app: &TestApp, token: &str, community: &str, person: &Value) -> reqwest::Response {
+    let id = person["id"].as_str().unwrap();
+    app.send(
+        Method::DELETE,
+        &format!("/api/v1/communities/{community}/members/{id}"),
+        Some(token),
+        None,
+    )
+    .await
+}
+
+async fn memberships(app: &TestApp, token: &str, person: &Value) -> Vec<Value> {
+    let id = person["id"].as_str().unwrap();
+    let body = app
+        .get_json_as(&format!("/api/v1/people/{id}/memberships"), token)
+        .await;
+    body["data"].as_array().unwrap().clone()
 }
 
 #[tokio::test]
@@ -85,6 +115,10 @@ async fn tracks_the_tripartite_leadership_and_filters_incomplete_communities() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let community = app.get_json("/api/v1/communities/leadership", 200).await;
+    assert!(
+        community.get("members").is_none(),
+        "public reads show counts, not members"
+    );
     let missing: Vec<&str> = community["missing_leadership"]
         .as_array()
         .unwrap()
@@ -99,23 +133,28 @@ async fn tracks_the_tripartite_leadership_and_filters_incomplete_communities() {
     assert!(communities(&app, "?leadership=complete").await.is_empty());
 
     let roles = [
-        MemberRole::IcsLead,
-        MemberRole::CitizenRepresentative,
-        MemberRole::SystemLeader,
-        MemberRole::Member,
+        "ics_lead",
+        "citizen_representative",
+        "system_leader",
+        "member",
     ];
-    let mut conn = app._db.connect();
-    let audit = AuditEntry::by(None, None, "test");
     for (n, role) in roles.into_iter().enumerate() {
-        let org = (role != MemberRole::CitizenRepresentative).then_some(w.org.as_str());
+        let org = (role != "citizen_representative").then_some(w.org.as_str());
         let p = person(&app, &w.admin, n, org).await;
-        memberships::join(&mut conn, uuid(&community), uuid(&p), role, &audit).unwrap();
+        assert_eq!(
+            join(&app, &w.admin, "leadership", &p, role).await.status(),
+            201
+        );
         let now = app.get_json("/api/v1/communities/leadership", 200).await;
         assert_eq!(now["member_count"], n + 1);
         assert_eq!(
             now["leadership_complete"],
             n >= 2,
             "after {n} leaders joined"
+        );
+        assert_eq!(
+            now["missing_leadership"].as_array().unwrap().len(),
+            [2, 1, 0, 0][n],
         );
     }
 
@@ -140,4 +179,127 @@ async fn refuses_a_malformed_or_unknown_query_parameter() {
     assert_eq!(fields(&problem), vec!["leadership"]);
     let problem = app.get_problem("/api/v1/communities?stemm=x", 400).await;
     assert_eq!(fields(&problem), vec!["stemm"]);
+}
+
+#[tokio::test]
+async fn a_person_joins_many_leaves_and_rejoins_with_the_history_kept() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let p = person(&app, &w.admin, 1, Some(&w.org)).await;
+    for c in ["leadership", "facilitation", "culture-change"] {
+        let res = join(&app, &w.admin, c, &p, "member").await;
+        assert_eq!(res.status(), 201, "{c}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["community_slug"], c);
+        assert!(body["left_at"].is_null());
+    }
+    let again = join(&app, &w.admin, "facilitation", &p, "member").await;
+    assert_eq!(fields(&assert_problem(again, 409).await), vec!["person_id"]);
+    assert_eq!(memberships(&app, &w.admin, &p).await.len(), 3);
+
+    assert_eq!(
+        leave(&app, &w.admin, "facilitation", &p).await.status(),
+        204
+    );
+    assert_problem(leave(&app, &w.admin, "facilitation", &p).await, 404).await;
+    let facilitation = app.get_json("/api/v1/communities/facilitation", 200).await;
+    assert_eq!(facilitation["member_count"], 0);
+
+    let res = join(&app, &w.admin, "facilitation", &p, "facilitator").await;
+    assert_eq!(res.status(), 201);
+    let history = memberships(&app, &w.admin, &p).await;
+    let facilitation: Vec<&Value> = history
+        .iter()
+        .filter(|m| m["community_slug"] == "facilitation")
+        .collect();
+    assert_eq!(facilitation.len(), 2, "the old membership is kept");
+    assert!(facilitation[0]["left_at"].is_string());
+    assert_eq!(facilitation[0]["role"], "member");
+    assert!(facilitation[1]["left_at"].is_null());
+    assert_eq!(facilitation[1]["role"], "facilitator");
+    let live = history.iter().filter(|m| m["left_at"].is_null()).count();
+    assert_eq!(live, 3);
+}
+
+#[tokio::test]
+async fn partner_clients_manage_only_their_own_peoples_memberships() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let c = app
+        .create_client(
+            &w.admin,
+            &["communities:write", "people:read"],
+            Some(&w.org),
+        )
+        .await;
+    let partner = app.token(&c).await;
+    let ours = person(&app, &w.admin, 1, Some(&w.org)).await;
+    let theirs = person(&app, &w.admin, 2, Some(&w.other_org)).await;
+
+    assert_eq!(
+        join(&app, &partner, "leadership", &ours, "member")
+            .await
+            .status(),
+        201
+    );
+    assert_problem(
+        join(&app, &partner, "leadership", &theirs, "member").await,
+        404,
+    )
+    .await;
+    assert_eq!(
+        join(&app, &w.admin, "leadership", &theirs, "member")
+            .await
+            .status(),
+        201
+    );
+    assert_problem(leave(&app, &partner, "leadership", &theirs).await, 404).await;
+    assert_eq!(memberships(&app, &partner, &ours).await.len(), 1);
+    let id = theirs["id"].as_str().unwrap();
+    let res = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/people/{id}/memberships"),
+            Some(&partner),
+            None,
+        )
+        .await;
+    assert_problem(res, 404).await;
+
+    let anonymous = app
+        .send(
+            Method::POST,
+            "/api/v1/communities/leadership/members",
+            None,
+            Some(&json!({"person_id": ours["id"]})),
+        )
+        .await;
+    assert_problem(anonymous, 401).await;
+    assert_problem(
+        join(&app, &w.org_token, "leadership", &ours, "member").await,
+        403,
+    )
+    .await;
+    let community = app.get_json("/api/v1/communities/leadership", 200).await;
+    assert_eq!(community["member_count"], 2);
+}
+
+#[tokio::test]
+async fn refuses_an_unknown_role_or_community() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let p = person(&app, &w.admin, 1, Some(&w.org)).await;
+    let problem = assert_problem(join(&app, &w.admin, "leadership", &p, "chair").await, 422).await;
+    assert_eq!(fields(&problem), vec!["role"]);
+    assert!(
+        problem.to_string().contains("citizen_representative"),
+        "{problem}"
+    );
+    assert_problem(
+        join(&app, &w.admin, "no-such-community", &p, "member").await,
+        404,
+    )
+    .await;
+    let body = app.get_json("/api/v1/communities/leadership", 200).await;
+    assert_eq!(body["member_count"], 0, "nothing written");
 }

@@ -5,6 +5,7 @@ pub mod clients;
 pub mod cohort_dto;
 pub mod cohorts;
 pub mod communities;
+pub mod community_members;
 pub mod enrolment_dto;
 pub mod enrolments;
 pub mod imports;
@@ -71,5 +72,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(imports::import_enrolments)
         .service(communities::list)
         .service(communities::get)
+        .service(community_members::join)
+        .service(community_members::leave)
+        .service(community_members::of_person)
         .service(oauth::token);
 }

@@ -1,0 +1,212 @@
+//! Joining and leaving Communities of Practice, and a person's memberships.
+
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use domain::community::MemberRole;
+use domain::{ValidationErrors, Vocabulary};
+use persistence::Store;
+use persistence::communities::memberships::{self, MembershipRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized,
+    Unprocessable,
+};
+use crate::http::{ApiError, db};
+
+/// One person's membership of one community; `left_at` is null while it lasts.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-0000-7000-8000-0000000000aa",
+    "community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "community_slug": "facilitation",
+    "person_id": "0193a1b4-0000-7000-8000-0000000000dd", "role": "ics_lead",
+    "joined_at": "2026-11-23T09:00:00Z", "left_at": null}))]
+pub struct MembershipDto {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub community_slug: String,
+    pub person_id: Uuid,
+    pub role: MemberRole,
+    pub joined_at: DateTime<Utc>,
+    pub left_at: Option<DateTime<Utc>>,
+}
+
+impl From<MembershipRecord> for MembershipDto {
+    fn from(r: MembershipRecord) -> Self {
+        Self {
+            id: r.id,
+            community_id: r.community_id,
+            community_slug: r.community_slug,
+            person_id: r.person_id,
+            role: r.role,
+            joined_at: r.joined_at.and_utc(),
+            left_at: r.left_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// Someone joining a community.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"person_id": "0193a1b4-0000-7000-8000-0000000000dd", "role": "ics_lead"}))]
+pub struct MembershipCreate {
+    pub person_id: Uuid,
+    /// `member` when absent.
+    #[schema(value_type = Option<MemberRole>)]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": [{"id": "0193a1b4-0000-7000-8000-0000000000aa",
+    "community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "community_slug": "facilitation",
+    "person_id": "0193a1b4-0000-7000-8000-0000000000dd", "role": "member",
+    "joined_at": "2026-11-23T09:00:00Z", "left_at": null}]}))]
+pub struct MembershipList {
+    /// Current and past memberships, in the order they began.
+    pub data: Vec<MembershipDto>,
+}
+
+fn person_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::not_found(format!("no person has id '{raw}'")))
+}
+
+fn not_found(message: String) -> impl FnOnce(ApiError) -> ApiError {
+    move |e| match e {
+        ApiError::Problem(p) if p.status == 404 => ApiError::not_found(message),
+        other => other,
+    }
+}
+
+/// Add a person to a community.
+///
+/// Anyone may belong to any number of communities. A partner organisation's client adds its
+/// own people; admin anyone, including citizen representatives who belong to no organisation.
+/// 409 when the person is already a member or the community is closed.
+#[utoipa::path(
+    tag = "communities",
+    request_body = MembershipCreate,
+    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 201, description = "Joined.", body = MembershipDto, headers(("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/communities/{id_or_slug}/members")]
+pub async fn join(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<MembershipCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let key = path.into_inner();
+    let body = body.into_inner();
+    let role = match body.role.as_deref() {
+        None => MemberRole::Member,
+        Some(raw) => MemberRole::parse(raw).map_err(|e| {
+            let mut errors = ValidationErrors::new();
+            errors.add("role", e.to_string());
+            unprocessable(errors)
+        })?,
+    };
+    let person = body.person_id;
+    let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
+    let community = key.clone();
+    let record = db(&store, move |conn| {
+        memberships::join(conn, &community, person, role, visibility, &audit)
+    })
+    .await
+    .map_err(not_found(format!(
+        "no community '{key}', or no person '{person}' you may add"
+    )))?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            LOCATION,
+            format!("/api/v1/people/{}/memberships", record.person_id),
+        ))
+        .json(MembershipDto::from(record)))
+}
+
+/// Remove a person from a community (they may rejoin; the history is kept).
+#[utoipa::path(
+    tag = "communities",
+    params(
+        ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
+        ("person_id" = Uuid, Path, description = "The member's person id."),
+    ),
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 204, description = "Left."),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[delete("/communities/{id_or_slug}/members/{person_id}")]
+pub async fn leave(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (key, raw) = path.into_inner();
+    let person = person_id(&raw)?;
+    let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
+    let community = key.clone();
+    db(&store, move |conn| {
+        memberships::leave(conn, &community, person, visibility, &audit)
+    })
+    .await
+    .map_err(not_found(format!(
+        "person '{person}' is not a current member of community '{key}' that you may see"
+    )))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A person's memberships, current and past.
+#[utoipa::path(
+    tag = "communities",
+    params(("id" = Uuid, Path, description = "The person's id.")),
+    security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
+    responses(
+        (status = 200, description = "Their memberships, in the order they began.", body = MembershipList),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/people/{id}/memberships")]
+pub async fn of_person(
+    auth: Authorized<scope::PeopleRead>,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let person = person_id(&raw)?;
+    let visibility = auth.principal.visibility();
+    let rows = db(&store, move |conn| {
+        memberships::of_person(conn, person, visibility)
+    })
+    .await
+    .map_err(not_found(format!("no person has id '{raw}'")))?;
+    Ok(HttpResponse::Ok().json(MembershipList {
+        data: rows.into_iter().map(Into::into).collect(),
+    }))
+}
