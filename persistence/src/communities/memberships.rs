@@ -180,3 +180,26 @@ pub fn of_person(
         .load(conn)?;
     rows.into_iter().map(record).collect()
 }
+
+/// Leaves `from` and joins `to` in one transaction: both happen or neither does.
+pub fn move_between(
+    conn: &mut DbConnection,
+    person_id: Uuid,
+    from: &str,
+    to: &str,
+    role: MemberRole,
+    visibility: Visibility,
+    audit: &AuditEntry,
+) -> StoreResult<(MembershipRecord, MembershipRecord)> {
+    conn.transaction(|conn| {
+        let left = leave(conn, from, person_id, visibility, audit)?;
+        if community::get(conn, to)?.id == left.community_id {
+            return Err(StoreError::Invalid(
+                "to".into(),
+                "must be a different community from 'from'".into(),
+            ));
+        }
+        let joined = join(conn, to, person_id, role, visibility, audit)?;
+        Ok((left, joined))
+    })
+}

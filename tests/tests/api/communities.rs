@@ -303,3 +303,71 @@ async fn refuses_an_unknown_role_or_community() {
     let body = app.get_json("/api/v1/communities/leadership", 200).await;
     assert_eq!(body["member_count"], 0, "nothing written");
 }
+
+#[tokio::test]
+async fn moving_leaves_one_community_and_joins_another_atomically() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let p = person(&app, &w.admin, 1, Some(&w.org)).await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/people/{id}/memberships/move");
+    assert_eq!(
+        join(&app, &w.admin, "facilitation", &p, "member")
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        join(&app, &w.admin, "leadership", &p, "member")
+            .await
+            .status(),
+        201
+    );
+
+    // Joining a community they already belong to fails, so they stay where they were.
+    let body = json!({"from": "facilitation", "to": "leadership"});
+    let res = app
+        .send(Method::POST, &path, Some(&w.admin), Some(&body))
+        .await;
+    assert_problem(res, 409).await;
+    let live: Vec<String> = memberships(&app, &w.admin, &p)
+        .await
+        .iter()
+        .filter(|m| m["left_at"].is_null())
+        .map(|m| m["community_slug"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        live,
+        vec!["facilitation", "leadership"],
+        "nothing half-written"
+    );
+
+    let body =
+        json!({"from": "facilitation", "to": "innovation-and-improvement", "role": "facilitator"});
+    let res = app
+        .send(Method::POST, &path, Some(&w.admin), Some(&body))
+        .await;
+    assert_eq!(res.status(), 200);
+    let moved: Value = res.json().await.unwrap();
+    assert_eq!(moved["left"]["community_slug"], "facilitation");
+    assert!(moved["left"]["left_at"].is_string());
+    assert_eq!(
+        moved["joined"]["community_slug"],
+        "innovation-and-improvement"
+    );
+    assert_eq!(moved["joined"]["role"], "facilitator");
+    let facilitation = app.get_json("/api/v1/communities/facilitation", 200).await;
+    assert_eq!(facilitation["member_count"], 0);
+
+    let same = json!({"from": "leadership", "to": "leadership"});
+    let res = app
+        .send(Method::POST, &path, Some(&w.admin), Some(&same))
+        .await;
+    assert_eq!(fields(&assert_problem(res, 422).await), vec!["to"]);
+    let not_member = json!({"from": "facilitation", "to": "culture-change"});
+    let res = app
+        .send(Method::POST, &path, Some(&w.admin), Some(&not_member))
+        .await;
+    assert_problem(res, 404).await;
+    assert_eq!(memberships(&app, &w.admin, &p).await.len(), 3);
+}

@@ -71,6 +71,47 @@ pub struct MembershipList {
     pub data: Vec<MembershipDto>,
 }
 
+/// Moving from one community to another.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"from": "facilitation", "to": "innovation-and-improvement"}))]
+pub struct MembershipMove {
+    /// The community left: id or slug.
+    pub from: String,
+    /// The community joined: id or slug.
+    pub to: String,
+    /// The role in `to`; `member` when absent.
+    #[schema(value_type = Option<MemberRole>)]
+    pub role: Option<String>,
+}
+
+/// The membership that ended and the one that began.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "left": {"id": "0193a1b4-0000-7000-8000-0000000000aa",
+        "community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "community_slug": "facilitation",
+        "person_id": "0193a1b4-0000-7000-8000-0000000000dd", "role": "member",
+        "joined_at": "2026-01-10T09:00:00Z", "left_at": "2026-11-23T09:00:00Z"},
+    "joined": {"id": "0193a1b4-0000-7000-8000-0000000000ab",
+        "community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8c", "community_slug": "innovation-and-improvement",
+        "person_id": "0193a1b4-0000-7000-8000-0000000000dd", "role": "member",
+        "joined_at": "2026-11-23T09:00:00Z", "left_at": null}}))]
+pub struct MembershipMoved {
+    pub left: MembershipDto,
+    pub joined: MembershipDto,
+}
+
+fn role_of(raw: Option<&str>) -> Result<MemberRole, ApiError> {
+    match raw {
+        None => Ok(MemberRole::Member),
+        Some(raw) => MemberRole::parse(raw).map_err(|e| {
+            let mut errors = ValidationErrors::new();
+            errors.add("role", e.to_string());
+            unprocessable(errors)
+        }),
+    }
+}
+
 fn person_id(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::not_found(format!("no person has id '{raw}'")))
 }
@@ -114,14 +155,7 @@ pub async fn join(
 ) -> Result<HttpResponse, ApiError> {
     let key = path.into_inner();
     let body = body.into_inner();
-    let role = match body.role.as_deref() {
-        None => MemberRole::Member,
-        Some(raw) => MemberRole::parse(raw).map_err(|e| {
-            let mut errors = ValidationErrors::new();
-            errors.add("role", e.to_string());
-            unprocessable(errors)
-        })?,
-    };
+    let role = role_of(body.role.as_deref())?;
     let person = body.person_id;
     let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
     let community = key.clone();
@@ -208,5 +242,53 @@ pub async fn of_person(
     .map_err(not_found(format!("no person has id '{raw}'")))?;
     Ok(HttpResponse::Ok().json(MembershipList {
         data: rows.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Move a person from one community to another in one step.
+///
+/// Leaves `from` and joins `to` atomically ("move between these as their skill sets
+/// evolve"): if either half fails, neither happens.
+#[utoipa::path(
+    tag = "communities",
+    request_body = MembershipMove,
+    params(("id" = Uuid, Path, description = "The person's id.")),
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 200, description = "Moved.", body = MembershipMoved),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/people/{id}/memberships/move")]
+pub async fn move_between(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<MembershipMove>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let person = person_id(&raw)?;
+    let MembershipMove { from, to, role } = body.into_inner();
+    let role = role_of(role.as_deref())?;
+    let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
+    let message = format!(
+        "no person '{raw}' you may see who is a current member of '{from}', or no community '{to}'"
+    );
+    let (left, joined) = db(&store, move |conn| {
+        memberships::move_between(conn, person, &from, &to, role, visibility, &audit)
+    })
+    .await
+    .map_err(not_found(message))?;
+    Ok(HttpResponse::Ok().json(MembershipMoved {
+        left: left.into(),
+        joined: joined.into(),
     }))
 }

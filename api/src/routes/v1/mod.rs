@@ -75,5 +75,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(community_members::join)
         .service(community_members::leave)
         .service(community_members::of_person)
+        .service(community_members::move_between)
         .service(oauth::token);
 }
