@@ -3,3 +3,4 @@
 pub mod community;
 pub mod memberships;
 pub mod seed;
+pub mod sessions;

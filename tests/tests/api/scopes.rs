@@ -24,6 +24,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/programmes/{id_or_slug}/cohorts"),
     ("GET", "/api/v1/communities"),
     ("GET", "/api/v1/communities/{id_or_slug}"),
+    ("GET", "/api/v1/communities/{id_or_slug}/sessions"),
     ("POST", "/api/v1/oauth/token"),
 ];
 

@@ -6,6 +6,7 @@ pub mod cohort_dto;
 pub mod cohorts;
 pub mod communities;
 pub mod community_members;
+pub mod community_sessions;
 pub mod enrolment_dto;
 pub mod enrolments;
 pub mod imports;
@@ -76,5 +77,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(community_members::leave)
         .service(community_members::of_person)
         .service(community_members::move_between)
+        .service(community_sessions::create)
+        .service(community_sessions::list)
+        .service(community_sessions::cancel)
         .service(oauth::token);
 }

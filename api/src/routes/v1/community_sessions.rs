@@ -1,0 +1,262 @@
+//! A community's sessions, scheduled under its commitment (at most six in any twelve
+//! months, two hours each, unless the community says otherwise).
+
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use domain::ValidationErrors;
+use domain::Vocabulary;
+use domain::cohort::is_web_link;
+use domain::community::SessionFormat;
+use persistence::Store;
+use persistence::communities::sessions::{self, NewSession, SessionRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized,
+    Unprocessable,
+};
+use crate::http::{ApiError, db};
+
+/// A community session.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-0000-7000-8000-0000000000ee",
+    "community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "title": "Facilitating across boundaries",
+    "starts_at": "2027-01-14T14:00:00Z", "duration_minutes": 120, "format": "virtual",
+    "location": null, "joining_link": "https://meet.example.org/cop-facilitation",
+    "cancelled_at": null, "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}))]
+pub struct CommunitySessionDto {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    #[schema(value_type = SessionFormat)]
+    pub format: String,
+    pub location: Option<String>,
+    pub joining_link: Option<String>,
+    /// Set once cancelled; a cancelled session no longer counts against the commitment.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<SessionRecord> for CommunitySessionDto {
+    fn from(r: SessionRecord) -> Self {
+        Self {
+            id: r.id.0,
+            community_id: r.community_id.0,
+            title: r.title,
+            starts_at: r.starts_at.and_utc(),
+            duration_minutes: r.duration_minutes,
+            format: r.format,
+            location: r.location,
+            joining_link: r.joining_link,
+            cancelled_at: r.cancelled_at.map(|t| t.and_utc()),
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A session to schedule.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Facilitating across boundaries", "starts_at": "2027-01-14T14:00:00Z",
+    "duration_minutes": 120, "format": "virtual", "joining_link": "https://meet.example.org/cop-facilitation"}))]
+pub struct CommunitySessionCreate {
+    pub title: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    /// At most the community's `commitment.max_session_minutes`.
+    pub duration_minutes: Option<u32>,
+    #[schema(value_type = SessionFormat)]
+    pub format: Option<String>,
+    /// Where an in-person or hybrid session meets.
+    pub location: Option<String>,
+    /// An http:// or https:// link for a virtual or hybrid session.
+    pub joining_link: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": []}))]
+pub struct CommunitySessionList {
+    /// In time order, cancelled ones included.
+    pub data: Vec<CommunitySessionDto>,
+}
+
+fn text(raw: Option<String>) -> Option<String> {
+    raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+fn parse(b: CommunitySessionCreate) -> Result<NewSession, ValidationErrors> {
+    let mut e = ValidationErrors::new();
+    let title = text(b.title);
+    if title.as_ref().is_none_or(|t| t.chars().count() > 200) {
+        e.add("title", "is required, at most 200 characters");
+    }
+    if b.starts_at.is_none() {
+        e.add(
+            "starts_at",
+            "is required (RFC 3339, e.g. 2027-01-14T14:00:00Z)",
+        );
+    }
+    if b.duration_minutes.is_none_or(|d| d < 1) {
+        e.add(
+            "duration_minutes",
+            "is required: a whole number of minutes, at least 1",
+        );
+    }
+    let format = match b.format.as_deref().map(SessionFormat::parse) {
+        Some(Ok(f)) => Some(f),
+        Some(Err(err)) => {
+            e.add("format", err.to_string());
+            None
+        }
+        None => {
+            e.add("format", "is required: one of virtual, in_person, hybrid");
+            None
+        }
+    };
+    let joining_link = text(b.joining_link);
+    if joining_link.as_deref().is_some_and(|l| !is_web_link(l)) {
+        e.add("joining_link", "must be an http:// or https:// link");
+    }
+    let location = text(b.location);
+    if location.as_ref().is_some_and(|l| l.chars().count() > 500) {
+        e.add("location", "must be at most 500 characters");
+    }
+    match (title, b.starts_at, b.duration_minutes, format) {
+        (Some(title), Some(starts_at), Some(minutes), Some(format)) if e.is_empty() => {
+            Ok(NewSession {
+                title,
+                starts_at: starts_at.naive_utc(),
+                duration_minutes: minutes,
+                format,
+                location,
+                joining_link,
+            })
+        }
+        _ => Err(e),
+    }
+}
+
+fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
+    move |e| match e {
+        ApiError::Problem(p) if p.status == 404 => {
+            ApiError::not_found(format!("no community '{key}', or no such session in it"))
+        }
+        other => other,
+    }
+}
+
+/// Schedule a community session.
+///
+/// The commitment rule: no more than the community's maximum sessions in any rolling twelve
+/// months, and none longer than its maximum length. A breach is a 422 naming the field; for
+/// a full window it lists the sessions that already fill it. Cancelled sessions don't count.
+#[utoipa::path(
+    tag = "communities",
+    request_body = CommunitySessionCreate,
+    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 201, description = "Scheduled.", body = CommunitySessionDto, headers(("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/communities/{id_or_slug}/sessions")]
+pub async fn create(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<CommunitySessionCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let key = path.into_inner();
+    let new = parse(body.into_inner()).map_err(unprocessable)?;
+    let (audit, community) = (audit_entry(&req), key.clone());
+    let session = db(&store, move |conn| {
+        sessions::create(conn, &community, &new, &audit)
+    })
+    .await
+    .map_err(not_found(key.clone()))?;
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, format!("/api/v1/communities/{key}/sessions")))
+        .json(CommunitySessionDto::from(session)))
+}
+
+/// A community's sessions, in time order (cancelled ones included).
+#[utoipa::path(
+    tag = "communities",
+    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    responses(
+        (status = 200, description = "The sessions.", body = CommunitySessionList),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/communities/{id_or_slug}/sessions")]
+pub async fn list(
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let key = path.into_inner();
+    let community = key.clone();
+    let rows = db(&store, move |conn| sessions::of_community(conn, &community))
+        .await
+        .map_err(not_found(key))?;
+    Ok(HttpResponse::Ok().json(CommunitySessionList {
+        data: rows.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Cancel a session, freeing its slot in the commitment window.
+#[utoipa::path(
+    tag = "communities",
+    params(
+        ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
+        ("session_id" = Uuid, Path, description = "The session's id."),
+    ),
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 200, description = "Cancelled.", body = CommunitySessionDto),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/communities/{id_or_slug}/sessions/{session_id}/cancel")]
+pub async fn cancel(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let (key, raw) = path.into_inner();
+    let id = Uuid::parse_str(&raw)
+        .map_err(|_| ApiError::not_found(format!("no session has id '{raw}'")))?;
+    let (audit, community) = (audit_entry(&req), key.clone());
+    let session = db(&store, move |conn| {
+        sessions::cancel(conn, &community, id, &audit)
+    })
+    .await
+    .map_err(not_found(key))?;
+    Ok(HttpResponse::Ok().json(CommunitySessionDto::from(session)))
+}

@@ -1,0 +1,170 @@
+//! A community's sessions, scheduled under its commitment: at most so many in any rolling
+//! twelve months, none longer than its maximum. Cancelling frees the slot.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use domain::Vocabulary;
+use domain::community::{CommitmentBreach, Scheduled, SessionFormat, check_session};
+use uuid::Uuid;
+
+use super::community;
+use crate::access::audit::{self, AuditEntry};
+use crate::clock::now;
+use crate::db::DbConnection;
+use crate::error::{StoreError, StoreResult};
+use crate::schema::{communities, community_sessions as s};
+use crate::sql_types::DbUuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct SessionRecord {
+    pub id: DbUuid,
+    pub community_id: DbUuid,
+    pub title: String,
+    pub starts_at: NaiveDateTime,
+    pub duration_minutes: i32,
+    pub format: String,
+    pub location: Option<String>,
+    pub joining_link: Option<String>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A session to schedule, already checked for shape by the caller.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub title: String,
+    pub starts_at: NaiveDateTime,
+    pub duration_minutes: u32,
+    pub format: SessionFormat,
+    pub location: Option<String>,
+    pub joining_link: Option<String>,
+}
+
+fn get(conn: &mut DbConnection, community_id: Uuid, id: Uuid) -> StoreResult<SessionRecord> {
+    Ok(s::table
+        .filter(s::community_id.eq(DbUuid(community_id)))
+        .filter(s::id.eq(DbUuid(id)))
+        .select(s::all_columns)
+        .first(conn)?)
+}
+
+/// Takes the community's row lock (PostgreSQL) or the write lock (SQLite) so that two
+/// schedulers, on any number of API processes, cannot both take the last slot.
+fn lock(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
+    diesel::update(communities::table.filter(communities::id.eq(DbUuid(id))))
+        .set(communities::version.eq(communities::version))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Schedules a session if the community's commitment allows it; a breach is `Invalid`
+/// naming the field and, for a full window, the sessions that fill it.
+pub fn create(
+    conn: &mut DbConnection,
+    community_key: &str,
+    new: &NewSession,
+    audit: &AuditEntry,
+) -> StoreResult<SessionRecord> {
+    conn.transaction(|conn| {
+        let c = community::get(conn, community_key)?;
+        lock(conn, c.id)?;
+        let scheduled: Vec<Scheduled<Uuid>> = s::table
+            .filter(s::community_id.eq(DbUuid(c.id)))
+            .filter(s::cancelled_at.is_null())
+            .select((s::id, s::starts_at))
+            .load::<(DbUuid, NaiveDateTime)>(conn)?
+            .into_iter()
+            .map(|(id, starts_at)| Scheduled {
+                id: id.0,
+                starts_at,
+            })
+            .collect();
+        check_session(
+            c.community.commitment(),
+            new.starts_at,
+            new.duration_minutes,
+            &scheduled,
+        )
+        .map_err(|breach| match breach {
+            CommitmentBreach::TooLong { .. } => {
+                StoreError::Invalid("duration_minutes".into(), breach.to_string())
+            }
+            CommitmentBreach::WindowFull { ref sessions, .. } => {
+                let ids: Vec<String> = sessions.iter().map(Uuid::to_string).collect();
+                StoreError::Invalid("starts_at".into(), format!("{breach}: {}", ids.join(", ")))
+            }
+        })?;
+        let id = Uuid::now_v7();
+        let at = now();
+        diesel::insert_into(s::table)
+            .values((
+                s::id.eq(DbUuid(id)),
+                s::community_id.eq(DbUuid(c.id)),
+                s::title.eq(&new.title),
+                s::starts_at.eq(new.starts_at),
+                s::duration_minutes.eq(i32::try_from(new.duration_minutes).unwrap_or(i32::MAX)),
+                s::format.eq(new.format.value()),
+                s::location.eq(new.location.as_deref()),
+                s::joining_link.eq(new.joining_link.as_deref()),
+                s::created_at.eq(at),
+                s::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            &audit.succeeded(
+                "community_session.create",
+                "community_session",
+                Some(id.to_string()),
+                201,
+            ),
+        )?;
+        get(conn, c.id, id)
+    })
+}
+
+/// Cancels a session, freeing its slot in the commitment window. Cancelling twice is a
+/// state conflict.
+pub fn cancel(
+    conn: &mut DbConnection,
+    community_key: &str,
+    id: Uuid,
+    audit: &AuditEntry,
+) -> StoreResult<SessionRecord> {
+    conn.transaction(|conn| {
+        let c = community::get(conn, community_key)?;
+        if get(conn, c.id, id)?.cancelled_at.is_some() {
+            return Err(StoreError::StateConflict(
+                "the session is already cancelled".into(),
+            ));
+        }
+        let at = now();
+        diesel::update(s::table.filter(s::id.eq(DbUuid(id))))
+            .set((s::cancelled_at.eq(Some(at)), s::updated_at.eq(at)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            &audit.succeeded(
+                "community_session.cancel",
+                "community_session",
+                Some(id.to_string()),
+                200,
+            ),
+        )?;
+        get(conn, c.id, id)
+    })
+}
+
+/// A community's sessions, cancelled ones included, in time order.
+pub fn of_community(
+    conn: &mut DbConnection,
+    community_key: &str,
+) -> StoreResult<Vec<SessionRecord>> {
+    let c = community::get(conn, community_key)?;
+    Ok(s::table
+        .filter(s::community_id.eq(DbUuid(c.id)))
+        .order((s::starts_at.asc(), s::id.asc()))
+        .select(s::all_columns)
+        .load(conn)?)
+}

@@ -1,0 +1,138 @@
+//! Community sessions under the commitment rule: six in any twelve months, two hours each.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, fields, spawn_app};
+
+const PATH: &str = "/api/v1/communities/facilitation/sessions";
+
+async fn schedule(app: &TestApp, token: &str, starts_at: &str, minutes: u32) -> reqwest::Response {
+    let body = json!({"title": format!("Session {starts_at}"), "starts_at": starts_at,
+        "duration_minutes": minutes, "format": "virtual", "joining_link": "https://meet.example.org/cop"});
+    app.send(Method::POST, PATH, Some(token), Some(&body)).await
+}
+
+async fn scheduled(app: &TestApp, token: &str, starts_at: &str) -> Value {
+    let res = schedule(app, token, starts_at, 120).await;
+    assert_eq!(res.status(), 201, "{starts_at}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_seventh_session_in_twelve_months_is_refused_until_a_slot_frees() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let mut ids = Vec::new();
+    for month in 1..=6 {
+        let s = scheduled(&app, &admin, &format!("2027-{month:02}-10T14:00:00Z")).await;
+        ids.push(s["id"].as_str().unwrap().to_owned());
+    }
+    let problem = assert_problem(
+        schedule(&app, &admin, "2027-07-10T14:00:00Z", 60).await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&problem), vec!["starts_at"]);
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("at most 6 sessions"), "{message}");
+    for id in &ids {
+        assert!(message.contains(id.as_str()), "{message} names {id}");
+    }
+
+    // Twelve months after the first, the window has moved on.
+    scheduled(&app, &admin, "2028-01-10T14:00:00Z").await;
+
+    let cancel = format!("{PATH}/{}/cancel", ids[2]);
+    let res = app.send(Method::POST, &cancel, Some(&admin), None).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["cancelled_at"].is_string());
+    assert_problem(
+        app.send(Method::POST, &cancel, Some(&admin), None).await,
+        409,
+    )
+    .await;
+    scheduled(&app, &admin, "2027-07-10T14:00:00Z").await;
+
+    let list = app.get_json(PATH, 200).await;
+    let data = list["data"].as_array().unwrap();
+    assert_eq!(data.len(), 8);
+    let starts: Vec<&str> = data
+        .iter()
+        .map(|s| s["starts_at"].as_str().unwrap())
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort_unstable();
+    assert_eq!(starts, sorted, "in time order");
+    assert_eq!(
+        data.iter()
+            .filter(|s| s["cancelled_at"].is_string())
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_over_long_session_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let problem = assert_problem(
+        schedule(&app, &admin, "2027-01-10T14:00:00Z", 121).await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&problem), vec!["duration_minutes"]);
+    assert!(problem.to_string().contains("120 minutes"), "{problem}");
+    assert!(
+        app.get_json(PATH, 200).await["data"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    scheduled(&app, &admin, "2027-01-10T14:00:00Z").await;
+}
+
+#[tokio::test]
+async fn refuses_incomplete_or_malformed_sessions_and_unauthorised_callers() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let res = app
+        .send(Method::POST, PATH, Some(&admin), Some(&json!({})))
+        .await;
+    let problem = assert_problem(res, 422).await;
+    let mut f = fields(&problem);
+    f.sort();
+    assert_eq!(f, vec!["duration_minutes", "format", "starts_at", "title"]);
+    let body = json!({"title": "t", "starts_at": "2027-01-10T14:00:00Z", "duration_minutes": 60,
+        "format": "carrier_pigeon", "joining_link": "ftp://example.org/x"});
+    let problem = assert_problem(
+        app.send(Method::POST, PATH, Some(&admin), Some(&body))
+            .await,
+        422,
+    )
+    .await;
+    let mut f = fields(&problem);
+    f.sort();
+    assert_eq!(f, vec!["format", "joining_link"]);
+
+    let anonymous = app.send(Method::POST, PATH, None, Some(&body)).await;
+    assert_problem(anonymous, 401).await;
+    let partner = app.token_with(&admin, &["people:read"]).await;
+    assert_problem(
+        schedule(&app, &partner, "2027-01-10T14:00:00Z", 60).await,
+        403,
+    )
+    .await;
+    let res = app
+        .send(Method::POST, "/api/v1/communities/nowhere/sessions", Some(&admin), Some(&json!({
+            "title": "t", "starts_at": "2027-01-10T14:00:00Z", "duration_minutes": 60, "format": "virtual"})))
+        .await;
+    assert_problem(res, 404).await;
+    assert!(
+        app.get_json(PATH, 200).await["data"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
