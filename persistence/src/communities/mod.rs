@@ -1,5 +1,6 @@
 //! Communities of Practice.
 
+pub mod attendance;
 pub mod community;
 pub mod memberships;
 pub mod seed;

@@ -41,7 +41,11 @@ pub struct NewSession {
     pub joining_link: Option<String>,
 }
 
-fn get(conn: &mut DbConnection, community_id: Uuid, id: Uuid) -> StoreResult<SessionRecord> {
+pub(crate) fn get(
+    conn: &mut DbConnection,
+    community_id: Uuid,
+    id: Uuid,
+) -> StoreResult<SessionRecord> {
     Ok(s::table
         .filter(s::community_id.eq(DbUuid(community_id)))
         .filter(s::id.eq(DbUuid(id)))

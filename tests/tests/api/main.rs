@@ -8,6 +8,7 @@ mod audit;
 mod clients;
 mod cohorts;
 mod communities;
+mod community_commitment;
 mod community_sessions;
 mod contract;
 mod cors;

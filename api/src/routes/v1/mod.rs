@@ -5,6 +5,7 @@ pub mod clients;
 pub mod cohort_dto;
 pub mod cohorts;
 pub mod communities;
+pub mod community_attendance;
 pub mod community_members;
 pub mod community_sessions;
 pub mod enrolment_dto;
@@ -80,5 +81,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(community_sessions::create)
         .service(community_sessions::list)
         .service(community_sessions::cancel)
+        .service(community_attendance::record)
+        .service(community_attendance::commitment)
         .service(oauth::token);
 }

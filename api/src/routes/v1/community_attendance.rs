@@ -1,0 +1,246 @@
+//! Attendance at community sessions, and the time a person gives across communities.
+
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use domain::{AttendanceStatus, ValidationErrors, Vocabulary};
+use persistence::Store;
+use persistence::communities::attendance;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized,
+    Unprocessable,
+};
+use crate::http::query::invalid_query;
+use crate::http::{ApiError, StrictQuery, db, paging};
+
+/// A member's attendance at a session.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "present"}))]
+pub struct CommunityAttendanceInput {
+    #[schema(value_type = AttendanceStatus)]
+    pub status: Option<String>,
+}
+
+/// Attendance as recorded.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"session_id": "0193a1b4-0000-7000-8000-0000000000ee",
+    "person_id": "0193a1b4-0000-7000-8000-0000000000dd", "status": "present",
+    "recorded_at": "2027-01-14T16:05:00Z"}))]
+pub struct CommunityAttendanceDto {
+    pub session_id: Uuid,
+    pub person_id: Uuid,
+    pub status: AttendanceStatus,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Record (or correct) a member's attendance at a community session.
+///
+/// The person must have been a member of the community when the session took place (422 on
+/// `person_id` otherwise); a cancelled session takes no attendance (409). A partner
+/// organisation's client records its own people's.
+#[utoipa::path(
+    tag = "communities",
+    request_body = CommunityAttendanceInput,
+    params(
+        ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
+        ("session_id" = Uuid, Path, description = "The session's id."),
+        ("person_id" = Uuid, Path, description = "The member's person id."),
+    ),
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 200, description = "Recorded.", body = CommunityAttendanceDto),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[put("/communities/{id_or_slug}/sessions/{session_id}/attendance/{person_id}")]
+pub async fn record(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<(String, String, String)>,
+    body: web::Json<CommunityAttendanceInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (key, raw_session, raw_person) = path.into_inner();
+    let missing = || {
+        ApiError::not_found(format!(
+            "no session '{raw_session}' in community '{key}', or no person '{raw_person}' you may see"
+        ))
+    };
+    let (Ok(session_id), Ok(person_id)) =
+        (Uuid::parse_str(&raw_session), Uuid::parse_str(&raw_person))
+    else {
+        return Err(missing());
+    };
+    let status = match body
+        .into_inner()
+        .status
+        .as_deref()
+        .map(AttendanceStatus::parse)
+    {
+        Some(Ok(s)) => s,
+        other => {
+            let mut e = ValidationErrors::new();
+            let message = match other {
+                Some(Err(err)) => err.to_string(),
+                _ => "is required: one of present, absent, excused".to_owned(),
+            };
+            e.add("status", message);
+            return Err(unprocessable(e));
+        }
+    };
+    let (visibility, audit, community) =
+        (auth.principal.visibility(), audit_entry(&req), key.clone());
+    let recorded_at = db(&store, move |conn| {
+        attendance::record(
+            conn, &community, session_id, person_id, status, visibility, &audit,
+        )
+    })
+    .await
+    .map_err(|e| match e {
+        ApiError::Problem(p) if p.status == 404 => missing(),
+        other => other,
+    })?;
+    Ok(HttpResponse::Ok().json(CommunityAttendanceDto {
+        session_id,
+        person_id,
+        status,
+        recorded_at: recorded_at.and_utc(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommitmentQuery {
+    /// First day counted (inclusive); twelve months before `to` when absent.
+    #[param(value_type = Option<NaiveDate>, example = "2027-01-01")]
+    pub from: Option<String>,
+    /// Last day counted (inclusive); today when absent.
+    #[param(value_type = Option<NaiveDate>, example = "2027-12-31")]
+    pub to: Option<String>,
+}
+
+/// Time given in one community.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b",
+    "community_slug": "facilitation", "sessions": 3, "minutes": 360}))]
+pub struct CommunityTimeDto {
+    pub community_id: Uuid,
+    pub community_slug: String,
+    pub sessions: i64,
+    pub minutes: i64,
+}
+
+/// The time a person gives to communities over a period.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"person_id": "0193a1b4-0000-7000-8000-0000000000dd",
+    "from": "2027-01-01", "to": "2027-12-31", "sessions": 5, "minutes": 600, "hours": 10.0,
+    "communities": [{"community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b",
+        "community_slug": "facilitation", "sessions": 3, "minutes": 360}]}))]
+pub struct CommitmentDto {
+    pub person_id: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Sessions attended (present) that were not cancelled.
+    pub sessions: i64,
+    pub minutes: i64,
+    pub hours: f64,
+    /// Per community, by slug.
+    pub communities: Vec<CommunityTimeDto>,
+}
+
+/// The sessions and hours a person gave across all their communities.
+///
+/// Counts sessions, not cancelled, at which they were recorded present, starting between
+/// `from` and `to` (inclusive, UTC days): what a member, or their manager, sees of the time
+/// they give.
+#[utoipa::path(
+    tag = "communities",
+    params(("id" = Uuid, Path, description = "The person's id."), CommitmentQuery),
+    security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
+    responses(
+        (status = 200, description = "Their commitment over the period.", body = CommitmentDto),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/people/{id}/commitment")]
+pub async fn commitment(
+    auth: Authorized<scope::PeopleRead>,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    StrictQuery(query): StrictQuery<CommitmentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let mut e = Vec::new();
+    let to =
+        paging::date("to", query.to.as_deref(), &mut e).unwrap_or_else(|| Utc::now().date_naive());
+    let from = paging::date("from", query.from.as_deref(), &mut e)
+        .unwrap_or_else(|| to.checked_sub_months(Months::new(12)).unwrap_or(to));
+    if e.is_empty() && from > to {
+        e.push(crate::http::problem::ProblemField {
+            field: "from".into(),
+            message: format!("must not be after to ({to})"),
+        });
+    }
+    if !e.is_empty() {
+        return Err(invalid_query(e));
+    }
+    let person_id = Uuid::parse_str(&raw)
+        .map_err(|_| ApiError::not_found(format!("no person has id '{raw}'")))?;
+    let visibility = auth.principal.visibility();
+    let (start, end) = (
+        from.and_hms_opt(0, 0, 0).unwrap_or_default(),
+        to.succ_opt()
+            .unwrap_or(to)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default(),
+    );
+    let rows = db(&store, move |conn| {
+        attendance::commitment(conn, person_id, start, end, visibility)
+    })
+    .await
+    .map_err(|e| match e {
+        ApiError::Problem(p) if p.status == 404 => {
+            ApiError::not_found(format!("no person has id '{raw}'"))
+        }
+        other => other,
+    })?;
+    let (sessions, minutes) = rows
+        .iter()
+        .fold((0, 0), |(s, m), r| (s + r.sessions, m + r.minutes));
+    Ok(HttpResponse::Ok().json(CommitmentDto {
+        person_id,
+        from,
+        to,
+        sessions,
+        minutes,
+        hours: minutes as f64 / 60.0,
+        communities: rows
+            .into_iter()
+            .map(|r| CommunityTimeDto {
+                community_id: r.community_id,
+                community_slug: r.community_slug,
+                sessions: r.sessions,
+                minutes: r.minutes,
+            })
+            .collect(),
+    }))
+}
