@@ -13,7 +13,7 @@ use crate::clock::now;
 use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::learning::people;
-use crate::schema::{communities, community_memberships as m};
+use crate::schema::{communities, community_memberships as m, people as p};
 use crate::sql_types::DbUuid;
 use crate::visibility::Visibility;
 
@@ -202,4 +202,26 @@ pub fn move_between(
         let joined = join(conn, to, person_id, role, visibility, audit)?;
         Ok((left, joined))
     })
+}
+
+/// A community's current members the caller may see (a partner organisation sees its own
+/// people only), in the order they joined.
+pub fn current(
+    conn: &mut DbConnection,
+    community_key: &str,
+    visibility: Visibility,
+) -> StoreResult<Vec<MembershipRecord>> {
+    let c = community::get(conn, community_key)?;
+    let mut q = m::table
+        .inner_join(communities::table)
+        .inner_join(p::table)
+        .filter(m::community_id.eq(DbUuid(c.id)))
+        .filter(m::left_at.is_null())
+        .order((m::joined_at.asc(), m::id.asc()))
+        .select(COLUMNS)
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Visibility::Organisation(o) = visibility {
+        q = q.filter(p::organisation_id.eq(DbUuid(o)));
+    }
+    q.load::<Row>(conn)?.into_iter().map(record).collect()
 }

@@ -371,3 +371,47 @@ async fn moving_leaves_one_community_and_joins_another_atomically() {
     assert_problem(res, 404).await;
     assert_eq!(memberships(&app, &w.admin, &p).await.len(), 3);
 }
+
+#[tokio::test]
+async fn member_lists_are_visible_to_admins_and_to_each_members_organisation_only() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let ours = person(&app, &w.admin, 1, Some(&w.org)).await;
+    let theirs = person(&app, &w.admin, 2, Some(&w.other_org)).await;
+    let citizen = person(&app, &w.admin, 3, None).await;
+    for (p, role) in [
+        (&ours, "ics_lead"),
+        (&theirs, "system_leader"),
+        (&citizen, "citizen_representative"),
+    ] {
+        assert_eq!(
+            join(&app, &w.admin, "culture-change", p, role)
+                .await
+                .status(),
+            201
+        );
+    }
+    let path = "/api/v1/communities/culture-change/members";
+    let ids = |body: &Value| -> Vec<String> {
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["person_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = app.get_json_as(path, &w.admin).await;
+    assert_eq!(ids(&all).len(), 3);
+    let own = app.get_json_as(path, &w.org_token).await;
+    assert_eq!(ids(&own), vec![ours["id"].as_str().unwrap().to_owned()]);
+    assert_eq!(own["data"][0]["role"], "ics_lead");
+    let other = app.get_json_as(path, &w.other_token).await;
+    assert_eq!(ids(&other), vec![theirs["id"].as_str().unwrap().to_owned()]);
+    assert_problem(app.send(Method::GET, path, None, None).await, 401).await;
+
+    let public = app
+        .get_json("/api/v1/communities/culture-change", 200)
+        .await;
+    assert_eq!(public["member_count"], 3, "everyone else sees the count");
+    assert_eq!(public["leadership_complete"], true);
+}

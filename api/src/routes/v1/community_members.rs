@@ -292,3 +292,38 @@ pub async fn move_between(
         joined: joined.into(),
     }))
 }
+
+/// The current members of a community.
+///
+/// Member lists are private: admin sees every member, a partner organisation's client only
+/// its own people; everyone else sees the community's `member_count`.
+#[utoipa::path(
+    tag = "communities",
+    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
+    responses(
+        (status = 200, description = "Current members the caller may see, in the order they joined.", body = MembershipList),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/communities/{id_or_slug}/members")]
+pub async fn members(
+    auth: Authorized<scope::PeopleRead>,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let key = path.into_inner();
+    let (visibility, community) = (auth.principal.visibility(), key.clone());
+    let rows = db(&store, move |conn| {
+        memberships::current(conn, &community, visibility)
+    })
+    .await
+    .map_err(not_found(format!("no community has id or slug '{key}'")))?;
+    Ok(HttpResponse::Ok().json(MembershipList {
+        data: rows.into_iter().map(Into::into).collect(),
+    }))
+}
