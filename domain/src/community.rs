@@ -61,6 +61,16 @@ vocabulary_enum! {
     }
 }
 
+vocabulary_enum! {
+    /// What a shared resource is: the prospectus's "repository of resources".
+    ResourceKind {
+        CaseStudy = "case_study": "Case study",
+        Tool = "tool": "Tool",
+        Publication = "publication": "Publication",
+        EventRecording = "event_recording": "Event recording",
+    }
+}
+
 /// The three roles of a community's tripartite leadership.
 pub const LEADERSHIP: [MemberRole; 3] = [
     MemberRole::IcsLead,

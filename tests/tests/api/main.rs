@@ -9,6 +9,7 @@ mod clients;
 mod cohorts;
 mod communities;
 mod community_commitment;
+mod community_resources;
 mod community_sessions;
 mod contract;
 mod cors;

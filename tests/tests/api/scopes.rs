@@ -25,6 +25,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/communities"),
     ("GET", "/api/v1/communities/{id_or_slug}"),
     ("GET", "/api/v1/communities/{id_or_slug}/sessions"),
+    ("GET", "/api/v1/communities/{id_or_slug}/resources"),
     ("POST", "/api/v1/oauth/token"),
 ];
 

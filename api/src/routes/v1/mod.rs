@@ -7,6 +7,7 @@ pub mod cohorts;
 pub mod communities;
 pub mod community_attendance;
 pub mod community_members;
+pub mod community_resources;
 pub mod community_sessions;
 pub mod enrolment_dto;
 pub mod enrolments;
@@ -83,6 +84,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(community_sessions::list)
         .service(community_sessions::cancel)
         .service(community_attendance::record)
+        .service(community_resources::add)
+        .service(community_resources::list)
         .service(community_attendance::commitment)
         .service(oauth::token);
 }

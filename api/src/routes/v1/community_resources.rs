@@ -1,0 +1,181 @@
+//! A community's shared resources: the prospectus's "repository of resources".
+
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use domain::cohort::is_web_link;
+use domain::community::ResourceKind;
+use domain::{ValidationErrors, Vocabulary};
+use persistence::Store;
+use persistence::communities::resources::{self, ResourceRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized, Unprocessable,
+};
+use crate::http::{ApiError, db};
+
+/// A shared resource.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-0000-7000-8000-0000000000ff",
+    "community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "title": "Claims, concerns and issues: a facilitation tool",
+    "link": "https://example.org/tools/claims-concerns-issues", "kind": "tool",
+    "added_by": "0193a1b4-0000-7000-8000-000000000001", "added_at": "2026-11-23T09:00:00Z"}))]
+pub struct ResourceDto {
+    pub id: Uuid,
+    pub community_id: Uuid,
+    pub title: String,
+    pub link: String,
+    #[schema(value_type = ResourceKind)]
+    pub kind: String,
+    /// The API client that added it.
+    pub added_by: Option<Uuid>,
+    pub added_at: DateTime<Utc>,
+}
+
+impl From<ResourceRecord> for ResourceDto {
+    fn from(r: ResourceRecord) -> Self {
+        Self {
+            id: r.id.0,
+            community_id: r.community_id.0,
+            title: r.title,
+            link: r.link,
+            kind: r.kind,
+            added_by: r.added_by.map(|c| c.0),
+            added_at: r.added_at.and_utc(),
+        }
+    }
+}
+
+/// A resource to share.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Claims, concerns and issues: a facilitation tool",
+    "link": "https://example.org/tools/claims-concerns-issues", "kind": "tool"}))]
+pub struct ResourceCreate {
+    pub title: Option<String>,
+    /// An http:// or https:// link.
+    pub link: Option<String>,
+    #[schema(value_type = ResourceKind)]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": []}))]
+pub struct ResourceList {
+    /// Newest first.
+    pub data: Vec<ResourceDto>,
+}
+
+fn parse(b: ResourceCreate) -> Result<(String, String, ResourceKind), ValidationErrors> {
+    let mut e = ValidationErrors::new();
+    let title = b
+        .title
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if title.as_ref().is_none_or(|t| t.chars().count() > 300) {
+        e.add("title", "is required, at most 300 characters");
+    }
+    let link = b.link.map(|l| l.trim().to_owned());
+    if !link.as_deref().is_some_and(is_web_link) {
+        e.add("link", "is required: an http:// or https:// link");
+    }
+    let kind = match b.kind.as_deref().map(ResourceKind::parse) {
+        Some(Ok(k)) => Some(k),
+        Some(Err(err)) => {
+            e.add("kind", err.to_string());
+            None
+        }
+        None => {
+            e.add(
+                "kind",
+                "is required: one of case_study, tool, publication, event_recording",
+            );
+            None
+        }
+    };
+    match (title, link, kind) {
+        (Some(t), Some(l), Some(k)) if e.is_empty() => Ok((t, l, k)),
+        _ => Err(e),
+    }
+}
+
+fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
+    move |e| match e {
+        ApiError::Problem(p) if p.status == 404 => {
+            ApiError::not_found(format!("no community has id or slug '{key}'"))
+        }
+        other => other,
+    }
+}
+
+/// Share a resource with a community.
+#[utoipa::path(
+    tag = "communities",
+    request_body = ResourceCreate,
+    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 201, description = "Shared.", body = ResourceDto, headers(("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/communities/{id_or_slug}/resources")]
+pub async fn add(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: web::Json<ResourceCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let key = path.into_inner();
+    let (title, link, kind) = parse(body.into_inner()).map_err(unprocessable)?;
+    let (client, audit, community) = (auth.principal.client_id, audit_entry(&req), key.clone());
+    let record = db(&store, move |conn| {
+        resources::add(conn, &community, &title, &link, kind, Some(client), &audit)
+    })
+    .await
+    .map_err(not_found(key.clone()))?;
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, format!("/api/v1/communities/{key}/resources")))
+        .json(ResourceDto::from(record)))
+}
+
+/// A community's shared resources, newest first. Anyone may read them.
+#[utoipa::path(
+    tag = "communities",
+    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    responses(
+        (status = 200, description = "The resources.", body = ResourceList),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/communities/{id_or_slug}/resources")]
+pub async fn list(
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let key = path.into_inner();
+    let community = key.clone();
+    let rows = db(&store, move |conn| {
+        resources::of_community(conn, &community)
+    })
+    .await
+    .map_err(not_found(key))?;
+    Ok(HttpResponse::Ok().json(ResourceList {
+        data: rows.into_iter().map(Into::into).collect(),
+    }))
+}
