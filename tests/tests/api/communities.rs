@@ -415,3 +415,75 @@ async fn member_lists_are_visible_to_admins_and_to_each_members_organisation_onl
     assert_eq!(public["member_count"], 3, "everyone else sees the count");
     assert_eq!(public["leadership_complete"], true);
 }
+
+#[tokio::test]
+async fn admins_create_communities_with_validated_fields() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let body = json!({"name": "Digital Skills Community of Practice", "purpose": "Growing digital skills.",
+        "kind": "topic", "max_sessions_per_year": 4});
+    let res = app
+        .send(
+            Method::POST,
+            "/api/v1/communities",
+            Some(&admin),
+            Some(&body),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(created["slug"], "digital-skills-community-of-practice");
+    assert_eq!(created["status"], "forming");
+    assert_eq!(created["join_policy"], "open");
+    assert_eq!(created["commitment"]["max_sessions_per_year"], 4);
+    assert_eq!(created["commitment"]["max_session_minutes"], 120);
+    assert_eq!(app.get_json(&location, 200).await, created);
+
+    let again = app
+        .send(
+            Method::POST,
+            "/api/v1/communities",
+            Some(&admin),
+            Some(&body),
+        )
+        .await;
+    assert_eq!(fields(&assert_problem(again, 409).await), vec!["slug"]);
+    let bad =
+        json!({"name": "", "purpose": "x", "kind": "venus_stem", "max_session_minutes": 5000});
+    let problem = assert_problem(
+        app.send(
+            Method::POST,
+            "/api/v1/communities",
+            Some(&admin),
+            Some(&bad),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let f = fields(&problem);
+    assert!(f.contains(&"name".to_owned()), "{f:?}");
+    assert!(
+        f.contains(&"stem".to_owned()),
+        "a venus_stem community needs its stem: {f:?}"
+    );
+    assert!(f.contains(&"max_session_minutes".to_owned()), "{f:?}");
+    let partner = app.token_with(&admin, &["people:read"]).await;
+    assert_problem(
+        app.send(
+            Method::POST,
+            "/api/v1/communities",
+            Some(&partner),
+            Some(&body),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(
+        communities(&app, "").await.len(),
+        7,
+        "six seeded and one created"
+    );
+}

@@ -1,9 +1,12 @@
 //! Communities of Practice: read access to the portfolio's communities and the state of
 //! their tripartite leadership.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use domain::community::{CommunityKind, CommunityStatus, JoinPolicy, MemberRole};
+use domain::community::{
+    Community, CommunityInput, CommunityKind, CommunityStatus, JoinPolicy, MemberRole,
+};
 use domain::taxonomy::VenusStem;
 use persistence::Store;
 use persistence::communities::community::{self, CommunityRecord};
@@ -11,7 +14,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::http::problem::{BadRequest, InternalError, NotFound, ProblemField, ServiceUnavailable};
+use crate::auth::Authorized;
+use crate::auth::principal::{audit_entry, scope};
+use crate::http::error::unprocessable;
+use crate::http::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, ProblemField, ServiceUnavailable,
+    Unauthorized, Unprocessable,
+};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db};
 
@@ -179,4 +188,78 @@ pub async fn get(
             other => other,
         })?;
     Ok(HttpResponse::Ok().json(CommunityDto::from(record)))
+}
+
+/// A new community.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Health and Wellbeing Community of Practice", "slug": "health-and-wellbeing",
+    "purpose": "Supporting the health and wellbeing of the Leeds health and care workforce.", "kind": "topic"}))]
+pub struct CommunityCreate {
+    pub name: Option<String>,
+    /// Derived from the name when absent.
+    pub slug: Option<String>,
+    pub purpose: Option<String>,
+    #[schema(value_type = CommunityKind)]
+    pub kind: Option<String>,
+    /// Required for a `venus_stem` community; absent for a topic one.
+    #[schema(value_type = Option<VenusStem>)]
+    pub stem: Option<String>,
+    /// `forming` when absent.
+    #[schema(value_type = Option<CommunityStatus>)]
+    pub status: Option<String>,
+    /// `open` when absent: "people are free to join".
+    #[schema(value_type = Option<JoinPolicy>)]
+    pub join_policy: Option<String>,
+    /// 6 when absent.
+    pub max_sessions_per_year: Option<i64>,
+    /// 120 when absent.
+    pub max_session_minutes: Option<i64>,
+}
+
+/// Create a community.
+#[utoipa::path(
+    tag = "communities",
+    request_body = CommunityCreate,
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 201, description = "Created.", body = CommunityDto, headers(("Location" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/communities")]
+pub async fn create(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    body: web::Json<CommunityCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let b = body.into_inner();
+    let community = Community::parse(CommunityInput {
+        name: b.name,
+        slug: b.slug,
+        purpose: b.purpose,
+        kind: b.kind,
+        stem: b.stem,
+        status: b.status,
+        join_policy: b.join_policy,
+        max_sessions_per_year: b.max_sessions_per_year,
+        max_session_minutes: b.max_session_minutes,
+    })
+    .map_err(unprocessable)?;
+    let audit = audit_entry(&req);
+    let record = db(&store, move |conn| {
+        community::create(conn, &community, None, &audit)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, format!("/api/v1/communities/{}", record.id)))
+        .json(CommunityDto::from(record)))
 }

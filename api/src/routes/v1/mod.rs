@@ -75,6 +75,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(imports::import_enrolments)
         .service(communities::list)
         .service(communities::get)
+        .service(communities::create)
         .service(community_members::members)
         .service(community_members::join)
         .service(community_members::leave)
