@@ -172,3 +172,24 @@ pub fn of_community(
         .select(s::all_columns)
         .load(conn)?)
 }
+
+/// Sessions across communities starting in `[from, to)`, optionally of one community, in
+/// time order, with each community's slug; cancelled ones included (calendars show them).
+pub fn calendar(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    community_id: Option<Uuid>,
+) -> StoreResult<Vec<(SessionRecord, String)>> {
+    let mut q = s::table
+        .inner_join(communities::table)
+        .filter(s::starts_at.ge(from))
+        .filter(s::starts_at.lt(to))
+        .order((s::starts_at.asc(), s::id.asc()))
+        .select((s::all_columns, communities::slug))
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(id) = community_id {
+        q = q.filter(s::community_id.eq(DbUuid(id)));
+    }
+    Ok(q.load(conn)?)
+}

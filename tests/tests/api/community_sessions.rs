@@ -136,3 +136,71 @@ async fn refuses_incomplete_or_malformed_sessions_and_unauthorised_callers() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_calendar_spans_communities_and_filters_by_period_and_community() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let f = scheduled(&app, &admin, "2027-01-10T14:00:00Z").await;
+    let body = json!({"title": "Leaders' circle", "starts_at": "2027-01-05T09:00:00Z", "duration_minutes": 60,
+        "format": "in_person", "location": "Leeds Civic Hall"});
+    let res = app
+        .send(
+            Method::POST,
+            "/api/v1/communities/leadership/sessions",
+            Some(&admin),
+            Some(&body),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    scheduled(&app, &admin, "2027-03-10T14:00:00Z").await;
+
+    let january = app
+        .get_json("/api/v1/sessions?from=2027-01-01&to=2027-01-31", 200)
+        .await;
+    let entries: Vec<(&str, &str)> = january["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["community_slug"].as_str().unwrap(),
+                s["starts_at"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        vec![
+            ("leadership", "2027-01-05T09:00:00Z"),
+            ("facilitation", "2027-01-10T14:00:00Z")
+        ]
+    );
+    let only = app
+        .get_json(
+            "/api/v1/sessions?from=2027-01-01&to=2027-12-31&community=facilitation",
+            200,
+        )
+        .await;
+    assert_eq!(only["data"].as_array().unwrap().len(), 2);
+    assert_eq!(only["data"][0]["id"], f["id"]);
+    let last_day = app
+        .get_json("/api/v1/sessions?from=2027-03-10&to=2027-03-10", 200)
+        .await;
+    assert_eq!(
+        last_day["data"].as_array().unwrap().len(),
+        1,
+        "both ends inclusive"
+    );
+
+    let problem = app
+        .get_problem("/api/v1/sessions?community=nowhere", 400)
+        .await;
+    assert_eq!(fields(&problem), vec!["community"]);
+    let problem = app
+        .get_problem("/api/v1/sessions?from=2027-02-01&to=2027-01-01", 400)
+        .await;
+    assert_eq!(fields(&problem), vec!["from"]);
+    let problem = app.get_problem("/api/v1/sessions?from=tomorrow", 400).await;
+    assert_eq!(fields(&problem), vec!["from"]);
+}

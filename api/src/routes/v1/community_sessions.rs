@@ -3,7 +3,7 @@
 
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Months, Utc};
 use domain::ValidationErrors;
 use domain::Vocabulary;
 use domain::cohort::is_web_link;
@@ -11,17 +11,19 @@ use domain::community::SessionFormat;
 use persistence::Store;
 use persistence::communities::sessions::{self, NewSession, SessionRecord};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
+use crate::http::problem::ProblemField;
 use crate::http::problem::{
     BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized,
     Unprocessable,
 };
-use crate::http::{ApiError, db};
+use crate::http::query::invalid_query;
+use crate::http::{ApiError, StrictQuery, db, paging};
 
 /// A community session.
 #[derive(Debug, Serialize, ToSchema)]
@@ -259,4 +261,108 @@ pub async fn cancel(
     .await
     .map_err(not_found(key))?;
     Ok(HttpResponse::Ok().json(CommunitySessionDto::from(session)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CalendarQuery {
+    /// First day (inclusive, UTC); today when absent.
+    #[param(value_type = Option<chrono::NaiveDate>, example = "2027-01-01")]
+    pub from: Option<String>,
+    /// Last day (inclusive, UTC); twelve months after `from` when absent.
+    #[param(value_type = Option<chrono::NaiveDate>, example = "2027-12-31")]
+    pub to: Option<String>,
+    /// Only this community's sessions: id or slug.
+    #[param(value_type = Option<String>, example = "facilitation")]
+    pub community: Option<String>,
+}
+
+/// A session on the calendar, with its community's slug.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"community_slug": "facilitation", "id": "0193a1b4-0000-7000-8000-0000000000ee",
+    "community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "title": "Facilitating across boundaries",
+    "starts_at": "2027-01-14T14:00:00Z", "duration_minutes": 120, "format": "virtual",
+    "location": null, "joining_link": "https://meet.example.org/cop-facilitation",
+    "cancelled_at": null, "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}))]
+pub struct CalendarEntry {
+    pub community_slug: String,
+    #[serde(flatten)]
+    pub session: CommunitySessionDto,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": []}))]
+pub struct Calendar {
+    /// In time order, cancelled ones included.
+    pub data: Vec<CalendarEntry>,
+}
+
+/// The calendar of sessions across all communities.
+#[utoipa::path(
+    tag = "communities",
+    params(CalendarQuery),
+    responses(
+        (status = 200, description = "Sessions in the period, in time order.", body = Calendar),
+        (status = 400, response = BadRequest),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/sessions")]
+pub async fn calendar(
+    store: web::Data<Store>,
+    StrictQuery(query): StrictQuery<CalendarQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut e = Vec::new();
+    let from = paging::date("from", query.from.as_deref(), &mut e)
+        .unwrap_or_else(|| Utc::now().date_naive());
+    let to = paging::date("to", query.to.as_deref(), &mut e)
+        .unwrap_or_else(|| from.checked_add_months(Months::new(12)).unwrap_or(from));
+    if e.is_empty() && from > to {
+        e.push(ProblemField {
+            field: "from".into(),
+            message: format!("must not be after to ({to})"),
+        });
+    }
+    if !e.is_empty() {
+        return Err(invalid_query(e));
+    }
+    let (start, end) = (
+        from.and_hms_opt(0, 0, 0).unwrap_or_default(),
+        to.succ_opt()
+            .unwrap_or(to)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default(),
+    );
+    let community = query.community;
+    let rows = db(&store, move |conn| {
+        let id = match community.as_deref() {
+            None => None,
+            Some(key) => match persistence::communities::community::get(conn, key) {
+                Ok(c) => Some(c.id),
+                Err(persistence::StoreError::NotFound) => {
+                    return Err(persistence::StoreError::Invalid(
+                        "community".into(),
+                        format!("no community has id or slug '{key}'"),
+                    ));
+                }
+                Err(other) => return Err(other),
+            },
+        };
+        sessions::calendar(conn, start, end, id)
+    })
+    .await
+    .map_err(|e| match e {
+        ApiError::Problem(p) if p.status == 422 => invalid_query(p.errors),
+        other => other,
+    })?;
+    Ok(HttpResponse::Ok().json(Calendar {
+        data: rows
+            .into_iter()
+            .map(|(s, slug)| CalendarEntry {
+                community_slug: slug,
+                session: s.into(),
+            })
+            .collect(),
+    }))
 }

@@ -84,6 +84,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(community_sessions::create)
         .service(community_sessions::list)
         .service(community_sessions::cancel)
+        .service(community_sessions::calendar)
         .service(community_attendance::record)
         .service(community_resources::add)
         .service(community_resources::list)
