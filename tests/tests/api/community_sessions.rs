@@ -204,3 +204,83 @@ async fn the_calendar_spans_communities_and_filters_by_period_and_community() {
     let problem = app.get_problem("/api/v1/sessions?from=tomorrow", 400).await;
     assert_eq!(fields(&problem), vec!["from"]);
 }
+
+#[tokio::test]
+async fn the_ics_feed_parses_with_stable_uids_and_cancelled_sessions() {
+    use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventStatus};
+
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let first = scheduled(&app, &admin, "2027-01-10T14:00:00Z").await;
+    let second = scheduled(&app, &admin, "2027-02-10T14:00:00Z").await;
+    let cancel = format!("{PATH}/{}/cancel", second["id"].as_str().unwrap());
+    assert_eq!(
+        app.send(Method::POST, &cancel, Some(&admin), None)
+            .await
+            .status(),
+        200
+    );
+
+    let fetch = || async {
+        let res = app
+            .get("/api/v1/communities/facilitation/sessions.ics")
+            .await;
+        assert_eq!(res.status(), 200);
+        let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(ct.starts_with("text/calendar"), "{ct}");
+        res.text().await.unwrap()
+    };
+    let text = fetch().await;
+    let calendar: icalendar::Calendar = text.parse().unwrap();
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 2);
+    let uid = |s: &Value| format!("{}@wtxa", s["id"].as_str().unwrap());
+    assert_eq!(events[0].get_uid(), Some(uid(&first).as_str()));
+    assert_eq!(events[1].get_uid(), Some(uid(&second).as_str()));
+    assert_eq!(events[0].get_status(), Some(EventStatus::Confirmed));
+    assert_eq!(events[1].get_status(), Some(EventStatus::Cancelled));
+    assert_eq!(
+        events[0].get_summary(),
+        Some("Session 2027-01-10T14:00:00Z")
+    );
+    assert_eq!(events[0].get_url(), Some("https://meet.example.org/cop"));
+    let start = chrono::DateTime::parse_from_rfc3339("2027-01-10T14:00:00Z")
+        .unwrap()
+        .to_utc();
+    assert_eq!(
+        events[0].get_start(),
+        Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(start)))
+    );
+    let end = start + chrono::Duration::minutes(120);
+    assert_eq!(
+        events[0].get_end(),
+        Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(end)))
+    );
+
+    let again: icalendar::Calendar = fetch().await.parse().unwrap();
+    let uids: Vec<String> = again
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => e.get_uid().map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        uids,
+        vec![uid(&first), uid(&second)],
+        "UIDs are stable across fetches"
+    );
+    assert_problem(
+        app.get("/api/v1/communities/nowhere/sessions.ics").await,
+        404,
+    )
+    .await;
+}

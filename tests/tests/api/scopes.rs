@@ -27,6 +27,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/communities/{id_or_slug}/sessions"),
     ("GET", "/api/v1/communities/{id_or_slug}/resources"),
     ("GET", "/api/v1/sessions"),
+    ("GET", "/api/v1/communities/{id_or_slug}/sessions.ics"),
     ("POST", "/api/v1/oauth/token"),
 ];
 

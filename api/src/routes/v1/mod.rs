@@ -6,6 +6,7 @@ pub mod cohort_dto;
 pub mod cohorts;
 pub mod communities;
 pub mod community_attendance;
+pub mod community_calendar;
 pub mod community_members;
 pub mod community_resources;
 pub mod community_sessions;
@@ -85,6 +86,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(community_sessions::list)
         .service(community_sessions::cancel)
         .service(community_sessions::calendar)
+        .service(community_calendar::feed)
         .service(community_attendance::record)
         .service(community_resources::add)
         .service(community_resources::list)
