@@ -330,6 +330,21 @@ impl Community {
     pub fn join_policy(&self) -> JoinPolicy {
         self.join_policy
     }
+    /// The input that parses back to this community (the base a merge patch applies to).
+    pub fn to_input(&self) -> CommunityInput {
+        CommunityInput {
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.as_str().to_owned()),
+            purpose: Some(self.purpose.clone()),
+            kind: Some(self.kind.value().to_owned()),
+            stem: self.stem.map(|s| s.value().to_owned()),
+            status: Some(self.status.value().to_owned()),
+            join_policy: Some(self.join_policy.value().to_owned()),
+            max_sessions_per_year: Some(i64::from(self.commitment.max_sessions_per_year)),
+            max_session_minutes: Some(i64::from(self.commitment.max_session_minutes)),
+        }
+    }
+
     pub fn commitment(&self) -> Commitment {
         self.commitment
     }

@@ -487,3 +487,83 @@ async fn admins_create_communities_with_validated_fields() {
         "six seeded and one created"
     );
 }
+
+#[tokio::test]
+async fn admins_edit_a_community_with_a_merge_patch_and_if_match() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let path = "/api/v1/communities/culture-change";
+    let res = app.get(path).await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let patch = |body: Value, if_match: Option<String>| {
+        let mut req = app
+            .client
+            .patch(app.url(path))
+            .bearer_auth(&admin)
+            .header("Content-Type", "application/merge-patch+json")
+            .body(body.to_string());
+        if let Some(tag) = if_match {
+            req = req.header("If-Match", tag);
+        }
+        req.send()
+    };
+    let res = patch(
+        json!({"status": "active", "max_sessions_per_year": 4}),
+        Some(etag.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let new_etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_etag, etag);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "active");
+    assert_eq!(body["commitment"]["max_sessions_per_year"], 4);
+    assert_eq!(body["stem"], "culture_change", "absent fields are kept");
+
+    assert_problem(
+        patch(json!({"status": "closed"}), Some(etag))
+            .await
+            .unwrap(),
+        412,
+    )
+    .await;
+    assert_problem(patch(json!({"status": "closed"}), None).await.unwrap(), 428).await;
+    let problem = assert_problem(
+        patch(json!({"stem": null}), Some(new_etag.clone()))
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(fields(&problem), vec!["stem"]);
+    let res = patch(json!({"kind": "topic", "stem": null}), Some(new_etag))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["stem"].is_null());
+    assert_eq!(app.get_json(path, 200).await["kind"], "topic");
+
+    let tag = app.get(path).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        patch(json!({"status": "closed"}), Some(tag))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let p = person(&app, &admin, 1, None).await;
+    let problem = assert_problem(
+        join(&app, &admin, "culture-change", &p, "member").await,
+        409,
+    )
+    .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("closed"),
+        "{problem}"
+    );
+}

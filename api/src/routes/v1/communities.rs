@@ -2,7 +2,7 @@
 //! their tripartite leadership.
 
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use domain::community::{
     Community, CommunityInput, CommunityKind, CommunityStatus, JoinPolicy, MemberRole,
@@ -18,11 +18,11 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
 use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, ProblemField, ServiceUnavailable,
-    Unauthorized, Unprocessable,
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed,
+    PreconditionRequired, ProblemField, ServiceUnavailable, Unauthorized, Unprocessable,
 };
 use crate::http::query::invalid_query;
-use crate::http::{ApiError, StrictQuery, db};
+use crate::http::{ApiError, StrictQuery, db, etag, respond};
 
 /// How often and how long a community meets.
 #[derive(Debug, Serialize, ToSchema)]
@@ -166,7 +166,7 @@ pub async fn list(
     tag = "communities",
     params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
     responses(
-        (status = 200, description = "The community.", body = CommunityDto),
+        (status = 200, description = "The community.", body = CommunityDto, headers(("ETag" = String))),
         (status = 404, response = NotFound),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -187,7 +187,11 @@ pub async fn get(
             }
             other => other,
         })?;
-    Ok(HttpResponse::Ok().json(CommunityDto::from(record)))
+    Ok(respond::resource(
+        record.id,
+        record.version,
+        &CommunityDto::from(record),
+    ))
 }
 
 /// A new community.
@@ -262,4 +266,108 @@ pub async fn create(
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/communities/{}", record.id)))
         .json(CommunityDto::from(record)))
+}
+
+/// Changes to a community (JSON merge patch): only the fields present change; `stem: null`
+/// removes the stem (of a topic community).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "active", "max_sessions_per_year": 4}))]
+pub struct CommunityPatch {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub purpose: Option<String>,
+    #[schema(value_type = Option<CommunityKind>)]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "super::organisation_dto::nullable")]
+    #[schema(value_type = Option<VenusStem>)]
+    pub stem: Option<Option<String>>,
+    #[schema(value_type = Option<CommunityStatus>)]
+    pub status: Option<String>,
+    #[schema(value_type = Option<JoinPolicy>)]
+    pub join_policy: Option<String>,
+    pub max_sessions_per_year: Option<i64>,
+    pub max_session_minutes: Option<i64>,
+}
+
+impl crate::http::merge_patch::Nullable for CommunityPatch {
+    const NULLABLE: &'static [&'static str] = &["stem"];
+}
+
+impl CommunityPatch {
+    fn apply(self, mut input: CommunityInput) -> CommunityInput {
+        input.name = self.name.or(input.name);
+        input.slug = self.slug.or(input.slug);
+        input.purpose = self.purpose.or(input.purpose);
+        input.kind = self.kind.or(input.kind);
+        if let Some(stem) = self.stem {
+            input.stem = stem;
+        }
+        input.status = self.status.or(input.status);
+        input.join_policy = self.join_policy.or(input.join_policy);
+        input.max_sessions_per_year = self.max_sessions_per_year.or(input.max_sessions_per_year);
+        input.max_session_minutes = self.max_session_minutes.or(input.max_session_minutes);
+        input
+    }
+}
+
+/// Change a community (JSON merge patch; `If-Match` required).
+///
+/// Lowering the commitment does not remove sessions already scheduled; it applies to those
+/// scheduled afterwards.
+#[utoipa::path(
+    tag = "communities",
+    request_body(content = CommunityPatch, content_type = "application/merge-patch+json"),
+    params(
+        ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
+        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
+    ),
+    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    responses(
+        (status = 200, description = "The community as changed.", body = CommunityDto, headers(("ETag" = String))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[patch("/communities/{id_or_slug}")]
+pub async fn update(
+    auth: Authorized<scope::CommunitiesWrite>,
+    req: HttpRequest,
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    body: crate::http::merge_patch::MergePatch<CommunityPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = auth;
+    let key = path.into_inner();
+    let precondition = etag::if_match(&req)?;
+    let lookup = key.clone();
+    let current = db(&store, move |conn| community::get(conn, &lookup))
+        .await
+        .map_err(|e| match e {
+            ApiError::Problem(p) if p.status == 404 => {
+                ApiError::not_found(format!("no community has id or slug '{key}'"))
+            }
+            other => other,
+        })?;
+    let version = precondition.check(current.id, current.version)?;
+    let changed = Community::parse(body.into_inner().apply(current.community.to_input()))
+        .map_err(unprocessable)?;
+    let (id, audit) = (current.id, audit_entry(&req));
+    let record = db(&store, move |conn| {
+        community::update(conn, id, version, &changed, &audit)
+    })
+    .await?;
+    Ok(respond::resource(
+        record.id,
+        record.version,
+        &CommunityDto::from(record),
+    ))
 }

@@ -77,6 +77,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(communities::list)
         .service(communities::get)
         .service(communities::create)
+        .service(communities::update)
         .service(community_members::members)
         .service(community_members::join)
         .service(community_members::leave)
