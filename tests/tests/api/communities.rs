@@ -138,9 +138,11 @@ async fn tracks_the_tripartite_leadership_and_filters_incomplete_communities() {
         "system_leader",
         "member",
     ];
+    let mut people = Vec::new();
     for (n, role) in roles.into_iter().enumerate() {
         let org = (role != "citizen_representative").then_some(w.org.as_str());
         let p = person(&app, &w.admin, n, org).await;
+        people.push(p.clone());
         assert_eq!(
             join(&app, &w.admin, "leadership", &p, role).await.status(),
             201
@@ -168,6 +170,18 @@ async fn tracks_the_tripartite_leadership_and_filters_incomplete_communities() {
     assert!(
         slugs(&communities(&app, "?leadership=complete").await) == vec!["leadership".to_owned()]
     );
+
+    // The ICS lead steps down: the leadership is incomplete again, and says which role.
+    assert_eq!(
+        leave(&app, &w.admin, "leadership", &people[0])
+            .await
+            .status(),
+        204
+    );
+    let now = app.get_json("/api/v1/communities/leadership", 200).await;
+    assert_eq!(now["leadership_complete"], false);
+    assert_eq!(now["missing_leadership"], json!(["ics_lead"]));
+    assert!(communities(&app, "?leadership=complete").await.is_empty());
 }
 
 #[tokio::test]
