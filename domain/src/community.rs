@@ -345,6 +345,11 @@ impl Community {
         }
     }
 
+    /// Whether people may join: not once the community is closed.
+    pub fn admits_members(&self) -> bool {
+        self.status != CommunityStatus::Closed
+    }
+
     pub fn commitment(&self) -> Commitment {
         self.commitment
     }
@@ -472,6 +477,15 @@ mod tests {
         })
         .unwrap();
         assert_eq!(c.slug().as_str(), "culture-change-community-of-practice");
+        assert!(c.admits_members());
+        let mut closed = c.to_input();
+        closed.status = Some("closed".into());
+        assert!(!Community::parse(closed).unwrap().admits_members());
+        assert_eq!(
+            Community::parse(c.to_input()).unwrap(),
+            c,
+            "to_input round-trips"
+        );
         assert_eq!(
             (c.kind(), c.status(), c.join_policy()),
             (

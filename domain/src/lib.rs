@@ -8,6 +8,7 @@
 pub mod access;
 pub mod cohort;
 pub mod community;
+pub mod community_session;
 pub mod duration;
 pub mod enrolment;
 pub mod organisation;

@@ -148,14 +148,18 @@ pub struct Programme {
     status: ProgrammeStatus,
 }
 
-fn required<T>(errors: &mut ValidationErrors, field: &str, value: Option<T>) -> Option<T> {
+pub(crate) fn required<T>(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: Option<T>,
+) -> Option<T> {
     if value.is_none() {
         errors.add(field, "is required");
     }
     value
 }
 
-fn vocabulary<T: Vocabulary>(
+pub(crate) fn vocabulary<T: Vocabulary>(
     errors: &mut ValidationErrors,
     field: &str,
     raw: Option<String>,
@@ -165,7 +169,7 @@ fn vocabulary<T: Vocabulary>(
 }
 
 /// Trims; rejects blank and over-long text.
-fn text(
+pub(crate) fn text(
     errors: &mut ValidationErrors,
     field: &str,
     raw: String,

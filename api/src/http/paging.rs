@@ -126,3 +126,55 @@ pub fn flag(field: &str, raw: Option<&str>, e: &mut Vec<ProblemField>) -> bool {
         }
     }
 }
+
+/// An inclusive `from`..`to` period of UTC days as the half-open instants `[start, end)`.
+/// Absent ends default: `to` to `default_to`, `from` to `to` minus twelve months (or, when
+/// `forward`, `from` to today and `to` to twelve months after it). `from` after `to` is an
+/// error on `from`.
+pub struct Period {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub start: chrono::NaiveDateTime,
+    pub end: chrono::NaiveDateTime,
+}
+
+pub fn period(
+    from: Option<&str>,
+    to: Option<&str>,
+    forward: bool,
+    errors: &mut Vec<ProblemField>,
+) -> Option<Period> {
+    use chrono::Months;
+    let year = Months::new(12);
+    let today = chrono::Utc::now().date_naive();
+    let (from_raw, to_raw) = (date("from", from, errors), date("to", to, errors));
+    let (from, to) = if forward {
+        let from = from_raw.unwrap_or(today);
+        (
+            from,
+            to_raw.unwrap_or_else(|| from.checked_add_months(year).unwrap_or(from)),
+        )
+    } else {
+        let to = to_raw.unwrap_or(today);
+        (
+            from_raw.unwrap_or_else(|| to.checked_sub_months(year).unwrap_or(to)),
+            to,
+        )
+    };
+    if !errors.is_empty() {
+        return None;
+    }
+    if from > to {
+        errors.push(ProblemField {
+            field: "from".into(),
+            message: format!("must not be after to ({to})"),
+        });
+        return None;
+    }
+    Some(Period {
+        from,
+        to,
+        start: from.and_time(chrono::NaiveTime::MIN),
+        end: to.succ_opt().unwrap_or(to).and_time(chrono::NaiveTime::MIN),
+    })
+}

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::Vocabulary;
-use domain::community::{CommunityStatus, MemberRole};
+use domain::community::MemberRole;
 use uuid::Uuid;
 
 use super::community;
@@ -92,7 +92,7 @@ pub fn join(
     conn.transaction(|conn| {
         let c = community::get(conn, community_key)?;
         people::get(conn, person_id, visibility)?;
-        if c.community.status() == CommunityStatus::Closed {
+        if !c.community.admits_members() {
             return Err(StoreError::StateConflict(format!(
                 "community '{}' is closed and takes no members",
                 c.community.slug()

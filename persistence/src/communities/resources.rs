@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::Vocabulary;
-use domain::community::ResourceKind;
+use domain::community_session::NewResource;
 use uuid::Uuid;
 
 use super::community;
@@ -26,13 +26,11 @@ pub struct ResourceRecord {
     pub added_at: NaiveDateTime,
 }
 
-/// Adds a resource (its link already checked to be http or https).
+/// Adds a resource.
 pub fn add(
     conn: &mut DbConnection,
     community_key: &str,
-    title: &str,
-    link: &str,
-    kind: ResourceKind,
+    new: &NewResource,
     added_by: Option<Uuid>,
     audit: &AuditEntry,
 ) -> StoreResult<ResourceRecord> {
@@ -43,9 +41,9 @@ pub fn add(
             .values((
                 r::id.eq(id),
                 r::community_id.eq(DbUuid(c.id)),
-                r::title.eq(title),
-                r::link.eq(link),
-                r::kind.eq(kind.value()),
+                r::title.eq(&new.title),
+                r::link.eq(&new.link),
+                r::kind.eq(new.kind.value()),
                 r::added_by.eq(added_by.map(DbUuid)),
                 r::added_at.eq(now()),
             ))

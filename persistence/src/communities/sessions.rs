@@ -4,7 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::Vocabulary;
-use domain::community::{CommitmentBreach, Scheduled, SessionFormat, check_session};
+use domain::community::{CommitmentBreach, Scheduled, check_session};
+use domain::community_session::NewSession;
 use uuid::Uuid;
 
 use super::community;
@@ -28,17 +29,6 @@ pub struct SessionRecord {
     pub cancelled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-/// A session to schedule, already checked for shape by the caller.
-#[derive(Debug, Clone)]
-pub struct NewSession {
-    pub title: String,
-    pub starts_at: NaiveDateTime,
-    pub duration_minutes: u32,
-    pub format: SessionFormat,
-    pub location: Option<String>,
-    pub joining_link: Option<String>,
 }
 
 pub(crate) fn get(

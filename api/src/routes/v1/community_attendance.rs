@@ -1,7 +1,7 @@
 //! Attendance at community sessions, and the time a person gives across communities.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{AttendanceStatus, ValidationErrors, Vocabulary};
 use persistence::Store;
 use persistence::communities::attendance;
@@ -190,29 +190,14 @@ pub async fn commitment(
 ) -> Result<HttpResponse, ApiError> {
     let raw = path.into_inner();
     let mut e = Vec::new();
-    let to =
-        paging::date("to", query.to.as_deref(), &mut e).unwrap_or_else(|| Utc::now().date_naive());
-    let from = paging::date("from", query.from.as_deref(), &mut e)
-        .unwrap_or_else(|| to.checked_sub_months(Months::new(12)).unwrap_or(to));
-    if e.is_empty() && from > to {
-        e.push(crate::http::problem::ProblemField {
-            field: "from".into(),
-            message: format!("must not be after to ({to})"),
-        });
-    }
-    if !e.is_empty() {
+    let Some(period) = paging::period(query.from.as_deref(), query.to.as_deref(), false, &mut e)
+    else {
         return Err(invalid_query(e));
-    }
+    };
     let person_id = Uuid::parse_str(&raw)
         .map_err(|_| ApiError::not_found(format!("no person has id '{raw}'")))?;
     let visibility = auth.principal.visibility();
-    let (start, end) = (
-        from.and_hms_opt(0, 0, 0).unwrap_or_default(),
-        to.succ_opt()
-            .unwrap_or(to)
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default(),
-    );
+    let (start, end) = (period.start, period.end);
     let rows = db(&store, move |conn| {
         attendance::commitment(conn, person_id, start, end, visibility)
     })
@@ -228,8 +213,8 @@ pub async fn commitment(
         .fold((0, 0), |(s, m), r| (s + r.sessions, m + r.minutes));
     Ok(HttpResponse::Ok().json(CommitmentDto {
         person_id,
-        from,
-        to,
+        from: period.from,
+        to: period.to,
         sessions,
         minutes,
         hours: minutes as f64 / 60.0,

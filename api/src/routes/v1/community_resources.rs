@@ -3,9 +3,8 @@
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use domain::cohort::is_web_link;
 use domain::community::ResourceKind;
-use domain::{ValidationErrors, Vocabulary};
+use domain::community_session::NewResource;
 use persistence::Store;
 use persistence::communities::resources::{self, ResourceRecord};
 use serde::{Deserialize, Serialize};
@@ -72,39 +71,6 @@ pub struct ResourceList {
     pub data: Vec<ResourceDto>,
 }
 
-fn parse(b: ResourceCreate) -> Result<(String, String, ResourceKind), ValidationErrors> {
-    let mut e = ValidationErrors::new();
-    let title = b
-        .title
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty());
-    if title.as_ref().is_none_or(|t| t.chars().count() > 300) {
-        e.add("title", "is required, at most 300 characters");
-    }
-    let link = b.link.map(|l| l.trim().to_owned());
-    if !link.as_deref().is_some_and(is_web_link) {
-        e.add("link", "is required: an http:// or https:// link");
-    }
-    let kind = match b.kind.as_deref().map(ResourceKind::parse) {
-        Some(Ok(k)) => Some(k),
-        Some(Err(err)) => {
-            e.add("kind", err.to_string());
-            None
-        }
-        None => {
-            e.add(
-                "kind",
-                "is required: one of case_study, tool, publication, event_recording",
-            );
-            None
-        }
-    };
-    match (title, link, kind) {
-        (Some(t), Some(l), Some(k)) if e.is_empty() => Ok((t, l, k)),
-        _ => Err(e),
-    }
-}
-
 fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
     move |e| match e {
         ApiError::Problem(p) if p.status == 404 => {
@@ -140,10 +106,11 @@ pub async fn add(
     body: web::Json<ResourceCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let key = path.into_inner();
-    let (title, link, kind) = parse(body.into_inner()).map_err(unprocessable)?;
+    let b = body.into_inner();
+    let new = NewResource::parse(b.title, b.link, b.kind).map_err(unprocessable)?;
     let (client, audit, community) = (auth.principal.client_id, audit_entry(&req), key.clone());
     let record = db(&store, move |conn| {
-        resources::add(conn, &community, &title, &link, kind, Some(client), &audit)
+        resources::add(conn, &community, &new, Some(client), &audit)
     })
     .await
     .map_err(not_found(key.clone()))?;

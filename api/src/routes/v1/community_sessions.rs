@@ -3,13 +3,13 @@
 
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Utc};
 use domain::ValidationErrors;
-use domain::Vocabulary;
-use domain::cohort::is_web_link;
 use domain::community::SessionFormat;
+use domain::community_session::{NewSession, SessionInput};
 use persistence::Store;
-use persistence::communities::sessions::{self, NewSession, SessionRecord};
+use persistence::communities::community;
+use persistence::communities::sessions::{self, SessionRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -91,60 +91,15 @@ pub struct CommunitySessionList {
     pub data: Vec<CommunitySessionDto>,
 }
 
-fn text(raw: Option<String>) -> Option<String> {
-    raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
 fn parse(b: CommunitySessionCreate) -> Result<NewSession, ValidationErrors> {
-    let mut e = ValidationErrors::new();
-    let title = text(b.title);
-    if title.as_ref().is_none_or(|t| t.chars().count() > 200) {
-        e.add("title", "is required, at most 200 characters");
-    }
-    if b.starts_at.is_none() {
-        e.add(
-            "starts_at",
-            "is required (RFC 3339, e.g. 2027-01-14T14:00:00Z)",
-        );
-    }
-    if b.duration_minutes.is_none_or(|d| d < 1) {
-        e.add(
-            "duration_minutes",
-            "is required: a whole number of minutes, at least 1",
-        );
-    }
-    let format = match b.format.as_deref().map(SessionFormat::parse) {
-        Some(Ok(f)) => Some(f),
-        Some(Err(err)) => {
-            e.add("format", err.to_string());
-            None
-        }
-        None => {
-            e.add("format", "is required: one of virtual, in_person, hybrid");
-            None
-        }
-    };
-    let joining_link = text(b.joining_link);
-    if joining_link.as_deref().is_some_and(|l| !is_web_link(l)) {
-        e.add("joining_link", "must be an http:// or https:// link");
-    }
-    let location = text(b.location);
-    if location.as_ref().is_some_and(|l| l.chars().count() > 500) {
-        e.add("location", "must be at most 500 characters");
-    }
-    match (title, b.starts_at, b.duration_minutes, format) {
-        (Some(title), Some(starts_at), Some(minutes), Some(format)) if e.is_empty() => {
-            Ok(NewSession {
-                title,
-                starts_at: starts_at.naive_utc(),
-                duration_minutes: minutes,
-                format,
-                location,
-                joining_link,
-            })
-        }
-        _ => Err(e),
-    }
+    NewSession::parse(SessionInput {
+        title: b.title,
+        starts_at: b.starts_at.map(|t| t.naive_utc()),
+        duration_minutes: b.duration_minutes,
+        format: b.format,
+        location: b.location,
+        joining_link: b.joining_link,
+    })
 }
 
 fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
@@ -314,48 +269,31 @@ pub async fn calendar(
     StrictQuery(query): StrictQuery<CalendarQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = Vec::new();
-    let from = paging::date("from", query.from.as_deref(), &mut e)
-        .unwrap_or_else(|| Utc::now().date_naive());
-    let to = paging::date("to", query.to.as_deref(), &mut e)
-        .unwrap_or_else(|| from.checked_add_months(Months::new(12)).unwrap_or(from));
-    if e.is_empty() && from > to {
-        e.push(ProblemField {
-            field: "from".into(),
-            message: format!("must not be after to ({to})"),
-        });
-    }
-    if !e.is_empty() {
+    let Some(period) = paging::period(query.from.as_deref(), query.to.as_deref(), true, &mut e)
+    else {
         return Err(invalid_query(e));
-    }
-    let (start, end) = (
-        from.and_hms_opt(0, 0, 0).unwrap_or_default(),
-        to.succ_opt()
-            .unwrap_or(to)
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default(),
-    );
-    let community = query.community;
-    let rows = db(&store, move |conn| {
-        let id = match community.as_deref() {
-            None => None,
-            Some(key) => match persistence::communities::community::get(conn, key) {
+    };
+    let community_id = match query.community {
+        None => None,
+        Some(key) => {
+            let lookup = key.clone();
+            let found = db(&store, move |conn| community::get(conn, &lookup)).await;
+            match found {
                 Ok(c) => Some(c.id),
-                Err(persistence::StoreError::NotFound) => {
-                    return Err(persistence::StoreError::Invalid(
-                        "community".into(),
-                        format!("no community has id or slug '{key}'"),
-                    ));
+                Err(ApiError::Problem(p)) if p.status == 404 => {
+                    return Err(invalid_query(vec![ProblemField {
+                        field: "community".into(),
+                        message: format!("no community has id or slug '{key}'"),
+                    }]));
                 }
                 Err(other) => return Err(other),
-            },
-        };
-        sessions::calendar(conn, start, end, id)
+            }
+        }
+    };
+    let rows = db(&store, move |conn| {
+        sessions::calendar(conn, period.start, period.end, community_id)
     })
-    .await
-    .map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 422 => invalid_query(p.errors),
-        other => other,
-    })?;
+    .await?;
     Ok(HttpResponse::Ok().json(Calendar {
         data: rows
             .into_iter()
