@@ -30,6 +30,15 @@ impl ApiError {
     pub fn not_found(detail: impl Into<String>) -> Self {
         Problem::status_only(StatusCode::NOT_FOUND, Some(detail.into())).into()
     }
+
+    /// This error, with a 404's detail replaced by `detail` (naming what the caller asked
+    /// for, where the store only knows that a row was missing).
+    pub fn or_not_found(self, detail: impl Into<String>) -> Self {
+        match self {
+            Self::Problem(p) if p.status == 404 => Self::not_found(detail),
+            other => other,
+        }
+    }
 }
 
 impl From<Problem> for ApiError {

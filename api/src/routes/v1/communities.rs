@@ -181,12 +181,7 @@ pub async fn get(
     let key = raw.clone();
     let record = db(&store, move |conn| community::get(conn, &key))
         .await
-        .map_err(|e| match e {
-            ApiError::Problem(p) if p.status == 404 => {
-                ApiError::not_found(format!("no community has id or slug '{raw}'"))
-            }
-            other => other,
-        })?;
+        .map_err(|e| e.or_not_found(format!("no community has id or slug '{raw}'")))?;
     Ok(respond::resource(
         record.id,
         record.version,
@@ -351,12 +346,7 @@ pub async fn update(
     let lookup = key.clone();
     let current = db(&store, move |conn| community::get(conn, &lookup))
         .await
-        .map_err(|e| match e {
-            ApiError::Problem(p) if p.status == 404 => {
-                ApiError::not_found(format!("no community has id or slug '{key}'"))
-            }
-            other => other,
-        })?;
+        .map_err(|e| e.or_not_found(format!("no community has id or slug '{key}'")))?;
     let version = precondition.check(current.id, current.version)?;
     let changed = Community::parse(body.into_inner().apply(current.community.to_input()))
         .map_err(unprocessable)?;

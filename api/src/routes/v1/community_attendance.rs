@@ -202,12 +202,7 @@ pub async fn commitment(
         attendance::commitment(conn, person_id, start, end, visibility)
     })
     .await
-    .map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 404 => {
-            ApiError::not_found(format!("no person has id '{raw}'"))
-        }
-        other => other,
-    })?;
+    .map_err(|e| e.or_not_found(format!("no person has id '{raw}'")))?;
     let (sessions, minutes) = rows
         .iter()
         .fold((0, 0), |(s, m), r| (s + r.sessions, m + r.minutes));

@@ -38,12 +38,7 @@ pub async fn feed(
         Ok((c, rows))
     })
     .await
-    .map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 404 => {
-            ApiError::not_found(format!("no community has id or slug '{key}'"))
-        }
-        other => other,
-    })?;
+    .map_err(|e| e.or_not_found(format!("no community has id or slug '{key}'")))?;
     let mut calendar = Calendar::new();
     calendar.name(c.community.name());
     for s in rows {

@@ -117,10 +117,7 @@ fn person_id(raw: &str) -> Result<Uuid, ApiError> {
 }
 
 fn not_found(message: String) -> impl FnOnce(ApiError) -> ApiError {
-    move |e| match e {
-        ApiError::Problem(p) if p.status == 404 => ApiError::not_found(message),
-        other => other,
-    }
+    move |e| e.or_not_found(message)
 }
 
 /// Add a person to a community.

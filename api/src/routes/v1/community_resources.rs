@@ -72,12 +72,7 @@ pub struct ResourceList {
 }
 
 fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
-    move |e| match e {
-        ApiError::Problem(p) if p.status == 404 => {
-            ApiError::not_found(format!("no community has id or slug '{key}'"))
-        }
-        other => other,
-    }
+    move |e| e.or_not_found(format!("no community has id or slug '{key}'"))
 }
 
 /// Share a resource with a community.

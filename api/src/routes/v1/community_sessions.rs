@@ -103,12 +103,7 @@ fn parse(b: CommunitySessionCreate) -> Result<NewSession, ValidationErrors> {
 }
 
 fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
-    move |e| match e {
-        ApiError::Problem(p) if p.status == 404 => {
-            ApiError::not_found(format!("no community '{key}', or no such session in it"))
-        }
-        other => other,
-    }
+    move |e| e.or_not_found(format!("no community '{key}', or no such session in it"))
 }
 
 /// Schedule a community session.
