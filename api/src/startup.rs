@@ -21,11 +21,15 @@ use persistence::access::throttle::Policy;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
 /// first: request id → tracing span → CORS → problem normalisation → audit of failed
-/// writes → authentication → rate limit → idempotency keys → panic catching → handler.
+/// writes → authentication → rate limit → idempotency keys → HEAD as GET → panic catching
+/// → handler.
 #[macro_export]
 macro_rules! with_middleware {
     ($app:expr, $cors:expr) => {
         $app.wrap(actix_web_lab::middleware::CatchPanic::default())
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::head::middleware,
+            ))
             .wrap(actix_web::middleware::from_fn(
                 $crate::http::idempotency::middleware,
             ))
@@ -56,7 +60,7 @@ macro_rules! with_middleware {
 /// this API uses bearer tokens, not cookies, so it never allows credentials).
 pub fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::Cors> {
     let mut cors = actix_cors::Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
         .allowed_headers([
             "authorization",
             "content-type",
@@ -75,6 +79,8 @@ pub fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::
             "ratelimit-remaining",
             "ratelimit-reset",
             "ratelimit-policy",
+            "www-authenticate",
+            "idempotent-replayed",
         ])
         .max_age(3600);
     for origin in origins {

@@ -63,6 +63,21 @@ fn migrate_applies_migrations_and_seeds_then_exits() {
     assert!(dir.path().join("m.db").exists());
 }
 
+/// True when `GET /health/live` answers 200 on `port`.
+fn is_live(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let mut answer = String::new();
+    stream
+        .write_all(b"GET /health/live HTTP/1.0\r\n\r\n")
+        .and_then(|_| stream.read_to_string(&mut answer))
+        .is_ok()
+        && answer.starts_with("HTTP/1.")
+        && answer.get(8..13) == Some(" 200 ")
+}
+
 #[test]
 fn sigterm_stops_the_server_gracefully() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,7 +98,8 @@ fn sigterm_stops_the_server_gracefully() {
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    // Serving (not only bound): the signal handlers are installed once the server runs.
+    while !is_live(port) {
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "server did not start"

@@ -65,22 +65,87 @@ where
     }
 }
 
+/// The OpenAPI schema of a vocabulary: a string whose `enum` is the wire values, each label
+/// listed in the description and, aligned with the values, in `x-enum-descriptions` — one
+/// source of truth, the [`Vocabulary`] values, for the wire, the contract and the taxonomy.
+#[cfg(feature = "openapi")]
+pub fn openapi_schema<V: Vocabulary>(
+    doc: &str,
+    variant_docs: &[&str],
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::extensions::ExtensionsBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+
+    let mut description = doc.trim().to_owned();
+    if !description.is_empty() {
+        description.push_str("\n\n");
+    }
+    description.push_str("Values:");
+    let mut labels = Vec::new();
+    for (i, v) in V::all().iter().enumerate() {
+        let note = variant_docs.get(i).map(|d| d.trim()).unwrap_or_default();
+        let label = if note.is_empty() {
+            v.label().to_owned()
+        } else {
+            format!("{} — {note}", v.label())
+        };
+        description.push_str(&format!("\n- `{}`: {label}", v.value()));
+        labels.push(serde_json::Value::String(v.label().to_owned()));
+    }
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(V::values()))
+        .description(Some(description))
+        .extensions(Some(
+            ExtensionsBuilder::new()
+                .add("x-enum-descriptions", serde_json::Value::Array(labels))
+                .build(),
+        ))
+        .into()
+}
+
+/// Joins doc-comment lines (`#[doc = "…"]`) into one paragraph per blank line.
+pub fn join_doc(lines: &[&str]) -> String {
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_owned()
+}
+
 /// Declares a vocabulary: an enum whose variants each have a machine value (serde and
-/// strum agree on it) and a human label.
+/// strum agree on it) and a human label. With the `openapi` feature its contract schema
+/// lists the machine values (not the Rust names) and the labels.
 macro_rules! vocabulary_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal : $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $name:ident { $($(#[doc = $vdoc:literal])* $variant:ident = $value:literal : $label:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[derive(serde::Serialize, serde::Deserialize, strum::IntoStaticStr, strum::EnumMessage, strum::VariantArray)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $(
-                $(#[$vmeta])*
+                $(#[doc = $vdoc])*
                 #[serde(rename = $value)]
                 #[strum(serialize = $value, message = $label)]
                 $variant,
             )+
         }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let variant_docs = [$($crate::vocabulary::join_doc(&[$($vdoc),*])),+];
+                let variant_docs: Vec<&str> = variant_docs.iter().map(String::as_str).collect();
+                $crate::vocabulary::openapi_schema::<$name>(
+                    &$crate::vocabulary::join_doc(&[$($doc),*]),
+                    &variant_docs,
+                )
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 

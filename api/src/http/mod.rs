@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod body;
 pub mod error;
 pub mod etag;
+pub mod head;
 pub mod idempotency;
 pub mod merge_patch;
 pub mod normalise;

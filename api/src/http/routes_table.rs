@@ -65,6 +65,10 @@ impl RouteTable {
                 for (m, op) in ops {
                     if op.is_some() {
                         methods.push(method_name(&m));
+                        // Every GET is also served as HEAD (see `http::head`).
+                        if m == HttpMethod::Get {
+                            methods.push("HEAD");
+                        }
                     }
                 }
                 (segments(path), methods)
@@ -104,7 +108,7 @@ pub async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> HttpRes
                 StatusCode::METHOD_NOT_ALLOWED,
                 Some(format!(
                     "{} is not allowed here; allowed: {allow}",
-                    req.method()
+                    super::head::method_sent(&req)
                 )),
             )
             .to_response();

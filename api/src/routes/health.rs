@@ -19,11 +19,10 @@ pub struct Health {
     tag = "operations",
     responses(
         (status = 200, description = "The process is alive.", body = Health),
-        (status = 500, response = crate::http::problem::InternalError),
     )
 )]
 #[get("/health/live")]
-pub async fn live() -> HttpResponse {
+pub async fn get_liveness() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
@@ -32,12 +31,10 @@ pub async fn live() -> HttpResponse {
     tag = "operations",
     responses(
         (status = 200, description = "The database answers; ready for traffic.", body = Health),
-        (status = 500, response = crate::http::problem::InternalError),
-        (status = 503, response = crate::http::problem::ServiceUnavailable),
     )
 )]
 #[get("/health/ready")]
-pub async fn ready(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+pub async fn get_readiness(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
     db(&store, persistence::db::ping).await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))
 }

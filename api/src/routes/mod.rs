@@ -7,7 +7,7 @@ pub mod v1;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health::live)
-        .service(health::ready)
+    cfg.service(health::get_liveness)
+        .service(health::get_readiness)
         .service(utoipa_actix_web::scope("/api/v1").configure(v1::configure));
 }

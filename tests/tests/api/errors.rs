@@ -36,9 +36,9 @@ async fn wrong_methods_are_405_with_allow() {
             .map(|v| v.to_str().unwrap().to_owned());
         let p = assert_problem(res, 405).await;
         let expected = if path.starts_with("/api/v1/programmes/") {
-            "GET, PATCH, DELETE"
+            "GET, HEAD, PATCH, DELETE"
         } else {
-            "GET"
+            "GET, HEAD"
         };
         assert_eq!(allow.as_deref(), Some(expected), "{method} {path}");
         assert!(p["detail"].as_str().unwrap().contains(method.as_str()));
@@ -46,16 +46,51 @@ async fn wrong_methods_are_405_with_allow() {
 }
 
 #[tokio::test]
-async fn allow_lists_only_the_methods_really_served() {
+async fn every_get_is_also_served_as_head_with_the_same_headers_and_no_body() {
     let app = spawn_app().await;
+    let community = "/api/v1/communities/facilitation";
+    for path in [
+        "/api/v1/priorities",
+        "/api/v1/programmes/vital-signs",
+        "/api/v1/programmes?theme=facilitation",
+        community,
+        "/api/v1/communities/facilitation/sessions.ics",
+        "/health/live",
+    ] {
+        let get = app.get(path).await;
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        for name in ["content-type", "etag", "content-length", "cache-control"] {
+            assert_eq!(
+                head.headers().get(name),
+                get.headers().get(name),
+                "HEAD {path}: {name}"
+            );
+        }
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path}: no body"
+        );
+    }
+    // HEAD answers 304 like GET to a current If-None-Match.
+    let etag = app.get(community).await.headers()["etag"].clone();
     let res = app
         .client
-        .head(app.url("/api/v1/priorities"))
+        .head(app.url(community))
+        .header("If-None-Match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    // A path without a GET has no HEAD either: 405, and Allow says what is served.
+    let res = app
+        .client
+        .head(app.url("/api/v1/oauth/token"))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 405);
-    assert_eq!(res.headers()["allow"], "GET");
+    assert_eq!(res.headers()["allow"], "POST");
 }
 
 #[tokio::test]

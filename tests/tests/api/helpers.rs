@@ -8,7 +8,8 @@ use api::config::{LogFormat, RateLimits, Settings};
 use api::startup::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use persistence::{DatabaseUrl, PoolOptions};
-use reqwest::{Client, Response};
+use reqwest::Response;
+use reqwest_middleware::ClientWithMiddleware as Client;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
@@ -229,11 +230,16 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
+/// The HTTP client of every test: each response it receives is checked against the
+/// committed contract (see `conformance.rs`), and a response that breaks it fails the test.
 pub fn client() -> Client {
-    Client::builder()
+    let inner = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .expect("client")
+        .expect("client");
+    reqwest_middleware::ClientBuilder::new(inner)
+        .with(crate::conformance::Conformance)
+        .build()
 }
 
 /// GETs `address` + `path`, expecting 200 and JSON.

@@ -11,6 +11,7 @@ mod communities;
 mod community_commitment;
 mod community_resources;
 mod community_sessions;
+mod conformance;
 mod contract;
 mod cors;
 mod enrolments;

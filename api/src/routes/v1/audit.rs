@@ -10,9 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::scope;
-use crate::http::problem::{
-    BadRequest, Forbidden, InternalError, ProblemField, ServiceUnavailable, Unauthorized,
-};
+use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
 
@@ -97,15 +95,10 @@ pub struct AuditQuery {
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "One page of events.", body = AuditList),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/audit")]
-pub async fn list(
+pub async fn list_audit_events(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,

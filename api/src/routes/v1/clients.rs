@@ -14,12 +14,9 @@ use uuid::Uuid;
 use crate::auth::principal::{audit_entry, scope};
 use crate::auth::{Authorized, secret};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Forbidden, InternalError, NotFound, PreconditionFailed, PreconditionRequired,
-    ServiceUnavailable, Unauthorized, Unprocessable,
-};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
+use crate::openapi::problems::Unprocessable;
 
 /// An API client (never its secret).
 #[derive(Debug, Serialize, ToSchema)]
@@ -141,16 +138,11 @@ async fn new_secret() -> Result<(String, String), ApiError> {
     responses(
         (status = 201, description = "Created; `client_secret` is shown only now.", body = ClientCredentials,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/clients")]
-pub async fn create(
+pub async fn create_client(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -205,15 +197,10 @@ pub async fn create(
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "One page of clients, oldest first.", body = ClientList),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/clients")]
-pub async fn list(
+pub async fn list_clients(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -246,15 +233,10 @@ pub async fn list(
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "The client.", body = ClientDto, headers(("ETag" = String))),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/clients/{id}")]
-pub async fn get(
+pub async fn get_client(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -276,24 +258,15 @@ pub async fn get(
     request_body(content = ClientPatch, content_type = "application/merge-patch+json"),
     params(
         ("id" = Uuid, Path, description = "The client's id."),
-        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
     ),
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "The client as changed.", body = ClientDto, headers(("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
         (status = 422, response = Unprocessable),
-        (status = 428, response = PreconditionRequired),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/clients/{id}")]
-pub async fn update(
+pub async fn update_client(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -339,16 +312,11 @@ pub async fn update(
     params(("id" = Uuid, Path, description = "The client's id.")),
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
-        (status = 200, description = "The new secret, shown only now.", body = ClientCredentials),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 200, description = "The new secret, shown only now.", body = ClientCredentials, headers(("ETag" = String))),
     )
 )]
 #[post("/clients/{id}/rotate-secret")]
-pub async fn rotate_secret(
+pub async fn rotate_client_secret(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,

@@ -16,12 +16,10 @@ use super::cohort_dto::{
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed,
-    PreconditionRequired, ProblemField, ServiceUnavailable, Unauthorized, Unprocessable,
-};
+use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
+use crate::openapi::problems::{Conflict, Unprocessable};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -98,17 +96,11 @@ pub async fn find(store: &Store, raw: &str) -> Result<CohortRecord, ApiError> {
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 201, description = "Created.", body = CohortDto, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/programmes/{id_or_slug}/cohorts")]
-pub async fn create(
+pub async fn create_cohort(
     auth: Authorized<scope::CohortsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -212,14 +204,10 @@ async fn respond_list(
     params(CohortQuery),
     responses(
         (status = 200, description = "One page of cohorts.", body = CohortList),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/cohorts")]
-pub async fn list(
+pub async fn list_cohorts(
     req: HttpRequest,
     store: web::Data<Store>,
     StrictQuery(q): StrictQuery<CohortQuery>,
@@ -238,14 +226,10 @@ pub async fn list(
     params(("id_or_slug" = String, Path, description = "The programme's id or slug."), CohortQuery),
     responses(
         (status = 200, description = "One page of the programme's cohorts.", body = CohortList),
-        (status = 400, response = BadRequest),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/programmes/{id_or_slug}/cohorts")]
-pub async fn of_programme(
+pub async fn list_programme_cohorts(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
@@ -263,13 +247,10 @@ pub async fn of_programme(
     responses(
         (status = 200, description = "The cohort.", body = CohortDto, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the `ETag` in `If-None-Match`."),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/cohorts/{id}")]
-pub async fn get(
+pub async fn get_cohort(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
@@ -290,25 +271,16 @@ pub async fn get(
     request_body(content = CohortPatch, content_type = "application/merge-patch+json"),
     params(
         ("id" = Uuid, Path, description = "The cohort's id."),
-        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
     ),
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 200, description = "The cohort as changed.", body = CohortDto, headers(("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
         (status = 422, response = Unprocessable),
-        (status = 428, response = PreconditionRequired),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/cohorts/{id}")]
-pub async fn update(
+pub async fn update_cohort(
     auth: Authorized<scope::CohortsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -377,13 +349,8 @@ macro_rules! cohort_action {
             params(("id" = Uuid, Path, description = "The cohort's id.")),
             security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
             responses(
-                (status = 200, description = "The cohort in its new state.", body = CohortDto),
-                (status = 401, response = Unauthorized),
-                (status = 403, response = Forbidden),
-                (status = 404, response = NotFound),
+                (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
                 (status = 409, response = Conflict),
-                (status = 500, response = InternalError),
-                (status = 503, response = ServiceUnavailable),
             )
         )]
         #[post($path)]
@@ -400,25 +367,25 @@ macro_rules! cohort_action {
 }
 
 cohort_action!(
-    open,
+    open_cohort,
     "/cohorts/{id}/open",
     CohortStatus::Open,
     "Open a planned cohort for enrolment."
 );
 cohort_action!(
-    start,
+    start_cohort,
     "/cohorts/{id}/start",
     CohortStatus::Running,
     "Start an open cohort (it is running)."
 );
 cohort_action!(
-    complete,
+    complete_cohort,
     "/cohorts/{id}/complete",
     CohortStatus::Completed,
     "Complete a running cohort."
 );
 cohort_action!(
-    cancel,
+    cancel_cohort,
     "/cohorts/{id}/cancel",
     CohortStatus::Cancelled,
     "Cancel a cohort that has not ended; every live enrolment is cancelled with it."
@@ -432,17 +399,11 @@ cohort_action!(
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 201, description = "Created.", body = SessionDto, headers(("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/cohorts/{id}/sessions")]
-pub async fn create_session(
+pub async fn create_cohort_session(
     auth: Authorized<scope::CohortsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -495,13 +456,10 @@ pub async fn create_session(
     params(("id" = Uuid, Path, description = "The cohort's id.")),
     responses(
         (status = 200, description = "The sessions.", body = SessionList),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/cohorts/{id}/sessions")]
-pub async fn list_sessions(
+pub async fn list_cohort_sessions(
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -17,17 +17,15 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed,
-    PreconditionRequired, ProblemField, ServiceUnavailable, Unauthorized, Unprocessable,
-};
+use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, respond};
+use crate::openapi::problems::{Conflict, Unprocessable};
 
 /// How often and how long a community meets.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"max_sessions_per_year": 6, "max_session_minutes": 120}))]
-pub struct CommitmentDto {
+pub struct CommitmentLimits {
     /// At most this many sessions in any twelve months (the prospectus: six).
     pub max_sessions_per_year: u32,
     /// At most this long a session, in minutes (the prospectus: two hours).
@@ -55,7 +53,7 @@ pub struct CommunityDto {
     pub stem: Option<VenusStem>,
     pub status: CommunityStatus,
     pub join_policy: JoinPolicy,
-    pub commitment: CommitmentDto,
+    pub commitment: CommitmentLimits,
     /// Current members, leaders included.
     pub member_count: i64,
     /// Whether someone holds each of the three leadership roles (ICS lead, citizen
@@ -81,7 +79,7 @@ impl From<CommunityRecord> for CommunityDto {
             stem: c.stem(),
             status: c.status(),
             join_policy: c.join_policy(),
-            commitment: CommitmentDto {
+            commitment: CommitmentLimits {
                 max_sessions_per_year: commitment.max_sessions_per_year,
                 max_session_minutes: commitment.max_session_minutes,
             },
@@ -134,13 +132,10 @@ pub struct CommunityQuery {
     params(CommunityQuery),
     responses(
         (status = 200, description = "Every matching community, by name.", body = CommunityList),
-        (status = 400, response = BadRequest),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/communities")]
-pub async fn list(
+pub async fn list_communities(
     store: web::Data<Store>,
     StrictQuery(query): StrictQuery<CommunityQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -167,13 +162,11 @@ pub async fn list(
     params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
     responses(
         (status = 200, description = "The community.", body = CommunityDto, headers(("ETag" = String))),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/communities/{id_or_slug}")]
-pub async fn get(
+pub async fn get_community(
+    req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -182,7 +175,8 @@ pub async fn get(
     let record = db(&store, move |conn| community::get(conn, &key))
         .await
         .map_err(|e| e.or_not_found(format!("no community has id or slug '{raw}'")))?;
-    Ok(respond::resource(
+    Ok(respond::conditional(
+        &req,
         record.id,
         record.version,
         &CommunityDto::from(record),
@@ -223,17 +217,12 @@ pub struct CommunityCreate {
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Created.", body = CommunityDto, headers(("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/communities")]
-pub async fn create(
+pub async fn create_community(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -315,25 +304,16 @@ impl CommunityPatch {
     request_body(content = CommunityPatch, content_type = "application/merge-patch+json"),
     params(
         ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
-        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
     ),
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 200, description = "The community as changed.", body = CommunityDto, headers(("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
         (status = 422, response = Unprocessable),
-        (status = 428, response = PreconditionRequired),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/communities/{id_or_slug}")]
-pub async fn update(
+pub async fn update_community(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,

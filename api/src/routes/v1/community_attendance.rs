@@ -12,12 +12,9 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized,
-    Unprocessable,
-};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
+use crate::openapi::problems::{Conflict, Unprocessable};
 
 /// A member's attendance at a session.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -56,18 +53,12 @@ pub struct CommunityAttendanceDto {
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 200, description = "Recorded.", body = CommunityAttendanceDto),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[put("/communities/{id_or_slug}/sessions/{session_id}/attendance/{person_id}")]
-pub async fn record(
+pub async fn record_community_attendance(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -173,16 +164,10 @@ pub struct CommitmentDto {
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "Their commitment over the period.", body = CommitmentDto),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/people/{id}/commitment")]
-pub async fn commitment(
+pub async fn get_person_commitment(
     auth: Authorized<scope::PeopleRead>,
     store: web::Data<Store>,
     path: web::Path<String>,

@@ -6,7 +6,6 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use persistence::Store;
 use persistence::communities::{community, sessions};
 
-use crate::http::problem::{InternalError, NotFound, ServiceUnavailable};
 use crate::http::{ApiError, db};
 
 /// Subscribe to a community's sessions in a calendar application.
@@ -20,13 +19,10 @@ use crate::http::{ApiError, db};
     responses(
         (status = 200, description = "The feed.", content_type = "text/calendar", body = String,
             example = json!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:ICALENDAR-RS\r\nCALSCALE:GREGORIAN\r\nBEGIN:VEVENT\r\nUID:0193a1b4-0000-7000-8000-0000000000ee@wtxa\r\nSUMMARY:Facilitating across boundaries\r\nDTSTART:20270114T140000Z\r\nDTEND:20270114T160000Z\r\nSTATUS:CONFIRMED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/communities/{id_or_slug}/sessions.ics")]
-pub async fn feed(
+pub async fn get_community_calendar(
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

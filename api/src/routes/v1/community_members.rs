@@ -14,11 +14,8 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized,
-    Unprocessable,
-};
 use crate::http::{ApiError, db};
+use crate::openapi::problems::{Conflict, Unprocessable};
 
 /// One person's membership of one community; `left_at` is null while it lasts.
 #[derive(Debug, Serialize, ToSchema)]
@@ -132,18 +129,12 @@ fn not_found(message: String) -> impl FnOnce(ApiError) -> ApiError {
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Joined.", body = MembershipDto, headers(("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/communities/{id_or_slug}/members")]
-pub async fn join(
+pub async fn add_community_member(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -181,15 +172,10 @@ pub async fn join(
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 204, description = "Left."),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/communities/{id_or_slug}/members/{person_id}")]
-pub async fn leave(
+pub async fn remove_community_member(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -216,15 +202,10 @@ pub async fn leave(
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "Their memberships, in the order they began.", body = MembershipList),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/people/{id}/memberships")]
-pub async fn of_person(
+pub async fn list_person_memberships(
     auth: Authorized<scope::PeopleRead>,
     store: web::Data<Store>,
     path: web::Path<String>,
@@ -253,18 +234,12 @@ pub async fn of_person(
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 200, description = "Moved.", body = MembershipMoved),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/people/{id}/memberships/move")]
-pub async fn move_between(
+pub async fn move_person_membership(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -300,15 +275,10 @@ pub async fn move_between(
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "Current members the caller may see, in the order they joined.", body = MembershipList),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/communities/{id_or_slug}/members")]
-pub async fn members(
+pub async fn list_community_members(
     auth: Authorized<scope::PeopleRead>,
     store: web::Data<Store>,
     path: web::Path<String>,

@@ -14,10 +14,8 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized, Unprocessable,
-};
 use crate::http::{ApiError, db};
+use crate::openapi::problems::Unprocessable;
 
 /// A shared resource.
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,17 +81,11 @@ fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Shared.", body = ResourceDto, headers(("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/communities/{id_or_slug}/resources")]
-pub async fn add(
+pub async fn add_community_resource(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -120,13 +112,10 @@ pub async fn add(
     params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
     responses(
         (status = 200, description = "The resources.", body = ResourceList),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/communities/{id_or_slug}/resources")]
-pub async fn list(
+pub async fn list_community_resources(
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -18,12 +18,9 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
 use crate::http::problem::ProblemField;
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized,
-    Unprocessable,
-};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
+use crate::openapi::problems::{Conflict, Unprocessable};
 
 /// A community session.
 #[derive(Debug, Serialize, ToSchema)]
@@ -118,17 +115,11 @@ fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Scheduled.", body = CommunitySessionDto, headers(("Location" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/communities/{id_or_slug}/sessions")]
-pub async fn create(
+pub async fn create_community_session(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -155,13 +146,10 @@ pub async fn create(
     params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
     responses(
         (status = 200, description = "The sessions.", body = CommunitySessionList),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/communities/{id_or_slug}/sessions")]
-pub async fn list(
+pub async fn list_community_sessions(
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -185,16 +173,11 @@ pub async fn list(
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 200, description = "Cancelled.", body = CommunitySessionDto),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/communities/{id_or_slug}/sessions/{session_id}/cancel")]
-pub async fn cancel(
+pub async fn cancel_community_session(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -253,13 +236,10 @@ pub struct Calendar {
     params(CalendarQuery),
     responses(
         (status = 200, description = "Sessions in the period, in time order.", body = Calendar),
-        (status = 400, response = BadRequest),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/sessions")]
-pub async fn calendar(
+pub async fn list_sessions(
     store: web::Data<Store>,
     StrictQuery(query): StrictQuery<CalendarQuery>,
 ) -> Result<HttpResponse, ApiError> {

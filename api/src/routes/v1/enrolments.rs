@@ -21,12 +21,10 @@ use super::enrolment_dto::{
 };
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, Problem, ProblemField,
-    ServiceUnavailable, Unauthorized,
-};
+use crate::http::problem::{Problem, ProblemField};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
+use crate::openapi::problems::Conflict;
 
 /// How long delta sync leaves recent changes for the next call.
 pub struct SyncSettle(pub Duration);
@@ -66,17 +64,11 @@ async fn find(
     responses(
         (status = 201, description = "Enrolled, or waitlisted with a position.", body = EnrolmentDto,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/cohorts/{id}/enrolments")]
-pub async fn enrol(
+pub async fn create_enrolment(
     auth: Authorized<scope::EnrolmentsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -120,15 +112,10 @@ pub struct CohortEnrolments {
     security(("oauth2" = ["enrolments:read"]), ("bearer" = ["enrolments:read"])),
     responses(
         (status = 200, description = "The cohort's enrolments.", body = CohortEnrolments),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/cohorts/{id}/enrolments")]
-pub async fn of_cohort(
+pub async fn list_cohort_enrolments(
     auth: Authorized<scope::EnrolmentsRead>,
     store: web::Data<Store>,
     path: web::Path<String>,
@@ -240,16 +227,10 @@ async fn filter_of(
     security(("oauth2" = ["enrolments:read"]), ("bearer" = ["enrolments:read"])),
     responses(
         (status = 200, description = "One page of enrolments.", body = EnrolmentList),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/enrolments")]
-pub async fn list(
+pub async fn list_enrolments(
     auth: Authorized<scope::EnrolmentsRead>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -372,17 +353,11 @@ const EXPORT_BATCH: i64 = 10_000;
     responses(
         (status = 200, description = "The rows, streamed.",
             content((String = "text/csv"), (EnrolmentRow = "application/x-ndjson"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 406, response = crate::http::problem::NotAcceptable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 406, response = crate::openapi::problems::NotAcceptable),
     )
 )]
 #[get("/enrolments/export")]
-pub async fn export(
+pub async fn export_enrolments(
     auth: Authorized<scope::EnrolmentsRead>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -477,15 +452,10 @@ pub async fn export(
     security(("oauth2" = ["enrolments:read"]), ("bearer" = ["enrolments:read"])),
     responses(
         (status = 200, description = "The enrolment.", body = EnrolmentDto, headers(("ETag" = String))),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/enrolments/{id}")]
-pub async fn get(
+pub async fn get_enrolment(
     auth: Authorized<scope::EnrolmentsRead>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -532,14 +502,8 @@ macro_rules! enrolment_action {
             params(("id" = Uuid, Path, description = "The enrolment's id.")),
             security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
             responses(
-                (status = 200, description = "The enrolment in its new state.", body = EnrolmentDto),
-                (status = 400, response = BadRequest),
-                (status = 401, response = Unauthorized),
-                (status = 403, response = Forbidden),
-                (status = 404, response = NotFound),
+                (status = 200, description = "The enrolment in its new state.", body = EnrolmentDto, headers(("ETag" = String))),
                 (status = 409, response = Conflict),
-                (status = 500, response = InternalError),
-                (status = 503, response = ServiceUnavailable),
             )
         )]
         #[post($path)]
@@ -557,19 +521,19 @@ macro_rules! enrolment_action {
 }
 
 enrolment_action!(
-    withdraw,
+    withdraw_enrolment,
     "/enrolments/{id}/withdraw",
     EnrolmentStatus::Withdrawn,
     "Withdraw an enrolled or waitlisted person. A freed seat goes to the first person waiting, in the same transaction."
 );
 enrolment_action!(
-    complete,
+    complete_enrolment,
     "/enrolments/{id}/complete",
     EnrolmentStatus::Completed,
     "Record that an enrolled person completed the programme."
 );
 enrolment_action!(
-    not_complete,
+    not_complete_enrolment,
     "/enrolments/{id}/not-complete",
     EnrolmentStatus::NotCompleted,
     "Record that an enrolled person took part but did not complete."
@@ -587,17 +551,11 @@ enrolment_action!(
     security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
     responses(
         (status = 200, description = "The register as recorded (the part the caller may see).", body = Register),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[put("/cohorts/{id}/sessions/{session_id}/attendance")]
-pub async fn record_attendance(
+pub async fn record_session_attendance(
     auth: Authorized<scope::EnrolmentsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -630,15 +588,10 @@ pub async fn record_attendance(
     security(("oauth2" = ["enrolments:read"]), ("bearer" = ["enrolments:read"])),
     responses(
         (status = 200, description = "The register.", body = Register),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/cohorts/{id}/sessions/{session_id}/attendance")]
-pub async fn attendance(
+pub async fn get_session_attendance(
     auth: Authorized<scope::EnrolmentsRead>,
     store: web::Data<Store>,
     path: web::Path<(String, String)>,

@@ -17,12 +17,10 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
-use crate::http::problem::{
-    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, Problem, ProblemField,
-    ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
-};
+use crate::http::problem::{Problem, ProblemField};
 use crate::http::{ApiError, StrictQuery, db, paging};
 use crate::imports::{ImportResult, people as people_rows, roster};
+use crate::openapi::problems::Unprocessable;
 
 /// Largest import file accepted.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
@@ -137,15 +135,7 @@ fn answer(report: ImportReport, mode: Mode) -> Result<HttpResponse, ApiError> {
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 200, description = "What was (or, on a dry run, would be) done, row by row.", body = ImportResult),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/organisations/{id}/people/import")]
@@ -205,19 +195,11 @@ pub async fn import_people(
     security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
     responses(
         (status = 200, description = "What was (or, on a dry run, would be) done, row by row.", body = ImportResult),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/cohorts/{id}/enrolments/import")]
-pub async fn import_enrolments(
+pub async fn import_cohort_enrolments(
     auth: Authorized<scope::EnrolmentsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,

@@ -21,8 +21,7 @@ use crate::auth::principal::REALM;
 use crate::auth::{Tokens, secret};
 use crate::http::audit_log::outcome;
 use crate::http::normalise::Verbatim;
-use crate::http::problem::InternalError;
-use crate::http::{ApiError, db, request_id};
+use crate::http::{ApiError, Problem, db, request_id};
 
 /// The token request, form-encoded. Send the client credentials either here or with HTTP
 /// Basic authentication (`Authorization: Basic base64(client_id:client_secret)`), not both.
@@ -167,17 +166,18 @@ pub struct TokenThrottle(pub Policy);
     tag = "access",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 200, description = "An access token.", body = TokenResponse),
-        (status = 400, description = "`invalid_request`, `unsupported_grant_type` or `invalid_scope`.", body = OAuthError),
+        (status = 200, description = "An access token.", body = TokenResponse, headers(("Pragma" = String))),
+        (status = 400, description = "`invalid_request`, `unsupported_grant_type` or `invalid_scope`.", body = OAuthError,
+            headers(("Pragma" = String))),
         (status = 401, description = "`invalid_client`: unknown client, wrong secret, or revoked.", body = OAuthError,
-            headers(("WWW-Authenticate" = String, description = "`Basic realm=\"wtxa\"`"))),
-        (status = 429, description = "`slow_down`: too many failed attempts.", body = OAuthError,
-            headers(("Retry-After" = u64, description = "Seconds to wait."))),
-        (status = 500, response = InternalError),
+            headers(("WWW-Authenticate" = String, description = "`Basic realm=\"wtxa\"`"), ("Pragma" = String))),
+        (status = 429, description = "`slow_down` (RFC 6749 shape): too many failed attempts; or a rate-limit problem.",
+            content((OAuthError = "application/json"), (Problem = "application/problem+json")),
+            headers(("Retry-After" = u64, description = "Seconds to wait."), ("Pragma" = String))),
     )
 )]
 #[post("/oauth/token")]
-pub async fn token(
+pub async fn issue_token(
     req: HttpRequest,
     body: web::Bytes,
     store: web::Data<Store>,

@@ -12,12 +12,9 @@ use super::organisation_dto::{OrganisationCreate, OrganisationDto, OrganisationP
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed,
-    PreconditionRequired, ServiceUnavailable, Unauthorized, Unprocessable,
-};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
+use crate::openapi::problems::{Conflict, Unprocessable};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -59,13 +56,10 @@ fn not_found(raw: &str) -> impl Fn(ApiError) -> ApiError + '_ {
     params(OrganisationQuery),
     responses(
         (status = 200, description = "One page of organisations.", body = OrganisationList),
-        (status = 400, response = BadRequest),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/organisations")]
-pub async fn list(
+pub async fn list_organisations(
     req: HttpRequest,
     store: web::Data<Store>,
     StrictQuery(query): StrictQuery<OrganisationQuery>,
@@ -103,13 +97,10 @@ pub async fn list(
     responses(
         (status = 200, description = "The organisation.", body = OrganisationDto, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the `ETag` in `If-None-Match`."),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/organisations/{id}")]
-pub async fn get(
+pub async fn get_organisation(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
@@ -135,17 +126,12 @@ pub async fn get(
     responses(
         (status = 201, description = "Created.", body = OrganisationDto,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/organisations")]
-pub async fn create(
+pub async fn create_organisation(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -172,25 +158,16 @@ pub async fn create(
     request_body(content = OrganisationPatch, content_type = "application/merge-patch+json"),
     params(
         ("id" = Uuid, Path, description = "The organisation's id."),
-        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
     ),
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "The organisation as changed.", body = OrganisationDto, headers(("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
         (status = 422, response = Unprocessable),
-        (status = 428, response = PreconditionRequired),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/organisations/{id}")]
-pub async fn update(
+pub async fn update_organisation(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,

@@ -15,12 +15,9 @@ use super::organisation_dto::nullable;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed,
-    PreconditionRequired, ServiceUnavailable, Unauthorized, Unprocessable,
-};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
+use crate::openapi::problems::{Conflict, Unprocessable};
 
 /// A person. After erasure (GDPR) every personal field is null and `erased` is true; the
 /// record stays so that enrolment and attendance counts survive.
@@ -150,17 +147,12 @@ async fn find(store: &Store, raw: &str, visibility: Visibility) -> Result<Person
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 201, description = "Created.", body = PersonDto, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/people")]
-pub async fn create(
+pub async fn create_person(
     auth: Authorized<scope::PeopleWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -206,15 +198,10 @@ pub async fn create(
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "One page of people.", body = PeopleList),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/people")]
-pub async fn list(
+pub async fn list_people(
     auth: Authorized<scope::PeopleRead>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -254,15 +241,10 @@ pub async fn list(
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "The person.", body = PersonDto, headers(("ETag" = String))),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/people/{id}")]
-pub async fn get(
+pub async fn get_person(
     auth: Authorized<scope::PeopleRead>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -287,15 +269,10 @@ pub async fn get(
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "The person.", body = PersonDto, headers(("ETag" = String))),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/organisations/{id}/people/by-ref/{external_ref}")]
-pub async fn by_ref(
+pub async fn get_person_by_ref(
     auth: Authorized<scope::PeopleRead>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -332,25 +309,16 @@ pub async fn by_ref(
     request_body(content = PersonPatch, content_type = "application/merge-patch+json"),
     params(
         ("id" = Uuid, Path, description = "The person's id."),
-        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
     ),
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 200, description = "The person as changed.", body = PersonDto, headers(("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
         (status = 422, response = Unprocessable),
-        (status = 428, response = PreconditionRequired),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/people/{id}")]
-pub async fn update(
+pub async fn update_person(
     auth: Authorized<scope::PeopleWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -406,15 +374,10 @@ pub async fn update(
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 204, description = "Erased (or already erased)."),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/people/{id}")]
-pub async fn erase(
+pub async fn erase_person(
     auth: Authorized<scope::PeopleWrite>,
     req: HttpRequest,
     store: web::Data<Store>,

@@ -7,7 +7,6 @@ use persistence::catalogue::priorities::{self, PriorityUsage};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::problem::{InternalError, NotFound, ServiceUnavailable};
 use crate::http::{ApiError, db};
 
 /// A Leeds strategic workforce priority with the number of published programmes serving it.
@@ -63,12 +62,10 @@ pub struct PriorityList {
     tag = "catalogue",
     responses(
         (status = 200, description = "The seven priorities, in code order.", body = PriorityList),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/priorities")]
-pub async fn list(store: web::Data<Store>) -> Result<web::Json<PriorityList>, ApiError> {
+pub async fn list_priorities(store: web::Data<Store>) -> Result<web::Json<PriorityList>, ApiError> {
     let data = db(&store, priorities::list).await?;
     Ok(web::Json(PriorityList {
         data: data.into_iter().map(PriorityDto::from).collect(),
@@ -81,13 +78,10 @@ pub async fn list(store: web::Data<Store>) -> Result<web::Json<PriorityList>, Ap
     params(("code_or_slug" = String, Path, description = "The priority's code (1–7) or slug.", example = "learning-together")),
     responses(
         (status = 200, description = "The priority.", body = PriorityDto),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/priorities/{code_or_slug}")]
-pub async fn get(
+pub async fn get_priority(
     store: web::Data<Store>,
     path: web::Path<String>,
 ) -> Result<web::Json<PriorityDto>, ApiError> {

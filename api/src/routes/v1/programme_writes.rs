@@ -11,11 +11,8 @@ use super::programme_input::{ProgrammeCreate, ProgrammePatch};
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::error::unprocessable;
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
-    PreconditionRequired, ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
-};
 use crate::http::{ApiError, db, etag, respond};
+use crate::openapi::problems::{Conflict, Unprocessable};
 
 async fn find(
     store: &Store,
@@ -39,19 +36,12 @@ async fn find(
     security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
     responses(
         (status = 201, description = "Created.", body = ProgrammeDto, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/programmes")]
-pub async fn create(
+pub async fn create_programme(
     auth: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -78,27 +68,16 @@ pub async fn create(
     request_body(content = ProgrammePatch, content_type = "application/merge-patch+json"),
     params(
         ("id_or_slug" = String, Path, description = "The programme's id or slug."),
-        ("If-Match" = String, Header, description = "The `ETag` of the version being changed."),
     ),
     security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
     responses(
         (status = 200, description = "The programme as changed.", body = ProgrammeDto, headers(("ETag" = String))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 412, response = PreconditionFailed),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
-        (status = 428, response = PreconditionRequired),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[patch("/programmes/{id_or_slug}")]
-pub async fn update(
+pub async fn update_programme(
     auth: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
@@ -133,18 +112,12 @@ pub async fn update(
     ),
     security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
     responses(
-        (status = 200, description = "It has cohorts: retired instead.", body = ProgrammeDto),
+        (status = 200, description = "It has cohorts: retired instead.", body = ProgrammeDto, headers(("ETag" = String))),
         (status = 204, description = "Deleted."),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 412, response = PreconditionFailed),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[delete("/programmes/{id_or_slug}")]
-pub async fn remove(
+pub async fn delete_programme(
     auth: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,

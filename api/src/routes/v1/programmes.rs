@@ -15,7 +15,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use super::programme_dto::{ProgrammeDto, ProgrammeList};
 use crate::auth::principal::{MaybePrincipal, permits, require};
-use crate::http::problem::{BadRequest, InternalError, NotFound, ProblemField, ServiceUnavailable};
+use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
 
@@ -185,13 +185,10 @@ impl ProgrammeQuery {
     responses(
         (status = 200, description = "One page of programmes.", body = ProgrammeList,
             headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page."))),
-        (status = 400, response = BadRequest),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/programmes")]
-pub async fn list(
+pub async fn list_programmes(
     req: HttpRequest,
     caller: MaybePrincipal,
     store: web::Data<Store>,
@@ -236,19 +233,15 @@ pub async fn list(
     tag = "catalogue",
     params(
         ("id_or_slug" = String, Path, description = "The programme's id (UUID) or slug.", example = "vital-signs"),
-        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier response."),
     ),
     responses(
         (status = 200, description = "The programme.", body = ProgrammeDto,
             headers(("ETag" = String, description = "Strong entity tag of this version."))),
         (status = 304, description = "Not modified since the `ETag` in `If-None-Match`."),
-        (status = 404, response = NotFound),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/programmes/{id_or_slug}")]
-pub async fn get(
+pub async fn get_programme(
     req: HttpRequest,
     caller: MaybePrincipal,
     store: web::Data<Store>,

@@ -8,8 +8,6 @@ use domain::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::problem::InternalError;
-
 /// A value of a vocabulary and its human label.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"value": "best_practice", "label": "Developing and Evaluating Best Practice"}))]
@@ -72,11 +70,10 @@ pub struct Taxonomy {
     tag = "catalogue",
     responses(
         (status = 200, description = "Every vocabulary with labels.", body = Taxonomy),
-        (status = 500, response = InternalError),
     )
 )]
 #[get("/taxonomy")]
-pub async fn get() -> web::Json<Taxonomy> {
+pub async fn get_taxonomy() -> web::Json<Taxonomy> {
     web::Json(Taxonomy {
         themes: terms::<Theme>(),
         levels: terms::<SystemLevel>(),

@@ -9,11 +9,12 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::http::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, MethodNotAllowed, NotAcceptable, NotFound,
-    PayloadTooLarge, PreconditionFailed, PreconditionRequired, Problem, ProblemField,
-    ServiceUnavailable, TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
-};
+use crate::http::problem::{Problem, ProblemField};
+
+mod conventions;
+pub mod problems;
+
+use conventions::Conventions;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,18 +34,14 @@ carry an `ETag`; send `If-None-Match` to get `304 Not Modified`.",
     tags(
         (name = "access", description = "OAuth2 client credentials: the token endpoint, API clients (admin) and the audit log (admin)."),
         (name = "organisations", description = "Partner organisations: public to read, admin to write."),
+        (name = "people", description = "People of partner organisations (and citizens and experts by experience): scoped to the caller's organisation."),
+        (name = "cohorts", description = "Cohorts of programmes: dates, capacity, sessions and their state. Public to read."),
+        (name = "enrolments", description = "Enrolments of people in cohorts, the waitlist, attendance and the HR pull (delta sync and export)."),
         (name = "catalogue", description = "The academy's portfolio: programmes, the Leeds workforce priorities and the taxonomy. Public."),
         (name = "communities", description = "Communities of Practice around the Venus model stems, each led by a tripartite group. Public to read."),
         (name = "operations", description = "Liveness and readiness probes."),
     ),
-    components(
-        schemas(Problem, ProblemField),
-        responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, PreconditionFailed,
-            PayloadTooLarge, UnsupportedMediaType, Unprocessable, PreconditionRequired, TooManyRequests,
-            InternalError, ServiceUnavailable
-        ),
-    )
+    components(schemas(Problem, ProblemField))
 )]
 pub struct ApiDoc;
 
@@ -82,6 +79,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    // After the paths are in: the conventions apply to every operation.
+    let mut doc = doc;
+    Conventions.modify(&mut doc);
     doc
 }
 
