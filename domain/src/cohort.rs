@@ -105,7 +105,7 @@ pub fn is_web_link(s: &str) -> bool {
     rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or_default();
         !host.is_empty() && !r.chars().any(|c| c.is_whitespace() || c.is_control())
-    }) && s.len() <= 2000
+    }) && s.chars().count() <= 2000
 }
 
 impl CohortSpec {
@@ -146,13 +146,17 @@ impl CohortSpec {
             }
             Some(m) => e.check("delivery_mode", DeliveryMode::parse(&m)),
         };
+        if input
+            .location
+            .as_ref()
+            .is_some_and(|l| l.chars().count() > 300)
+        {
+            e.add("location", "must be at most 300 characters");
+        }
         let location = input
             .location
             .map(|l| l.trim().to_owned())
             .filter(|l| !l.is_empty());
-        if location.as_ref().is_some_and(|l| l.chars().count() > 300) {
-            e.add("location", "must be at most 300 characters");
-        }
         let joining_link = input
             .joining_link
             .map(|l| l.trim().to_owned())

@@ -235,8 +235,10 @@ impl Community {
             (None, Some(n)) => e.check("slug", Slug::from_title(n)),
             (None, None) => None,
         };
-        let purpose = match input.purpose.map(|p| p.trim().to_owned()) {
-            Some(p) if !p.is_empty() && p.chars().count() <= 5_000 => Some(p),
+        let purpose = match input.purpose {
+            Some(p) if !p.trim().is_empty() && p.chars().count() <= 5_000 => {
+                Some(p.trim().to_owned())
+            }
             Some(_) => {
                 e.add("purpose", "must be 1 to 5000 characters");
                 None

@@ -91,6 +91,8 @@ impl NewResource {
         let mut e = ValidationErrors::new();
         let title =
             required(&mut e, "title", title).and_then(|t| text(&mut e, "title", t, 1..=300));
+        // A blank link is no link: "is required", not silently nothing.
+        let link_raw = link_raw.filter(|l| !l.trim().is_empty());
         let link = required(&mut e, "link", link_raw).and_then(|l| link(&mut e, "link", Some(l)));
         let kind = vocabulary::<ResourceKind>(&mut e, "kind", kind);
         match (title, link, kind) {

@@ -93,10 +93,11 @@ impl Duration {
         let cadence = match input.cadence {
             None => None,
             Some(c) => {
+                let sent = c.chars().count();
                 let c = c.trim().to_owned();
                 if c.is_empty() {
                     errors.add("cadence", "must not be blank; leave it out instead");
-                } else if c.chars().count() > MAX_CADENCE_CHARS {
+                } else if sent > MAX_CADENCE_CHARS {
                     errors.add(
                         "cadence",
                         format!("must be at most {MAX_CADENCE_CHARS} characters"),

@@ -80,12 +80,16 @@ pub(crate) fn name(
     field: &str,
     raw: Option<String>,
 ) -> Option<String> {
-    match raw.map(|n| n.trim().to_owned()) {
+    // At most 200 characters as sent, at least 2 once trimmed (see `programme::text`).
+    match raw {
         None => {
             errors.add(field, "is required");
             None
         }
-        Some(n) if !NAME_CHARS.contains(&n.chars().count()) => {
+        Some(n)
+            if n.trim().chars().count() < *NAME_CHARS.start()
+                || n.chars().count() > *NAME_CHARS.end() =>
+        {
             errors.add(
                 field,
                 format!(
@@ -96,7 +100,7 @@ pub(crate) fn name(
             );
             None
         }
-        Some(n) => Some(n),
+        Some(n) => Some(n.trim().to_owned()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! People who learn with the academy: staff of partner organisations, and citizens or
 //! experts by experience, who need not belong to any organisation.
 
-use crate::organisation::name;
+use crate::organisation::{NAME_CHARS, name};
 use crate::validation::ValidationErrors;
 
 pub const MAX_EMAIL: usize = 254;
@@ -20,7 +20,7 @@ impl Email {
     pub fn parse(raw: &str) -> Result<Self, EmailError> {
         let e = raw.trim().to_lowercase();
         let (local, domain) = e.split_once('@').ok_or(EmailError)?;
-        let ok = e.len() <= MAX_EMAIL
+        let ok = raw.chars().count() <= MAX_EMAIL
             && !local.is_empty()
             && !domain.contains('@')
             && domain.contains('.')
@@ -46,7 +46,8 @@ pub struct ExternalRefError;
 impl ExternalRef {
     pub fn parse(raw: &str) -> Result<Self, ExternalRefError> {
         let r = raw.trim();
-        let ok = !r.is_empty() && r.chars().count() <= MAX_REF && !r.chars().any(char::is_control);
+        let ok =
+            !r.is_empty() && raw.chars().count() <= MAX_REF && !r.chars().any(char::is_control);
         if ok {
             Ok(Self(r.to_owned()))
         } else {
@@ -92,16 +93,17 @@ impl Person {
             }
             Some(raw) => e.check("email", Email::parse(&raw)),
         };
-        let job_role = input
+        if input
             .job_role
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
-        if job_role
             .as_ref()
             .is_some_and(|r| r.chars().count() > MAX_ROLE)
         {
             e.add("job_role", format!("must be at most {MAX_ROLE} characters"));
         }
+        let job_role = input
+            .job_role
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
         let external_ref = match input.external_ref {
             None => Some(None),
             Some(raw) => e.check("external_ref", ExternalRef::parse(&raw)).map(Some),
@@ -163,8 +165,10 @@ impl Person {
 
 fn short_name(e: &mut ValidationErrors, field: &str, raw: Option<String>) -> Option<String> {
     // Names of one character exist (and a family name may be a single letter).
-    match raw.map(|n| n.trim().to_owned()) {
-        Some(n) if n.chars().count() == 1 => Some(n),
+    match raw {
+        Some(n) if n.trim().chars().count() == 1 && n.chars().count() <= *NAME_CHARS.end() => {
+            Some(n.trim().to_owned())
+        }
         other => name(e, field, other),
     }
 }

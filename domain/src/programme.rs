@@ -175,16 +175,19 @@ pub(crate) fn text(
     raw: String,
     chars: std::ops::RangeInclusive<usize>,
 ) -> Option<String> {
+    // At most `end` characters as sent, at least `start` once trimmed: the contract's
+    // `maxLength` and `pattern` say exactly this.
+    let sent = raw.chars().count();
     let t = raw.trim();
     let n = t.chars().count();
     if n == 0 {
         errors.add(field, "must not be blank");
         None
-    } else if !chars.contains(&n) {
+    } else if n < *chars.start() || sent > *chars.end() {
         errors.add(
             field,
             format!(
-                "must be {} to {} characters (got {n})",
+                "must be {} to {} characters (got {sent})",
                 chars.start(),
                 chars.end()
             ),
@@ -238,13 +241,13 @@ impl Programme {
 
         if input.partners.len() > MAX_PARTNERS {
             e.add(
-                "partners",
+                "delivery_partners",
                 format!("at most {MAX_PARTNERS} delivery partners"),
             );
         }
         let mut partners: Vec<String> = Vec::new();
         for (i, p) in input.partners.into_iter().enumerate() {
-            let field = format!("partners[{i}]");
+            let field = format!("delivery_partners[{i}]");
             if let Some(p) = text(&mut e, &field, p, PARTNER_CHARS) {
                 if partners.iter().any(|q| q.eq_ignore_ascii_case(&p)) {
                     e.add(field, format!("'{p}' is listed twice"));
@@ -273,14 +276,10 @@ impl Programme {
                 "at least one Leeds workforce priority (code 1–7) is required",
             );
         }
+        // A priority named twice (by code and by slug, say) is served once: a set.
         for (i, raw) in input.priorities.iter().enumerate() {
-            if let Some(p) = e.check(format!("priorities[{i}]"), Priority::parse(raw))
-                && !priorities.insert(p)
-            {
-                e.add(
-                    format!("priorities[{i}]"),
-                    format!("'{raw}' is listed twice"),
-                );
+            if let Some(p) = e.check(format!("priorities[{i}]"), Priority::parse(raw)) {
+                priorities.insert(p);
             }
         }
 
@@ -509,10 +508,9 @@ mod tests {
                 "level",
                 "what",
                 "duration.max",
-                "partners[0]",
+                "delivery_partners[0]",
                 "stems",
-                "priorities[0]",
-                "priorities[2]"
+                "priorities[0]"
             ]
         );
         assert!(
@@ -550,7 +548,45 @@ mod tests {
             ..valid()
         })
         .unwrap_err();
-        assert_eq!(fields(&err), vec!["partners[1]", "stems[1]", "stems[2]"]);
+        assert_eq!(
+            fields(&err),
+            vec!["delivery_partners[1]", "stems[1]", "stems[2]"]
+        );
+    }
+
+    #[test]
+    fn a_priority_named_twice_is_served_once() {
+        let p = Programme::parse(ProgrammeInput {
+            priorities: vec!["6".into(), "learning-together".into(), "3".into()],
+            ..valid()
+        })
+        .unwrap();
+        let codes: Vec<u8> = p.priorities().iter().map(|p| p.code()).collect();
+        assert_eq!(codes, vec![3, 6]);
+    }
+
+    #[test]
+    fn lengths_count_what_was_sent_and_minimums_what_is_left_once_trimmed() {
+        let long = format!(" {} ", "t".repeat(*TITLE_CHARS.end() - 1));
+        assert_eq!(long.chars().count(), *TITLE_CHARS.end() + 1);
+        let err = Programme::parse(ProgrammeInput {
+            title: Some(long),
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(fields(&err), vec!["title"]);
+        let err = Programme::parse(ProgrammeInput {
+            title: Some("  ab  ".into()),
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(fields(&err), vec!["title"]);
+        let p = Programme::parse(ProgrammeInput {
+            title: Some(" abc ".into()),
+            ..valid()
+        })
+        .unwrap();
+        assert_eq!(p.title(), "abc");
     }
 
     #[test]

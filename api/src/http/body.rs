@@ -1,11 +1,70 @@
 //! JSON bodies: size limit (413), `Content-Type: application/json` required (415), and
-//! malformed JSON reported with line and column (400) — all as problems.
+//! malformed JSON reported with line and column (400) — all as problems. [`Json`] reads a
+//! body as JSON Schema reads it: a number with no fractional part (`20.0`) is an integer.
 
 use actix_web::error::{JsonPayloadError, PathError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 
 use super::problem::{Problem, ProblemField};
+
+/// A JSON request body of type `T`, read through [`json_config`]'s checks. Numbers with no
+/// fractional part are integers, as JSON Schema (and so the contract) has it: `"capacity":
+/// 20.0` is `20`, where serde alone would refuse it.
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let json = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = json.await?.into_inner();
+            typed(value).map(Json).map_err(Into::into)
+        })
+    }
+}
+
+/// `value` (a parsed body) as `T`, with integral numbers as integers; a shape error is a 400.
+pub fn typed<T: serde::de::DeserializeOwned>(
+    mut value: serde_json::Value,
+) -> Result<T, super::ApiError> {
+    integral_numbers(&mut value);
+    serde_json::from_value::<T>(value).map_err(|e| deserialize_problem(e).into())
+}
+
+/// Rewrites every float with no fractional part (within the range of `i64`) as an integer.
+pub fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f >= i64::MIN as f64
+                && f < i64::MAX as f64
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
 
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
@@ -50,7 +109,10 @@ pub fn deserialize_problem(e: serde_json::Error) -> Problem {
     let (line, column) = (e.line(), e.column());
     let message = e.to_string();
     let field = unknown_field(&message).unwrap_or("body").to_owned();
-    let detail = if e.is_data() {
+    // A body read as a JSON value first has no position (line 0) for a shape error.
+    let detail = if e.is_data() && line == 0 {
+        format!("the JSON does not match the expected shape: {message}")
+    } else if e.is_data() {
         format!(
             "the JSON does not match the expected shape at line {line}, column {column}: {message}"
         )
@@ -139,6 +201,17 @@ mod tests {
         let detail = body["detail"].as_str().unwrap();
         assert!(detail.contains("line 3, column 3"), "{detail}");
         assert_eq!(body["instance"], "/echo");
+    }
+
+    #[actix_web::test]
+    async fn integral_floats_are_integers_as_in_json_schema() {
+        let mut v = serde_json::json!({"capacity": 20.0, "ratio": 0.5, "list": [6.0, -3.0, 1e300]});
+        integral_numbers(&mut v);
+        assert_eq!(v["capacity"], serde_json::json!(20));
+        assert!(v["capacity"].is_i64());
+        assert_eq!(v["ratio"], serde_json::json!(0.5));
+        assert!(v["list"][0].is_i64() && v["list"][1].is_i64());
+        assert!(v["list"][2].is_f64(), "out of range stays a float");
     }
 
     #[actix_web::test]

@@ -31,6 +31,11 @@ impl ApiError {
         Problem::status_only(StatusCode::NOT_FOUND, Some(detail.into())).into()
     }
 
+    /// True for a 404 problem.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Problem(p) if p.status == 404)
+    }
+
     /// This error, with a 404's detail replaced by `detail` (naming what the caller asked
     /// for, where the store only knows that a row was missing).
     pub fn or_not_found(self, detail: impl Into<String>) -> Self {

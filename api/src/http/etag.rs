@@ -18,6 +18,21 @@ pub fn not_modified(req: &HttpRequest, etag: &EntityTag) -> bool {
     }
 }
 
+/// `*` or a comma-separated list of entity tags (RFC 9110 §8.8.3: `"…"` or `W/"…"` of
+/// visible ASCII but `"`), spaces around the commas — exactly the contract's pattern for
+/// `If-Match` (the comma, which this API's tags never contain, is not taken inside a tag).
+pub fn is_tag_list(raw: &str) -> bool {
+    let etagc = |b: u8| b == 0x21 || (0x23..=0x7e).contains(&b) && b != b',';
+    raw == "*"
+        || raw.split(',').map(|t| t.trim_matches(' ')).all(|t| {
+            let t = t.strip_prefix("W/").unwrap_or(t);
+            t.len() >= 2
+                && t.starts_with('"')
+                && t.ends_with('"')
+                && t.as_bytes()[1..t.len() - 1].iter().all(|&b| etagc(b))
+        })
+}
+
 /// What an `If-Match` header asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Precondition {
@@ -52,14 +67,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Precondition, crate::http::ApiError
         .get(actix_web::http::header::IF_MATCH)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let well_formed = raw.trim() == "*"
-        || raw.split(',').map(str::trim).all(|t| {
-            let t = t.strip_prefix("W/").unwrap_or(t);
-            t.len() >= 2
-                && t.starts_with('"')
-                && t.ends_with('"')
-                && !t[1..t.len() - 1].contains('"')
-        });
+    let well_formed = is_tag_list(raw);
     let parsed = if well_formed {
         IfMatch::parse(req).ok()
     } else {
@@ -90,6 +98,30 @@ impl Precondition {
                 Ok(current)
             }
             Precondition::Tags(_) => Err(persistence::StoreError::Stale.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_tag_list;
+
+    #[test]
+    fn tag_lists_are_what_the_contract_pattern_says() {
+        for ok in ["*", r#""a.1""#, r#"W/"x""#, r#""""#, r#""a" , W/"b",  "c""#] {
+            assert!(is_tag_list(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "G",
+            r#""a"#,
+            r#""a b""#,
+            r#""a,b""#,
+            "\"a\"\t,\"b\"",
+            r#"W/ "a""#,
+            "* , \"a\"",
+        ] {
+            assert!(!is_tag_list(bad), "{bad}");
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, web};
 
-use super::body::deserialize_problem;
+use super::body::typed;
 
 /// A JSON merge patch (RFC 7396) body: `null` removes a field, so it is refused (422, naming
 /// the field) for fields that cannot be removed; everything else is as `web::Json`.
@@ -41,9 +41,7 @@ impl<T: serde::de::DeserializeOwned + Nullable + 'static> actix_web::FromRequest
                     return Err(crate::http::error::unprocessable(errors).into());
                 }
             }
-            serde_json::from_value::<T>(value)
-                .map(MergePatch)
-                .map_err(|e| deserialize_problem(e).into())
+            typed::<T>(value).map(MergePatch).map_err(Into::into)
         })
     }
 }

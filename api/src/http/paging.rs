@@ -128,9 +128,8 @@ pub fn flag(field: &str, raw: Option<&str>, e: &mut Vec<ProblemField>) -> bool {
 }
 
 /// An inclusive `from`..`to` period of UTC days as the half-open instants `[start, end)`.
-/// Absent ends default: `to` to `default_to`, `from` to `to` minus twelve months (or, when
-/// `forward`, `from` to today and `to` to twelve months after it). `from` after `to` is an
-/// error on `from`.
+/// An absent end is twelve months from the given one; with neither, the period is the twelve
+/// months up to today (or, when `forward`, from today). `from` after `to` is an error on `from`.
 pub struct Period {
     pub from: chrono::NaiveDate,
     pub to: chrono::NaiveDate,
@@ -148,18 +147,14 @@ pub fn period(
     let year = Months::new(12);
     let today = chrono::Utc::now().date_naive();
     let (from_raw, to_raw) = (date("from", from, errors), date("to", to, errors));
-    let (from, to) = if forward {
-        let from = from_raw.unwrap_or(today);
-        (
-            from,
-            to_raw.unwrap_or_else(|| from.checked_add_months(year).unwrap_or(from)),
-        )
-    } else {
-        let to = to_raw.unwrap_or(today);
-        (
-            from_raw.unwrap_or_else(|| to.checked_sub_months(year).unwrap_or(to)),
-            to,
-        )
+    // A missing bound is twelve months from the given one; with neither, the twelve months
+    // from today (`forward`) or up to today.
+    let (from, to) = match (from_raw, to_raw) {
+        (Some(from), Some(to)) => (from, to),
+        (Some(from), None) => (from, from.checked_add_months(year).unwrap_or(from)),
+        (None, Some(to)) => (to.checked_sub_months(year).unwrap_or(to), to),
+        (None, None) if forward => (today, today.checked_add_months(year).unwrap_or(today)),
+        (None, None) => (today.checked_sub_months(year).unwrap_or(today), today),
     };
     if !errors.is_empty() {
         return None;

@@ -44,8 +44,16 @@ fn parse<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, ApiError> {
     let mut unknown: Vec<String> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     let mut repeated: Vec<ProblemField> = Vec::new();
-    for (key, _) in form_urlencoded::parse(query.as_bytes()) {
+    let mut empty: Vec<ProblemField> = Vec::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         let key = key.into_owned();
+        // `?to=` is not "no `to`": a parameter that is given must have a value.
+        if value.is_empty() && allowed.contains(&key) && !empty.iter().any(|e| e.field == key) {
+            empty.push(ProblemField {
+                field: key.clone(),
+                message: "must not be empty; leave the parameter out instead".into(),
+            });
+        }
         if !allowed.contains(&key) {
             if !unknown.contains(&key) {
                 unknown.push(key);
@@ -71,7 +79,8 @@ fn parse<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, ApiError> {
                 .collect(),
         ));
     }
-    if !repeated.is_empty() {
+    if !repeated.is_empty() || !empty.is_empty() {
+        repeated.extend(empty);
         return Err(invalid_query(repeated));
     }
     serde_html_form::from_str::<T>(query).map_err(|e| {
@@ -84,6 +93,18 @@ fn parse<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, ApiError> {
             .to_owned();
         invalid_query(vec![ProblemField { field, message }])
     })
+}
+
+/// `params` but those named in `names`: the parameters of a query type that reuses another's
+/// but for some (which [`StrictQuery`] then refuses as unknown).
+pub fn without(
+    params: Vec<utoipa::openapi::path::Parameter>,
+    names: &[&str],
+) -> Vec<utoipa::openapi::path::Parameter> {
+    params
+        .into_iter()
+        .filter(|p| !names.contains(&p.name.as_str()))
+        .collect()
 }
 
 impl<T: DeserializeOwned + IntoParams> FromRequest for StrictQuery<T> {
@@ -126,6 +147,17 @@ mod tests {
                 limit: Some("5".into())
             }
         );
+    }
+
+    #[test]
+    fn an_empty_value_is_refused_by_name() {
+        let p = problem(parse::<Q>("theme=a&limit=").unwrap_err());
+        assert_eq!(p.status, 400);
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].field, "limit");
+        assert!(p.errors[0].message.contains("must not be empty"));
+        let p = problem(parse::<Q>("theme=").unwrap_err());
+        assert_eq!(p.errors[0].field, "theme");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! | --- | --- |
 //! | every operation | 500; 503 (but `/health/live`); `X-Request-Id` on every response |
 //! | under `/api/` | 401 (a token that does not verify is refused even where none is needed), 429, the `RateLimit-*` headers |
-//! | query parameters, a body, or a secured POST | 400 |
+//! | query parameters, a body, a secured POST or an `If-Match` | 400 |
 //! | a body | 413; 415 and 422 (but for the token endpoint's form, RFC 6749's 400 instead) |
 //! | secured | 403 |
 //! | path parameters | 404 |
@@ -22,7 +22,7 @@ use utoipa::openapi::path::{
     HttpMethod, Operation, Parameter, ParameterBuilder, ParameterIn, PathItem,
 };
 use utoipa::openapi::response::{Response, ResponseBuilder};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ArrayItems, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::{Components, OpenApi, Ref, RefOr, Required};
 
 use super::problems::{EVERY_API_RESPONSE, HEADERS, PROBLEMS, ProblemResponse, header, header_ref};
@@ -41,7 +41,9 @@ fn header_parameters() -> [(&'static str, Parameter); 3] {
             .max_length(max)
             .pattern(Some(pattern))
     };
-    let tags = r#"^(\*|(W/)?"[^"]*"( *, *(W/)?"[^"]*")*)$"#;
+    // RFC 9110 entity tags (`etagc` is visible ASCII but `"`), without the comma, which this
+    // API's tags never contain and its parser does not take inside one.
+    let tags = r#"^(\*|(W/)?"[!#-+\--~]*"( *, *(W/)?"[!#-+\--~]*")*)$"#;
     [
         (
             IDEMPOTENCY_KEY,
@@ -78,9 +80,11 @@ fn header_parameters() -> [(&'static str, Parameter); 3] {
                 .parameter_in(ParameterIn::Header)
                 .required(Required::False)
                 .description(Some(
-                    "`ETag`s the client holds (or `*`): 304 Not Modified, without a body, when one is current.",
+                    "`ETag`s the client holds (or `*`): 304 Not Modified, without a body, when one is \
+                     current. A value that names no current `ETag` (or is not a list of entity tags) is \
+                     ignored, as RFC 9110 allows.",
                 ))
-                .schema(Some(string(tags, None)))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
                 .build(),
         ),
     ]
@@ -143,6 +147,55 @@ fn has_parameter(op: &Operation, place: ParameterIn) -> bool {
     })
 }
 
+/// Query strings must not be empty (the server refuses `?to=`: leave a parameter out
+/// instead), and an optional `If-Match` (a conditional DELETE) has the syntax of the
+/// required one.
+fn tighten_parameters(op: &mut Operation) {
+    for p in op.parameters.iter_mut().flatten() {
+        let RefOr::T(p) = p else { continue };
+        match p.parameter_in {
+            ParameterIn::Query => {
+                if let Some(RefOr::T(schema)) = p.schema.as_mut() {
+                    non_empty(schema);
+                }
+            }
+            ParameterIn::Header if p.name.eq_ignore_ascii_case("If-Match") => {
+                if let Some((_, required)) = header_parameters()
+                    .into_iter()
+                    .find(|(name, _)| *name == IF_MATCH)
+                {
+                    p.schema = required.schema;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn non_empty(schema: &mut Schema) {
+    match schema {
+        Schema::Object(o) if is_string(&o.schema_type) && o.enum_values.is_none() => {
+            o.min_length.get_or_insert(1);
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items
+                && let RefOr::T(items) = items.as_mut()
+            {
+                non_empty(items);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_string(t: &SchemaType) -> bool {
+    match t {
+        SchemaType::Type(t) => *t == Type::String,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        SchemaType::AnyValue => false,
+    }
+}
+
 fn has_query(op: &Operation, name: &str) -> bool {
     op.parameters.iter().flatten().any(|p| match p {
         RefOr::T(p) => p.parameter_in == ParameterIn::Query && p.name == name,
@@ -194,6 +247,7 @@ fn apply(path: &str, method: HttpMethod, op: &mut Operation) {
     if secured_post {
         add_parameter(op, IDEMPOTENCY_KEY);
     }
+    tighten_parameters(op);
     if method == HttpMethod::Patch {
         add_parameter(op, IF_MATCH);
     }
@@ -220,7 +274,7 @@ fn apply(path: &str, method: HttpMethod, op: &mut Operation) {
         (path != "/health/live", 503),
         (api, 401),
         (api, 429),
-        (query || body || secured_post, 400),
+        (query || body || secured_post || if_match, 400),
         (body, 413),
         (body && !form, 415),
         (body && !form || secured_post, 422),

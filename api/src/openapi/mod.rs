@@ -13,6 +13,7 @@ use crate::http::problem::{Problem, ProblemField};
 
 mod conventions;
 pub mod problems;
+pub mod rules;
 
 use conventions::Conventions;
 

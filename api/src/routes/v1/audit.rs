@@ -13,6 +13,7 @@ use crate::auth::principal::scope;
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
+use crate::openapi::rules::AuditOutcome;
 
 /// One recorded event. Ids only: no secrets, no personal data.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,7 +32,7 @@ pub struct AuditEventDto {
     pub resource_type: String,
     pub resource_id: Option<String>,
     pub request_id: String,
-    /// `success`, `denied` (401/403/429) or `failure`.
+    #[schema(value_type = AuditOutcome)]
     pub outcome: String,
     /// The HTTP status of the response.
     pub status: u16,
@@ -74,7 +75,7 @@ pub struct AuditQuery {
     /// e.g. `programme`, `client`, `organisation`.
     pub resource_type: Option<String>,
     pub resource_id: Option<String>,
-    /// `success`, `denied` or `failure`.
+    #[param(value_type = Option<AuditOutcome>)]
     pub outcome: Option<String>,
     /// Events at or after this instant (RFC 3339).
     #[param(value_type = Option<DateTime<Utc>>)]

@@ -13,10 +13,12 @@ use uuid::Uuid;
 
 use crate::auth::principal::{audit_entry, scope};
 use crate::auth::{Authorized, secret};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::problems::Unprocessable;
+use crate::openapi::rules::{Name, Scopes};
 
 /// An API client (never its secret).
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,11 +74,12 @@ pub struct ClientCredentials {
 #[schema(example = json!({"name": "Leeds Teaching Hospitals HR", "organisation_id": "0193a1b4-0000-7000-8000-000000000001",
     "scopes": ["people:read", "enrolments:read"]}))]
 pub struct ClientCreate {
+    #[schema(value_type = Name)]
     pub name: Option<String>,
     /// The organisation whose people and enrolments it may see; absent for academy clients.
     pub organisation_id: Option<Uuid>,
     #[serde(default)]
-    #[schema(value_type = Vec<Scope>)]
+    #[schema(value_type = Scopes, required = true)]
     pub scopes: Vec<String>,
 }
 
@@ -86,10 +89,13 @@ pub struct ClientCreate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "revoked"}))]
 pub struct ClientPatch {
+    #[schema(value_type = Name, required = false)]
     pub name: Option<String>,
-    #[schema(value_type = Option<Vec<Scope>>)]
+    /// Narrowing the scopes ends the client's tokens.
+    #[schema(value_type = Scopes, required = false)]
     pub scopes: Option<Vec<String>>,
-    #[schema(value_type = Option<ClientStatus>)]
+    /// `revoked` ends the client's tokens at once.
+    #[schema(value_type = ClientStatus, required = false)]
     pub status: Option<String>,
 }
 
@@ -146,7 +152,7 @@ pub async fn create_client(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
-    body: web::Json<ClientCreate>,
+    body: Json<ClientCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let body = body.into_inner();

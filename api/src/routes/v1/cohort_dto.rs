@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::organisation_dto::nullable;
 use super::programme_dto::PriorityRef;
 use super::programme_input::PriorityInput;
+use crate::openapi::rules::{CohortPriorities, LinkOrBlank, Location, Name, SessionTitle};
 
 /// A cohort of a programme, with its seats.
 #[derive(Debug, Serialize, ToSchema)]
@@ -89,18 +90,28 @@ impl From<CohortRecord> for CohortDto {
 #[schema(example = json!({"label": "Leeds spring 2027", "start_date": "2027-03-01", "end_date": "2027-08-31",
     "capacity": 20, "delivery_mode": "blended", "location": "St James's University Hospital"}))]
 pub struct CohortCreate {
+    #[schema(value_type = Name)]
     pub label: Option<String>,
+    #[schema(value_type = NaiveDate)]
     pub start_date: Option<NaiveDate>,
+    /// Not before `start_date`.
+    #[schema(value_type = NaiveDate)]
     pub end_date: Option<NaiveDate>,
+    #[schema(value_type = i64, minimum = 1, maximum = 10000)]
     pub capacity: Option<i64>,
-    /// `true` when absent: people beyond capacity join a waitlist.
+    /// People beyond capacity join a waitlist.
+    #[schema(default = true)]
     pub waitlist_enabled: Option<bool>,
     #[schema(value_type = DeliveryMode)]
     pub delivery_mode: Option<String>,
+    #[schema(value_type = Option<Location>)]
     pub location: Option<String>,
-    /// http(s) link to join online.
+    /// A link to join online.
+    #[schema(value_type = Option<LinkOrBlank>)]
     pub joining_link: Option<String>,
     pub commissioning_organisation_id: Option<Uuid>,
+    /// The programme's when absent or empty.
+    #[schema(value_type = Option<CohortPriorities>)]
     pub priorities: Option<Vec<PriorityInput>>,
 }
 
@@ -125,22 +136,31 @@ impl CohortCreate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"capacity": 24}))]
 pub struct CohortPatch {
+    #[schema(value_type = Name, required = false)]
     pub label: Option<String>,
+    #[schema(value_type = NaiveDate, required = false)]
     pub start_date: Option<NaiveDate>,
+    /// Not before the start date.
+    #[schema(value_type = NaiveDate, required = false)]
     pub end_date: Option<NaiveDate>,
+    /// Not below the seats already taken (409).
+    #[schema(value_type = i64, required = false, minimum = 1, maximum = 10000)]
     pub capacity: Option<i64>,
+    #[schema(value_type = bool, required = false)]
     pub waitlist_enabled: Option<bool>,
-    #[schema(value_type = Option<DeliveryMode>)]
+    #[schema(value_type = DeliveryMode, required = false)]
     pub delivery_mode: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Location>)]
     pub location: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<LinkOrBlank>)]
     pub joining_link: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub commissioning_organisation_id: Option<Option<Uuid>>,
+    /// Replaces the cohort's priorities (`[]`: none).
+    #[schema(value_type = CohortPriorities, required = false)]
     pub priorities: Option<Vec<PriorityInput>>,
 }
 
@@ -226,9 +246,11 @@ impl From<SessionRow> for SessionDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "Workshop 1: culture", "starts_at": "2027-03-01T09:30:00Z", "duration_minutes": 360}))]
 pub struct SessionCreate {
+    #[schema(value_type = SessionTitle)]
     pub title: Option<String>,
+    #[schema(value_type = DateTime<Utc>)]
     pub starts_at: Option<DateTime<Utc>>,
-    /// 1–1440.
+    #[schema(value_type = i32, minimum = 1, maximum = 1440)]
     pub duration_minutes: Option<i32>,
 }
 

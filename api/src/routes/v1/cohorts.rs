@@ -15,11 +15,13 @@ use super::cohort_dto::{
 };
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::rules::PriorityRefInput;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -39,12 +41,25 @@ pub struct CohortQuery {
     pub organisation: Option<String>,
     /// Leeds priority code(s) or slug(s).
     #[serde(default)]
-    #[param(value_type = Option<Vec<String>>, explode, style = Form)]
+    #[param(value_type = Option<Vec<PriorityRefInput>>, explode, style = Form)]
     pub priority: Vec<String>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<String>,
     #[param(value_type = Option<String>)]
     pub cursor: Option<String>,
+}
+
+/// Filters of one programme's cohorts: those of `GET /cohorts`, the programme in the path.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct ProgrammeCohortQuery(pub CohortQuery);
+
+impl IntoParams for ProgrammeCohortQuery {
+    fn into_params(
+        place: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        crate::http::query::without(CohortQuery::into_params(place), &["programme"])
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -77,6 +92,17 @@ pub async fn programme_id(
     Ok((record.id, record.programme.priorities().clone()))
 }
 
+/// The id of a programme named in a list filter. A slug or id that no programme has gives
+/// the nil id, which nothing carries: a filter on a programme that does not exist matches
+/// nothing, as a filter on any other value that nobody has.
+pub async fn programme_filter(store: &Store, raw: &str) -> Result<Uuid, ApiError> {
+    match programme_id(store, raw).await {
+        Ok((id, _)) => Ok(id),
+        Err(e) if e.is_not_found() => Ok(Uuid::nil()),
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn find(store: &Store, raw: &str) -> Result<CohortRecord, ApiError> {
     let missing = || ApiError::not_found(format!("no cohort has id '{raw}'"));
     let id = Uuid::parse_str(raw).map_err(|_| missing())?;
@@ -105,7 +131,7 @@ pub async fn create_cohort(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<CohortCreate>,
+    body: Json<CohortCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let (programme_id, programme_priorities) = programme_id(&store, &path).await?;
@@ -214,7 +240,7 @@ pub async fn list_cohorts(
 ) -> Result<HttpResponse, ApiError> {
     let mut ids = Vec::new();
     for p in &q.programme {
-        ids.push(programme_id(&store, p).await?.0);
+        ids.push(programme_filter(&store, p).await?);
     }
     let (filter, limit, cursor) = parse_list(q, ids)?;
     respond_list(&req, &store, filter, limit, cursor).await
@@ -223,7 +249,7 @@ pub async fn list_cohorts(
 /// List the cohorts of one programme.
 #[utoipa::path(
     tag = "cohorts",
-    params(("id_or_slug" = String, Path, description = "The programme's id or slug."), CohortQuery),
+    params(("id_or_slug" = String, Path, description = "The programme's id or slug."), ProgrammeCohortQuery),
     responses(
         (status = 200, description = "One page of the programme's cohorts.", body = CohortList),
     )
@@ -233,10 +259,10 @@ pub async fn list_programme_cohorts(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    StrictQuery(q): StrictQuery<CohortQuery>,
+    StrictQuery(q): StrictQuery<ProgrammeCohortQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = programme_id(&store, &path).await?.0;
-    let (filter, limit, cursor) = parse_list(q, vec![id])?;
+    let (filter, limit, cursor) = parse_list(q.0, vec![id])?;
     respond_list(&req, &store, filter, limit, cursor).await
 }
 
@@ -408,17 +434,18 @@ pub async fn create_cohort_session(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<SessionCreate>,
+    body: Json<SessionCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let cohort = find(&store, &path).await?;
     let b = body.into_inner();
     let mut e = ValidationErrors::new();
+    let too_long = b.title.as_ref().is_some_and(|t| t.chars().count() > 200);
     let title = b
         .title
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
-    if title.as_ref().is_none_or(|t| t.chars().count() > 200) {
+    if title.is_none() || too_long {
         e.add("title", "is required, at most 200 characters");
     }
     if b.starts_at.is_none() {

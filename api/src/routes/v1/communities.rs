@@ -16,11 +16,13 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::rules::{Name, Purpose, Slug};
 
 /// How often and how long a community meets.
 #[derive(Debug, Serialize, ToSchema)]
@@ -189,24 +191,29 @@ pub async fn get_community(
 #[schema(example = json!({"name": "Health and Wellbeing Community of Practice", "slug": "health-and-wellbeing",
     "purpose": "Supporting the health and wellbeing of the Leeds health and care workforce.", "kind": "topic"}))]
 pub struct CommunityCreate {
+    #[schema(value_type = Name)]
     pub name: Option<String>,
     /// Derived from the name when absent.
+    #[schema(value_type = Option<Slug>)]
     pub slug: Option<String>,
+    #[schema(value_type = Purpose)]
     pub purpose: Option<String>,
-    #[schema(value_type = CommunityKind)]
+    /// `venus_stem` when a `stem` is given, else `topic`, when absent.
+    #[schema(value_type = Option<CommunityKind>)]
     pub kind: Option<String>,
-    /// Required for a `venus_stem` community; absent for a topic one.
+    /// Required for a `venus_stem` community.
     #[schema(value_type = Option<VenusStem>)]
     pub stem: Option<String>,
-    /// `forming` when absent.
-    #[schema(value_type = Option<CommunityStatus>)]
+    #[schema(value_type = Option<CommunityStatus>, default = "forming")]
     pub status: Option<String>,
-    /// `open` when absent: "people are free to join".
-    #[schema(value_type = Option<JoinPolicy>)]
+    /// "People are free to join".
+    #[schema(value_type = Option<JoinPolicy>, default = "open")]
     pub join_policy: Option<String>,
-    /// 6 when absent.
+    /// Sessions in any twelve months (the prospectus: six).
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 52, default = 6)]
     pub max_sessions_per_year: Option<i64>,
-    /// 120 when absent.
+    /// Longest session (the prospectus: two hours).
+    #[schema(value_type = Option<i64>, minimum = 15, maximum = 480, default = 120)]
     pub max_session_minutes: Option<i64>,
 }
 
@@ -226,7 +233,7 @@ pub async fn create_community(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    body: web::Json<CommunityCreate>,
+    body: Json<CommunityCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let b = body.into_inner();
@@ -258,19 +265,25 @@ pub async fn create_community(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "active", "max_sessions_per_year": 4}))]
 pub struct CommunityPatch {
+    #[schema(value_type = Name, required = false)]
     pub name: Option<String>,
+    #[schema(value_type = Slug, required = false)]
     pub slug: Option<String>,
+    #[schema(value_type = Purpose, required = false)]
     pub purpose: Option<String>,
-    #[schema(value_type = Option<CommunityKind>)]
+    #[schema(value_type = CommunityKind, required = false)]
     pub kind: Option<String>,
+    /// `null` removes it (a topic community's).
     #[serde(default, deserialize_with = "super::organisation_dto::nullable")]
     #[schema(value_type = Option<VenusStem>)]
     pub stem: Option<Option<String>>,
-    #[schema(value_type = Option<CommunityStatus>)]
+    #[schema(value_type = CommunityStatus, required = false)]
     pub status: Option<String>,
-    #[schema(value_type = Option<JoinPolicy>)]
+    #[schema(value_type = JoinPolicy, required = false)]
     pub join_policy: Option<String>,
+    #[schema(value_type = i64, required = false, minimum = 1, maximum = 52)]
     pub max_sessions_per_year: Option<i64>,
+    #[schema(value_type = i64, required = false, minimum = 15, maximum = 480)]
     pub max_session_minutes: Option<i64>,
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
@@ -63,7 +64,7 @@ pub async fn record_community_attendance(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<(String, String, String)>,
-    body: web::Json<CommunityAttendanceInput>,
+    body: Json<CommunityAttendanceInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (key, raw_session, raw_person) = path.into_inner();
     let missing = || {

@@ -13,9 +13,11 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::{ApiError, db};
 use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::rules::CommunityKey;
 
 /// One person's membership of one community; `left_at` is null while it lasts.
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,8 +55,7 @@ impl From<MembershipRecord> for MembershipDto {
 #[schema(example = json!({"person_id": "0193a1b4-0000-7000-8000-0000000000dd", "role": "ics_lead"}))]
 pub struct MembershipCreate {
     pub person_id: Uuid,
-    /// `member` when absent.
-    #[schema(value_type = Option<MemberRole>)]
+    #[schema(value_type = Option<MemberRole>, default = "member")]
     pub role: Option<String>,
 }
 
@@ -74,11 +75,13 @@ pub struct MembershipList {
 #[schema(example = json!({"from": "facilitation", "to": "innovation-and-improvement"}))]
 pub struct MembershipMove {
     /// The community left: id or slug.
+    #[schema(value_type = CommunityKey)]
     pub from: String,
-    /// The community joined: id or slug.
+    /// The community joined: id or slug (not the one left).
+    #[schema(value_type = CommunityKey)]
     pub to: String,
-    /// The role in `to`; `member` when absent.
-    #[schema(value_type = Option<MemberRole>)]
+    /// The role in `to`.
+    #[schema(value_type = Option<MemberRole>, default = "member")]
     pub role: Option<String>,
 }
 
@@ -139,7 +142,7 @@ pub async fn add_community_member(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<MembershipCreate>,
+    body: Json<MembershipCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let key = path.into_inner();
     let body = body.into_inner();
@@ -244,7 +247,7 @@ pub async fn move_person_membership(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<MembershipMove>,
+    body: Json<MembershipMove>,
 ) -> Result<HttpResponse, ApiError> {
     let raw = path.into_inner();
     let person = person_id(&raw)?;

@@ -13,9 +13,11 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::{ApiError, db};
 use crate::openapi::problems::Unprocessable;
+use crate::openapi::rules::{ResourceTitle, WebLink};
 
 /// A shared resource.
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,8 +57,9 @@ impl From<ResourceRecord> for ResourceDto {
 #[schema(example = json!({"title": "Claims, concerns and issues: a facilitation tool",
     "link": "https://example.org/tools/claims-concerns-issues", "kind": "tool"}))]
 pub struct ResourceCreate {
+    #[schema(value_type = ResourceTitle)]
     pub title: Option<String>,
-    /// An http:// or https:// link.
+    #[schema(value_type = WebLink)]
     pub link: Option<String>,
     #[schema(value_type = ResourceKind)]
     pub kind: Option<String>,
@@ -90,7 +93,7 @@ pub async fn add_community_resource(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<ResourceCreate>,
+    body: Json<ResourceCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let key = path.into_inner();
     let b = body.into_inner();

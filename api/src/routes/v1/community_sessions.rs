@@ -16,11 +16,12 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
-use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
 use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::rules::{LinkOrBlank, SessionTitle, Venue};
 
 /// A community session.
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,15 +70,21 @@ impl From<SessionRecord> for CommunitySessionDto {
 #[schema(example = json!({"title": "Facilitating across boundaries", "starts_at": "2027-01-14T14:00:00Z",
     "duration_minutes": 120, "format": "virtual", "joining_link": "https://meet.example.org/cop-facilitation"}))]
 pub struct CommunitySessionCreate {
+    #[schema(value_type = SessionTitle)]
     pub title: Option<String>,
+    /// At most the community's `max_sessions_per_year` in any twelve months (422).
+    #[schema(value_type = DateTime<Utc>)]
     pub starts_at: Option<DateTime<Utc>>,
-    /// At most the community's `commitment.max_session_minutes`.
+    /// At most the community's `commitment.max_session_minutes` (422).
+    #[schema(value_type = u32, minimum = 1, maximum = 480)]
     pub duration_minutes: Option<u32>,
     #[schema(value_type = SessionFormat)]
     pub format: Option<String>,
     /// Where an in-person or hybrid session meets.
+    #[schema(value_type = Option<Venue>)]
     pub location: Option<String>,
-    /// An http:// or https:// link for a virtual or hybrid session.
+    /// A link for a virtual or hybrid session.
+    #[schema(value_type = Option<LinkOrBlank>)]
     pub joining_link: Option<String>,
 }
 
@@ -124,7 +131,7 @@ pub async fn create_community_session(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<CommunitySessionCreate>,
+    body: Json<CommunitySessionCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let key = path.into_inner();
@@ -248,22 +255,14 @@ pub async fn list_sessions(
     else {
         return Err(invalid_query(e));
     };
+    // A community that does not exist matches nothing, as any filter value nobody has.
     let community_id = match query.community {
         None => None,
-        Some(key) => {
-            let lookup = key.clone();
-            let found = db(&store, move |conn| community::get(conn, &lookup)).await;
-            match found {
-                Ok(c) => Some(c.id),
-                Err(ApiError::Problem(p)) if p.status == 404 => {
-                    return Err(invalid_query(vec![ProblemField {
-                        field: "community".into(),
-                        message: format!("no community has id or slug '{key}'"),
-                    }]));
-                }
-                Err(other) => return Err(other),
-            }
-        }
+        Some(key) => match db(&store, move |conn| community::get(conn, &key)).await {
+            Ok(c) => Some(c.id),
+            Err(e) if e.is_not_found() => Some(Uuid::nil()),
+            Err(other) => return Err(other),
+        },
     };
     let rows = db(&store, move |conn| {
         sessions::calendar(conn, period.start, period.end, community_id)

@@ -15,12 +15,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::cohorts::{find as find_cohort, programme_id};
+use super::cohorts::{find as find_cohort, programme_filter};
 use super::enrolment_dto::{
     AttendanceMark, EnrolmentCreate, EnrolmentDto, EnrolmentRow, Outcome, Register,
 };
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::problem::{Problem, ProblemField};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
@@ -73,7 +74,7 @@ pub async fn create_enrolment(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    body: web::Json<EnrolmentCreate>,
+    body: Json<EnrolmentCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let raw = path.into_inner();
     let cohort_id = Uuid::parse_str(&raw)
@@ -157,6 +158,19 @@ pub struct EnrolmentQuery {
     pub cursor: Option<String>,
 }
 
+/// Filters of the export: those of the HR pull, without paging (it streams every row).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct ExportQuery(pub EnrolmentQuery);
+
+impl IntoParams for ExportQuery {
+    fn into_params(
+        place: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        crate::http::query::without(EnrolmentQuery::into_params(place), &["limit", "cursor"])
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"data": [], "next_cursor": null}))]
 pub struct EnrolmentList {
@@ -199,7 +213,7 @@ async fn filter_of(
         }
     }
     let programme = match &q.programme {
-        Some(p) => Some(programme_id(store, p).await?.0),
+        Some(p) => Some(programme_filter(store, p).await?),
         None => None,
     };
     let settled_before = settled_before(store, settle).await?;
@@ -345,10 +359,10 @@ const EXPORT_BATCH: i64 = 10_000;
 
 /// Every enrolment matching the filters, streamed as CSV (`Accept: text/csv`, the default)
 /// or NDJSON (`Accept: application/x-ndjson`), in change order. Rows are read and written in
-/// batches, so memory stays flat however many there are. `limit` and `cursor` do not apply.
+/// batches, so memory stays flat however many there are.
 #[utoipa::path(
     tag = "enrolments",
-    params(EnrolmentQuery),
+    params(ExportQuery),
     security(("oauth2" = ["enrolments:read"]), ("bearer" = ["enrolments:read"])),
     responses(
         (status = 200, description = "The rows, streamed.",
@@ -362,8 +376,9 @@ pub async fn export_enrolments(
     req: HttpRequest,
     store: web::Data<Store>,
     settle: web::Data<SyncSettle>,
-    StrictQuery(q): StrictQuery<EnrolmentQuery>,
+    StrictQuery(q): StrictQuery<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
     let accept = req
         .headers()
         .get(ACCEPT)
@@ -560,7 +575,7 @@ pub async fn record_session_attendance(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<(String, String)>,
-    body: web::Json<Register>,
+    body: Json<Register>,
 ) -> Result<HttpResponse, ApiError> {
     let (cohort_id, session_id) = session_path(&path)?;
     let marks: Vec<_> = body
@@ -612,8 +627,9 @@ fn outcome_of(body: &[u8]) -> Result<Option<chrono::NaiveDate>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice::<Outcome>(body)
-        .map(|o| o.outcome_date)
+    // `null` is "no outcome given", as the contract's nullable body says.
+    serde_json::from_slice::<Option<Outcome>>(body)
+        .map(|o| o.and_then(|o| o.outcome_date))
         .map_err(|e| crate::http::body::deserialize_problem(e).into())
 }
 

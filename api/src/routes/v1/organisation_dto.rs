@@ -5,6 +5,8 @@ use domain::{OrganisationInput, OrganisationKind, OrganisationStatus};
 use persistence::access::organisations::OrganisationRecord;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
+
+use crate::openapi::rules::{Name, OdsCode};
 use uuid::Uuid;
 
 /// A partner organisation.
@@ -45,12 +47,15 @@ impl From<OrganisationRecord> for OrganisationDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Leeds Teaching Hospitals NHS Trust", "kind": "nhs_trust", "ods_code": "RR8"}))]
 pub struct OrganisationCreate {
+    /// Unique, ignoring case.
+    #[schema(value_type = Name)]
     pub name: Option<String>,
     #[schema(value_type = OrganisationKind)]
     pub kind: Option<String>,
+    /// Unique.
+    #[schema(value_type = Option<OdsCode>)]
     pub ods_code: Option<String>,
-    /// `active` when absent.
-    #[schema(value_type = Option<OrganisationStatus>)]
+    #[schema(value_type = Option<OrganisationStatus>, default = "active")]
     pub status: Option<String>,
 }
 
@@ -78,13 +83,15 @@ pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "inactive"}))]
 pub struct OrganisationPatch {
+    #[schema(value_type = Name, required = false)]
     pub name: Option<String>,
-    #[schema(value_type = Option<OrganisationKind>)]
+    #[schema(value_type = OrganisationKind, required = false)]
     pub kind: Option<String>,
+    /// `null` removes it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<OdsCode>)]
     pub ods_code: Option<Option<String>>,
-    #[schema(value_type = Option<OrganisationStatus>)]
+    #[schema(value_type = OrganisationStatus, required = false)]
     pub status: Option<String>,
 }
 

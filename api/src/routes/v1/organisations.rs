@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::organisation_dto::{OrganisationCreate, OrganisationDto, OrganisationPatch};
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
@@ -135,7 +136,7 @@ pub async fn create_organisation(
     auth: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
-    body: web::Json<OrganisationCreate>,
+    body: Json<OrganisationCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let organisation = Organisation::parse(body.into_inner().into()).map_err(unprocessable)?;

@@ -14,10 +14,12 @@ use uuid::Uuid;
 use super::organisation_dto::nullable;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::rules::{Email, ExternalRef, JobRole, PersonName};
 
 /// A person. After erasure (GDPR) every personal field is null and `erased` is true; the
 /// record stays so that enrolment and attendance counts survive.
@@ -70,14 +72,22 @@ impl From<PersonRecord> for PersonDto {
 #[schema(example = json!({"given_name": "Aisha", "family_name": "Khan", "email": "aisha.khan@nhs.net",
     "organisation_id": "0193a1b4-0000-7000-8000-000000000001", "job_role": "Staff nurse", "external_ref": "LTH-004211"}))]
 pub struct PersonCreate {
+    #[schema(value_type = PersonName)]
     pub given_name: Option<String>,
+    #[schema(value_type = PersonName)]
     pub family_name: Option<String>,
+    /// Unique among people (erased people free theirs).
+    #[schema(value_type = Email)]
     pub email: Option<String>,
     /// The employer; a partner organisation's client may only use its own (the default).
     pub organisation_id: Option<Uuid>,
+    #[schema(value_type = Option<JobRole>)]
     pub job_role: Option<String>,
+    /// Needs an organisation.
+    #[schema(value_type = Option<ExternalRef>)]
     pub external_ref: Option<String>,
     #[serde(default)]
+    #[schema(default = false)]
     pub expert_by_experience: bool,
 }
 
@@ -86,15 +96,21 @@ pub struct PersonCreate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"job_role": "Ward manager"}))]
 pub struct PersonPatch {
+    #[schema(value_type = PersonName, required = false)]
     pub given_name: Option<String>,
+    #[schema(value_type = PersonName, required = false)]
     pub family_name: Option<String>,
+    #[schema(value_type = Email, required = false)]
     pub email: Option<String>,
+    /// `null` removes it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<JobRole>)]
     pub job_role: Option<Option<String>>,
+    /// `null` removes it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ExternalRef>)]
     pub external_ref: Option<Option<String>>,
+    #[schema(value_type = bool, required = false)]
     pub expert_by_experience: Option<bool>,
 }
 
@@ -156,7 +172,7 @@ pub async fn create_person(
     auth: Authorized<scope::PeopleWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    body: web::Json<PersonCreate>,
+    body: Json<PersonCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let organisation_id = match (auth.principal.visibility(), b.organisation_id) {

@@ -3,22 +3,29 @@
 
 use domain::{
     Availability, DeliveryMode, DurationInput, DurationUnit, ProgrammeInput, ProgrammeStatus,
-    SystemLevel, Theme, VenusStem,
+    SystemLevel, Theme,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::organisation_dto::nullable;
+use crate::openapi::rules::{Partners, Priorities, Prose, Slug, Stems, Title};
 
+/// How long a programme runs: a length (`min`–`max` `unit`s), a cadence, or both. `max` and
+/// `unit` need `min`, `min` needs `unit`, and `max` is not less than `min`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"min": 6, "max": 12, "unit": "months", "cadence": "1 day a month"}))]
 pub struct DurationBody {
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     pub min: Option<i64>,
     /// Equal to `min` when absent.
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     pub max: Option<i64>,
     #[schema(value_type = Option<DurationUnit>)]
     pub unit: Option<String>,
+    /// E.g. "1 day a month": at most 100 characters, not blank.
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r"\S")]
     pub cadence: Option<String>,
 }
 
@@ -66,29 +73,43 @@ impl PriorityInput {
     "priorities": [6, "improving-health-and-wellbeing"]
 }))]
 pub struct ProgrammeCreate {
+    /// Lower-case words joined by hyphens, not shaped like a UUID; derived from the title
+    /// when absent.
+    #[schema(value_type = Option<Slug>)]
     pub slug: Option<String>,
+    #[schema(value_type = Title)]
     pub title: Option<String>,
     #[schema(value_type = Theme)]
     pub theme: Option<String>,
     #[schema(value_type = SystemLevel)]
     pub level: Option<String>,
+    /// What the programme is and does.
+    #[schema(value_type = Prose)]
     pub what: Option<String>,
+    #[schema(value_type = Option<Prose>)]
     pub how: Option<String>,
+    #[schema(value_type = Option<Prose>)]
     pub who: Option<String>,
+    #[schema(value_type = Option<Prose>)]
     pub when: Option<String>,
     pub duration: Option<DurationBody>,
     #[schema(value_type = DeliveryMode)]
     pub delivery_mode: Option<String>,
     #[schema(value_type = Availability)]
     pub availability: Option<String>,
+    /// At most 20, each named once (ignoring case).
     #[serde(default)]
+    #[schema(value_type = Partners)]
     pub delivery_partners: Vec<String>,
+    /// At least one; each once.
     #[serde(default)]
-    #[schema(value_type = Vec<VenusStem>)]
+    #[schema(value_type = Stems, required = true)]
     pub stems: Vec<String>,
+    /// At least one (a priority named twice, by code and slug, counts once).
     #[serde(default)]
+    #[schema(value_type = Priorities, required = true)]
     pub priorities: Vec<PriorityInput>,
-    #[schema(value_type = Option<ProgrammeStatus>)]
+    #[schema(value_type = Option<ProgrammeStatus>, default = "draft")]
     pub status: Option<String>,
 }
 
@@ -120,34 +141,40 @@ impl From<ProgrammeCreate> for ProgrammeInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "retired"}))]
 pub struct ProgrammePatch {
+    #[schema(value_type = Slug, required = false)]
     pub slug: Option<String>,
+    #[schema(value_type = Title, required = false)]
     pub title: Option<String>,
-    #[schema(value_type = Option<Theme>)]
+    #[schema(value_type = Theme, required = false)]
     pub theme: Option<String>,
-    #[schema(value_type = Option<SystemLevel>)]
+    #[schema(value_type = SystemLevel, required = false)]
     pub level: Option<String>,
+    #[schema(value_type = Prose, required = false)]
     pub what: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Prose>)]
     pub how: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Prose>)]
     pub who: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Prose>)]
     pub when: Option<Option<String>>,
+    /// Replaced whole; `null` removes it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<DurationBody>)]
     pub duration: Option<Option<DurationBody>>,
-    #[schema(value_type = Option<DeliveryMode>)]
+    #[schema(value_type = DeliveryMode, required = false)]
     pub delivery_mode: Option<String>,
-    #[schema(value_type = Option<Availability>)]
+    #[schema(value_type = Availability, required = false)]
     pub availability: Option<String>,
+    #[schema(value_type = Partners, required = false)]
     pub delivery_partners: Option<Vec<String>>,
-    #[schema(value_type = Option<Vec<VenusStem>>)]
+    #[schema(value_type = Stems, required = false)]
     pub stems: Option<Vec<String>>,
+    #[schema(value_type = Priorities, required = false)]
     pub priorities: Option<Vec<PriorityInput>>,
-    #[schema(value_type = Option<ProgrammeStatus>)]
+    #[schema(value_type = ProgrammeStatus, required = false)]
     pub status: Option<String>,
 }
 

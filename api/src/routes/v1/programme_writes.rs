@@ -10,6 +10,7 @@ use super::programme_dto::ProgrammeDto;
 use super::programme_input::{ProgrammeCreate, ProgrammePatch};
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::{ApiError, db, etag, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
@@ -45,7 +46,7 @@ pub async fn create_programme(
     auth: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    body: web::Json<ProgrammeCreate>,
+    body: Json<ProgrammeCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let _ = auth;
     let programme = Programme::parse(body.into_inner().into()).map_err(unprocessable)?;

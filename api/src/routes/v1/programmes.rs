@@ -18,6 +18,7 @@ use crate::auth::principal::{MaybePrincipal, permits, require};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
+use crate::openapi::rules::PriorityRefInput;
 
 fn sort_schema() -> Schema {
     ObjectBuilder::new()
@@ -50,7 +51,7 @@ pub struct ProgrammeQuery {
     pub stem: Vec<String>,
     /// Leeds priority code(s) (1–7) or slug(s) the programme serves.
     #[serde(default)]
-    #[param(value_type = Option<Vec<String>>, explode, style = Form, example = json!(["learning-together", "3"]))]
+    #[param(value_type = Option<Vec<PriorityRefInput>>, explode, style = Form, example = json!(["learning-together", "3"]))]
     pub priority: Vec<String>,
     #[serde(default)]
     #[param(value_type = Option<Vec<DeliveryMode>>, explode, style = Form)]
@@ -128,6 +129,7 @@ impl ProgrammeQuery {
             filter.statuses.push(ProgrammeStatus::Published);
         }
         if let Some(q) = self.q {
+            let sent = q.chars().count();
             // Control characters carry no meaning in a search and are dropped.
             let q: String = q
                 .chars()
@@ -135,7 +137,7 @@ impl ProgrammeQuery {
                 .collect::<String>()
                 .trim()
                 .to_owned();
-            if q.chars().count() > 200 {
+            if sent > 200 {
                 e.push(ProblemField {
                     field: "q".into(),
                     message: "must be at most 200 characters".into(),
