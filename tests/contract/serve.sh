@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="${API_BIN:-$root/target/debug/api}"
 dir="$(mktemp -d)"
-port="${PORT:-18080}"
+port="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 export DATABASE_URL="sqlite://$dir/wtxa.db" HOST=127.0.0.1 PORT="$port" WORKERS=2 \
   RATE_LIMIT_REQUESTS=1000000 RATE_LIMIT_ANONYMOUS_REQUESTS=1000000 SYNC_SETTLE_MILLIS=0 \
   LOG_FORMAT=json RUST_LOG=warn JWT_TTL_SECONDS=7200
