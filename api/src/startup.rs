@@ -21,12 +21,15 @@ use persistence::access::throttle::Policy;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
 /// first: request id → tracing span → CORS → problem normalisation → audit of failed
-/// writes → authentication → rate limit → idempotency keys → HEAD as GET → panic catching
-/// → handler.
+/// writes → authentication → rate limit → idempotency keys → HEAD as GET → unknown query
+/// parameters → panic catching → handler.
 #[macro_export]
 macro_rules! with_middleware {
     ($app:expr, $cors:expr) => {
         $app.wrap(actix_web_lab::middleware::CatchPanic::default())
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::routes_table::refuse_unknown_query,
+            ))
             .wrap(actix_web::middleware::from_fn(
                 $crate::http::head::middleware,
             ))

@@ -1,18 +1,24 @@
 //! Which methods each path of the contract accepts, to answer a known path with the wrong
 //! method by 405 and an `Allow` header (actix itself would answer 404), and an unknown
-//! path by a 404 problem. Built from the OpenAPI document, so it cannot drift from the routes.
+//! path by a 404 problem; and which query parameters each operation takes, to refuse any
+//! other on every operation (400 naming it). Built from the OpenAPI document, so it cannot
+//! drift from the routes.
 
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ALLOW, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, web};
-use utoipa::openapi::OpenApi;
-use utoipa::openapi::path::HttpMethod;
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use utoipa::openapi::path::{HttpMethod, ParameterIn};
+use utoipa::openapi::{OpenApi, RefOr};
 
-use super::problem::Problem;
+use super::problem::{Problem, ProblemField};
 
 #[derive(Debug, Clone, Default)]
 pub struct RouteTable {
-    routes: Vec<(Vec<Segment>, Vec<&'static str>)>,
+    /// Each path's segments, and its methods with the query parameters each takes.
+    routes: Vec<(Vec<Segment>, Vec<(&'static str, Vec<String>)>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,12 +69,23 @@ impl RouteTable {
                     (HttpMethod::Delete, &item.delete),
                 ];
                 for (m, op) in ops {
-                    if op.is_some() {
-                        methods.push(method_name(&m));
+                    if let Some(op) = op {
+                        let query: Vec<String> = op
+                            .parameters
+                            .iter()
+                            .flatten()
+                            .filter_map(|p| match p {
+                                RefOr::T(p) if p.parameter_in == ParameterIn::Query => {
+                                    Some(p.name.clone())
+                                }
+                                _ => None,
+                            })
+                            .collect();
                         // Every GET is also served as HEAD (see `http::head`).
                         if m == HttpMethod::Get {
-                            methods.push("HEAD");
+                            methods.push(("HEAD", query.clone()));
                         }
+                        methods.push((method_name(&m), query));
                     }
                 }
                 (segments(path), methods)
@@ -77,26 +94,114 @@ impl RouteTable {
         Self { routes }
     }
 
-    /// The methods `path` accepts, when some route matches it.
-    pub fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
-        let given: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut allowed: Vec<&'static str> = Vec::new();
-        for (pattern, methods) in &self.routes {
-            let matches = pattern.len() == given.len()
+    fn matching<'a>(
+        &'a self,
+        path: &str,
+    ) -> impl Iterator<Item = &'a (Vec<Segment>, Vec<(&'static str, Vec<String>)>)> {
+        let given: Vec<String> = path
+            .trim_matches('/')
+            .split('/')
+            .map(str::to_owned)
+            .collect();
+        self.routes.iter().filter(move |(pattern, _)| {
+            pattern.len() == given.len()
                 && pattern.iter().zip(&given).all(|(p, g)| match p {
                     Segment::Param => !g.is_empty(),
                     Segment::Literal(l) => l == g,
-                });
-            if matches {
-                for m in methods {
-                    if !allowed.contains(m) {
-                        allowed.push(m);
-                    }
+                })
+        })
+    }
+
+    /// The methods `path` accepts, when some route matches it (GET's listed before HEAD's).
+    pub fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
+        let mut allowed: Vec<&'static str> = Vec::new();
+        for (_, methods) in self.matching(path) {
+            for (m, _) in methods {
+                if !allowed.contains(m) {
+                    allowed.push(m);
                 }
             }
         }
+        if let Some(i) = allowed.iter().position(|m| *m == "HEAD") {
+            allowed.remove(i);
+            let at = allowed
+                .iter()
+                .position(|m| *m == "GET")
+                .map_or(0, |g| g + 1);
+            allowed.insert(at, "HEAD");
+        }
         (!allowed.is_empty()).then_some(allowed)
     }
+
+    /// The query parameters of the operation `method path`, when there is one (the route
+    /// with the most literal segments wins: `/enrolments/export` over `/enrolments/{id}`).
+    pub fn query_parameters(&self, method: &str, path: &str) -> Option<&[String]> {
+        self.matching(path)
+            .max_by_key(|(pattern, _)| {
+                pattern
+                    .iter()
+                    .filter(|s| matches!(s, Segment::Literal(_)))
+                    .count()
+            })
+            .and_then(|(_, methods)| methods.iter().find(|(m, _)| *m == method))
+            .map(|(_, q)| q.as_slice())
+    }
+}
+
+/// Refuses query parameters the operation does not declare, on every operation (those
+/// with a [`super::StrictQuery`] also refuse them themselves, with the same problem).
+pub async fn refuse_unknown_query(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
+    eprintln!(
+        "DBG {} {:?} {:?}",
+        req.path(),
+        req.query_string(),
+        req.app_data::<web::Data<RouteTable>>().is_some()
+    );
+    let refused = match req.app_data::<web::Data<RouteTable>>() {
+        Some(table) if !req.query_string().is_empty() => table
+            .query_parameters(req.method().as_str(), req.path())
+            .and_then(|allowed| unknown_parameters(req.query_string(), allowed)),
+        _ => None,
+    };
+    match refused {
+        Some(problem) => Ok(req
+            .into_response(problem.error_response())
+            .map_into_right_body()),
+        None => next
+            .call(req)
+            .await
+            .map(|r| r.map_into_boxed_body().map_into_left_body()),
+    }
+}
+
+/// The 400 naming each parameter of `query` that is not `allowed`, if any.
+fn unknown_parameters(query: &str, allowed: &[String]) -> Option<super::ApiError> {
+    let mut unknown: Vec<String> = Vec::new();
+    for (key, _) in form_urlencoded::parse(query.as_bytes()) {
+        if !allowed.iter().any(|a| *a == key) && !unknown.iter().any(|u| *u == key) {
+            unknown.push(key.into_owned());
+        }
+    }
+    if unknown.is_empty() {
+        return None;
+    }
+    let expected = if allowed.is_empty() {
+        "this operation takes no query parameters".to_owned()
+    } else {
+        format!("expected one of: {}", allowed.join(", "))
+    };
+    Some(super::query::invalid_query(
+        unknown
+            .into_iter()
+            .map(|field| ProblemField {
+                field,
+                message: format!("unknown query parameter; {expected}"),
+            })
+            .collect(),
+    ))
 }
 
 /// The app's default service: 405 with `Allow` for a known path, 404 otherwise.
@@ -132,14 +237,26 @@ pub async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> HttpRes
 mod tests {
     use super::*;
 
+    fn table() -> RouteTable {
+        let get = |q: &[&str]| ("GET", q.iter().map(|s| s.to_string()).collect());
+        RouteTable {
+            routes: vec![
+                (
+                    segments("/api/v1/programmes"),
+                    vec![get(&["theme", "limit"])],
+                ),
+                (segments("/api/v1/programmes/{id}"), vec![get(&[])]),
+                (
+                    segments("/api/v1/programmes/export"),
+                    vec![get(&["format"])],
+                ),
+            ],
+        }
+    }
+
     #[test]
     fn matches_templated_paths() {
-        let table = RouteTable {
-            routes: vec![
-                (segments("/api/v1/programmes"), vec!["GET"]),
-                (segments("/api/v1/programmes/{id}"), vec!["GET"]),
-            ],
-        };
+        let table = table();
         assert_eq!(
             table.allowed("/api/v1/programmes/vital-signs"),
             Some(vec!["GET"])
@@ -147,5 +264,19 @@ mod tests {
         assert_eq!(table.allowed("/api/v1/programmes/"), Some(vec!["GET"]));
         assert_eq!(table.allowed("/api/v1/nothing"), None);
         assert_eq!(table.allowed("/api/v1/programmes/a/b"), None);
+    }
+
+    #[test]
+    fn the_query_parameters_are_the_most_literal_routes() {
+        let table = table();
+        let names = |m, p| table.query_parameters(m, p).map(<[String]>::to_vec);
+        assert_eq!(
+            names("GET", "/api/v1/programmes/export"),
+            Some(vec!["format".to_owned()])
+        );
+        assert_eq!(names("GET", "/api/v1/programmes/vital-signs"), Some(vec![]));
+        assert_eq!(names("POST", "/api/v1/programmes"), None);
+        assert!(unknown_parameters("theme=a&limit=2", &["theme".into(), "limit".into()]).is_none());
+        assert!(unknown_parameters("colour=red", &["theme".into()]).is_some());
     }
 }

@@ -7,7 +7,7 @@
 //! | --- | --- |
 //! | every operation | 500; 503 (but `/health/live`); `X-Request-Id` on every response |
 //! | under `/api/` | 401 (a token that does not verify is refused even where none is needed), 429, the `RateLimit-*` headers |
-//! | query parameters, a body, a secured POST or an `If-Match` | 400 |
+//! | every operation (it refuses query parameters it does not take) | 400 |
 //! | a body | 413; 415 and 422 (but for the token endpoint's form, RFC 6749's 400 instead) |
 //! | secured | 403 |
 //! | path parameters | 404 |
@@ -239,7 +239,6 @@ fn apply(path: &str, method: HttpMethod, op: &mut Operation) {
         RefOr::T(b) => b.content.contains_key("application/x-www-form-urlencoded"),
         RefOr::Ref(_) => false,
     });
-    let query = has_parameter(op, ParameterIn::Query);
     let path_params = has_parameter(op, ParameterIn::Path);
     let secured_post = secured && method == HttpMethod::Post;
     let conditional_get = method == HttpMethod::Get && has_etag(op, "200");
@@ -274,7 +273,8 @@ fn apply(path: &str, method: HttpMethod, op: &mut Operation) {
         (path != "/health/live", 503),
         (api, 401),
         (api, 429),
-        (query || body || secured_post || if_match, 400),
+        // Every operation refuses query parameters it does not take.
+        (true, 400),
         (body, 413),
         (body && !form, 415),
         (body && !form || secured_post, 422),

@@ -30,6 +30,7 @@ mod people;
 mod priorities;
 mod programme_writes;
 mod programmes;
+mod readme;
 mod request_rules;
 mod scopes;
 mod seed;

@@ -210,3 +210,18 @@ async fn parameters_an_operation_does_not_take_are_refused_not_ignored() {
         .await;
     assert_eq!(fields(&p), vec!["programme"]);
 }
+
+#[tokio::test]
+async fn an_unknown_parameter_is_refused_on_every_operation() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/taxonomy?colour=red",
+        "/api/v1/programmes/vital-signs?expand=cohorts",
+        "/api/v1/priorities?limit=5",
+        "/health/ready?verbose=1",
+    ] {
+        let p = app.get_problem(path, 400).await;
+        assert_eq!(p["type"], "/problems/invalid-query", "{path}");
+        assert_eq!(fields(&p).len(), 1, "{path}");
+    }
+}

@@ -45,7 +45,7 @@ impl From<OrganisationRecord> for OrganisationDto {
 /// A new organisation.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Leeds Teaching Hospitals NHS Trust", "kind": "nhs_trust", "ods_code": "RR8"}))]
+#[schema(example = json!({"name": "Harrogate and District NHS Foundation Trust", "kind": "nhs_trust", "ods_code": "RCD"}))]
 pub struct OrganisationCreate {
     /// Unique, ignoring case.
     #[schema(value_type = Name)]
