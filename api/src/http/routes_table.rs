@@ -15,10 +15,13 @@ use utoipa::openapi::{OpenApi, RefOr};
 
 use super::problem::{Problem, ProblemField};
 
+/// A method of a path, with the names of the query parameters its operation takes.
+type Method = (&'static str, Vec<String>);
+
 #[derive(Debug, Clone, Default)]
 pub struct RouteTable {
-    /// Each path's segments, and its methods with the query parameters each takes.
-    routes: Vec<(Vec<Segment>, Vec<(&'static str, Vec<String>)>)>,
+    /// Each path's segments, and its methods.
+    routes: Vec<(Vec<Segment>, Vec<Method>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,10 +97,7 @@ impl RouteTable {
         Self { routes }
     }
 
-    fn matching<'a>(
-        &'a self,
-        path: &str,
-    ) -> impl Iterator<Item = &'a (Vec<Segment>, Vec<(&'static str, Vec<String>)>)> {
+    fn matching<'a>(&'a self, path: &str) -> impl Iterator<Item = &'a (Vec<Segment>, Vec<Method>)> {
         let given: Vec<String> = path
             .trim_matches('/')
             .split('/')
