@@ -51,7 +51,15 @@ async fn an_allowed_origin_gets_cors_headers_and_no_credentials() {
         .to_str()
         .unwrap()
         .to_lowercase();
-    for h in ["etag", "link", "x-request-id", "retry-after"] {
+    for h in [
+        "etag",
+        "link",
+        "x-request-id",
+        "retry-after",
+        "www-authenticate",
+        "idempotent-replayed",
+        "ratelimit-remaining",
+    ] {
         assert!(exposed.contains(h), "{h} not exposed: {exposed}");
     }
 }
