@@ -10,15 +10,30 @@ use crate::vocabulary::{UnknownValue, Vocabulary, vocabulary_enum};
 vocabulary_enum! {
     /// A permission an API client may be granted. `admin` implies every other scope.
     Scope {
-        CatalogueWrite = "catalogue:write": "Create and edit programmes",
+        CatalogueWrite = "catalogue:write": "Create and edit programmes (academy clients only)",
         PeopleRead = "people:read": "Read people of the client's organisation",
         PeopleWrite = "people:write": "Create, edit and erase people of the client's organisation",
-        CohortsWrite = "cohorts:write": "Create and run cohorts",
+        CohortsWrite = "cohorts:write": "Create and run cohorts (academy clients only)",
         EnrolmentsRead = "enrolments:read": "Read enrolments of the client's organisation",
         EnrolmentsWrite = "enrolments:write": "Enrol, withdraw and record attendance",
-        CommunitiesWrite = "communities:write": "Create and run communities of practice",
+        CommunitiesWrite = "communities:write": "Create and run communities of practice: their sessions and resources, and anyone's memberships (academy clients only)",
+        /// For a partner organisation's client: its own people only.
+        MembershipsWrite = "memberships:write": "Add, move and remove the client's organisation's people in communities, and record their attendance",
         ReportsRead = "reports:read": "Read reports",
         Admin = "admin": "Everything, across all organisations (academy clients only)",
+    }
+}
+
+impl Scope {
+    /// Scopes over the academy's shared data — the catalogue, cohorts, communities — or over
+    /// everything: only a client without an organisation (the academy's) may hold one. A
+    /// partner organisation's client manages its own people, their enrolments, memberships
+    /// and attendance; it never changes what other organisations or the academy own.
+    pub fn is_academy_only(self) -> bool {
+        matches!(
+            self,
+            Scope::Admin | Scope::CatalogueWrite | Scope::CohortsWrite | Scope::CommunitiesWrite
+        )
     }
 }
 
@@ -43,9 +58,12 @@ impl ScopeSet {
         self.0.is_empty()
     }
 
-    /// True when these scopes permit `scope` (`admin` permits everything).
+    /// True when these scopes permit `scope`: `admin` permits everything, and running
+    /// communities (`communities:write`) includes everyone's memberships.
     pub fn permits(&self, scope: Scope) -> bool {
-        self.0.contains(&scope) || self.0.contains(&Scope::Admin)
+        self.0.contains(&scope)
+            || self.0.contains(&Scope::Admin)
+            || (scope == Scope::MembershipsWrite && self.0.contains(&Scope::CommunitiesWrite))
     }
 
     pub fn is_subset(&self, of: &ScopeSet) -> bool {
@@ -105,11 +123,18 @@ impl ClientSpec {
                 e.add(format!("scopes[{i}]"), format!("'{s}' is listed twice"));
             }
         }
-        if scopes.contains(&Scope::Admin) && input.has_organisation {
-            e.add(
-                "scopes",
-                "admin is for academy clients only: leave organisation_id out, or drop admin",
-            );
+        if input.has_organisation {
+            for scope in scopes.iter().filter(|s| s.is_academy_only()) {
+                e.add(
+                    "scopes",
+                    format!(
+                        "{} is for academy clients only (a partner organisation's client manages \
+                         its own people, their enrolments, memberships and attendance): leave \
+                         organisation_id out, or drop it",
+                        scope.value()
+                    ),
+                );
+            }
         }
         let status = match input.status {
             None => Some(ClientStatus::Active),
@@ -173,6 +198,62 @@ mod tests {
         })
         .unwrap();
         assert_eq!(ok.status(), ClientStatus::Active);
+    }
+
+    #[test]
+    fn scopes_over_shared_data_are_for_academy_clients_only() {
+        for scope in Scope::all() {
+            let input = ClientInput {
+                name: Some("Partner".into()),
+                has_organisation: true,
+                scopes: vec![scope.value().into()],
+                status: None,
+            };
+            assert_eq!(
+                ClientSpec::parse(input.clone()).is_err(),
+                scope.is_academy_only(),
+                "{scope:?}"
+            );
+            assert!(
+                ClientSpec::parse(ClientInput {
+                    has_organisation: false,
+                    ..input
+                })
+                .is_ok()
+            );
+        }
+        let academy_only: Vec<_> = Scope::all()
+            .iter()
+            .filter(|s| s.is_academy_only())
+            .map(|s| s.value())
+            .collect();
+        assert_eq!(
+            academy_only,
+            vec![
+                "catalogue:write",
+                "cohorts:write",
+                "communities:write",
+                "admin"
+            ]
+        );
+    }
+
+    #[test]
+    fn running_communities_includes_memberships_and_nothing_else_implies_scopes() {
+        let run = ScopeSet::parse("communities:write").unwrap();
+        assert!(run.permits(Scope::MembershipsWrite));
+        assert!(!run.permits(Scope::PeopleWrite));
+        let members = ScopeSet::parse("memberships:write").unwrap();
+        assert!(!members.permits(Scope::CommunitiesWrite));
+        for scope in Scope::all() {
+            let only = ScopeSet::from_scopes([*scope]);
+            for other in Scope::all() {
+                let implied = other == scope
+                    || *scope == Scope::Admin
+                    || (*scope == Scope::CommunitiesWrite && *other == Scope::MembershipsWrite);
+                assert_eq!(only.permits(*other), implied, "{scope:?} → {other:?}");
+            }
+        }
     }
 
     #[test]

@@ -107,11 +107,16 @@ pub fn permits(principal: Option<&Principal>, scope: Scope) -> bool {
     principal.is_some_and(|p| p.scopes.permits(scope))
 }
 
-/// The principal if it carries `scope`: 401 for none, 403 for a token without it.
+/// The principal if it carries `scope`: 401 for none, 403 for a token without it — or for a
+/// partner organisation's client asking for a scope over the academy's shared data (which no
+/// such client can be given; this holds for any it was given before that rule).
 pub fn require(principal: Option<&Principal>, scope: Scope) -> Result<&Principal, ApiError> {
     match principal {
         None => Err(unauthorized(None)),
         Some(p) if !p.scopes.permits(scope) => Err(insufficient_scope(scope)),
+        Some(p) if scope.is_academy_only() && p.organisation_id.is_some() => {
+            Err(insufficient_scope(scope))
+        }
         Some(p) => Ok(p),
     }
 }
@@ -143,6 +148,7 @@ pub mod scope {
         EnrolmentsRead => EnrolmentsRead,
         EnrolmentsWrite => EnrolmentsWrite,
         CommunitiesWrite => CommunitiesWrite,
+        MembershipsWrite => MembershipsWrite,
         Admin => Admin,
     }
 }

@@ -242,7 +242,7 @@ async fn partner_clients_manage_only_their_own_peoples_memberships() {
     let c = app
         .create_client(
             &w.admin,
-            &["communities:write", "people:read"],
+            &["memberships:write", "people:read"],
             Some(&w.org),
         )
         .await;

@@ -162,3 +162,76 @@ async fn the_contract_offers_oauth2_client_credentials_and_bearer() {
         vec!["catalogue:write", "catalogue:write"]
     );
 }
+
+/// The scopes a token may carry (all but `admin`).
+const SCOPES: &[&str] = &[
+    "catalogue:write",
+    "people:read",
+    "people:write",
+    "cohorts:write",
+    "enrolments:read",
+    "enrolments:write",
+    "communities:write",
+    "memberships:write",
+    "reports:read",
+];
+
+#[tokio::test]
+async fn each_operation_needs_exactly_the_scope_its_contract_names() {
+    let app = spawn_app().await;
+    let doc = app.get_json("/api-docs/openapi.json", 200).await;
+    let admin = app.admin_token().await;
+    let mut only = std::collections::BTreeMap::new();
+    let mut all_but = std::collections::BTreeMap::new();
+    for scope in SCOPES {
+        only.insert(*scope, app.token_with(&admin, &[scope]).await);
+        // `communities:write` includes `memberships:write`: leave both out for the latter.
+        let others: Vec<&str> = SCOPES
+            .iter()
+            .copied()
+            .filter(|s| s != scope && !(*scope == "memberships:write" && *s == "communities:write"))
+            .collect();
+        all_but.insert(*scope, app.token_with(&admin, &others).await);
+    }
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let scopes = required_scopes(op);
+            let Some(scope) = scopes.first() else {
+                continue;
+            };
+            if scope == "admin" {
+                continue;
+            }
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let url = concrete(path);
+            let body = matches!(method, Method::POST | Method::PATCH | Method::PUT)
+                .then(|| serde_json::json!({}));
+            let name = format!("{method} {path} ({scope})");
+            let res = app
+                .send(
+                    method.clone(),
+                    &url,
+                    Some(&only[scope.as_str()]),
+                    body.as_ref(),
+                )
+                .await;
+            assert!(
+                !matches!(res.status().as_u16(), 401 | 403),
+                "{name}: refused a token with exactly that scope ({})",
+                res.status()
+            );
+            let res = app
+                .send(
+                    method.clone(),
+                    &url,
+                    Some(&all_but[scope.as_str()]),
+                    body.as_ref(),
+                )
+                .await;
+            assert_problem(res, 403).await;
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} operations checked");
+}

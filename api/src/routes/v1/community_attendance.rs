@@ -51,7 +51,7 @@ pub struct CommunityAttendanceDto {
         ("session_id" = Uuid, Path, description = "The session's id."),
         ("person_id" = Uuid, Path, description = "The member's person id."),
     ),
-    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
         (status = 200, description = "Recorded.", body = CommunityAttendanceDto),
         (status = 409, response = Conflict),
@@ -60,7 +60,7 @@ pub struct CommunityAttendanceDto {
 )]
 #[put("/communities/{id_or_slug}/sessions/{session_id}/attendance/{person_id}")]
 pub async fn record_community_attendance(
-    auth: Authorized<scope::CommunitiesWrite>,
+    auth: Authorized<scope::MembershipsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<(String, String, String)>,

@@ -129,7 +129,7 @@ fn not_found(message: String) -> impl FnOnce(ApiError) -> ApiError {
     tag = "communities",
     request_body = MembershipCreate,
     params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
-    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
         (status = 201, description = "Joined.", body = MembershipDto, headers(("Location" = String))),
         (status = 409, response = Conflict),
@@ -138,7 +138,7 @@ fn not_found(message: String) -> impl FnOnce(ApiError) -> ApiError {
 )]
 #[post("/communities/{id_or_slug}/members")]
 pub async fn add_community_member(
-    auth: Authorized<scope::CommunitiesWrite>,
+    auth: Authorized<scope::MembershipsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
@@ -172,14 +172,14 @@ pub async fn add_community_member(
         ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
         ("person_id" = Uuid, Path, description = "The member's person id."),
     ),
-    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
         (status = 204, description = "Left."),
     )
 )]
 #[delete("/communities/{id_or_slug}/members/{person_id}")]
 pub async fn remove_community_member(
-    auth: Authorized<scope::CommunitiesWrite>,
+    auth: Authorized<scope::MembershipsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<(String, String)>,
@@ -234,7 +234,7 @@ pub async fn list_person_memberships(
     tag = "communities",
     request_body = MembershipMove,
     params(("id" = Uuid, Path, description = "The person's id.")),
-    security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
+    security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
         (status = 200, description = "Moved.", body = MembershipMoved),
         (status = 409, response = Conflict),
@@ -243,7 +243,7 @@ pub async fn list_person_memberships(
 )]
 #[post("/people/{id}/memberships/move")]
 pub async fn move_person_membership(
-    auth: Authorized<scope::CommunitiesWrite>,
+    auth: Authorized<scope::MembershipsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
