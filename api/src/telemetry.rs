@@ -65,32 +65,37 @@ impl RootSpanBuilder for RequestSpan {
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "unmatched".to_owned());
+        // The route, not the path: a path may carry a staff number (`/people/by-ref/…`).
         tracing::info_span!(
             "request",
             request_id = %request_id,
             method = %request.method(),
             route = %route,
-            path = %request.path(),
             status = tracing::field::Empty,
         )
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
-        let (status, latency) = match outcome {
+        let (status, latency, problem) = match outcome {
             Ok(res) => (
                 res.status().as_u16(),
                 res.request()
                     .extensions()
                     .get::<Started>()
                     .map(|s| s.0.elapsed().as_secs_f64() * 1000.0),
+                res.response()
+                    .extensions()
+                    .get::<crate::http::problem::ProblemType>()
+                    .map(|p| p.0.clone()),
             ),
-            Err(e) => (e.as_response_error().status_code().as_u16(), None),
+            Err(e) => (e.as_response_error().status_code().as_u16(), None, None),
         };
         span.record("status", status);
         span.in_scope(|| {
             tracing::info!(
                 status,
                 latency_ms = latency.unwrap_or_default(),
+                problem_type = problem.as_deref().unwrap_or_default(),
                 "request completed"
             )
         });

@@ -34,6 +34,23 @@ pub enum StoreError {
     Database(DieselError),
 }
 
+impl StoreError {
+    /// What kind of error this is, for logs: the messages may carry what a client sent.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::StateConflict(_) => "state_conflict",
+            Self::Invalid(..) => "invalid",
+            Self::Busy(_) => "busy",
+            Self::Stale => "stale",
+            Self::Unavailable(_) => "unavailable",
+            Self::Corrupt(_) => "corrupt",
+            Self::Database(_) => "database",
+        }
+    }
+}
+
 impl From<DieselError> for StoreError {
     fn from(e: DieselError) -> Self {
         match e {

@@ -52,7 +52,14 @@ fn replay(stored: Stored) -> HttpResponse {
         res.insert_header((name, value));
     }
     res.insert_header((REPLAYED, HeaderValue::from_static("true")));
+    let problem_type = (stored.status >= 400)
+        .then(|| serde_json::from_slice::<Problem>(&stored.body).ok())
+        .flatten()
+        .map(|p| super::problem::ProblemType(p.type_));
     let mut res = res.body(stored.body);
+    if let Some(t) = problem_type {
+        res.extensions_mut().insert(t);
+    }
     // Byte for byte: not re-stamped with this request's id by the problem normaliser.
     res.extensions_mut().insert(Verbatim);
     res
@@ -181,7 +188,11 @@ pub async fn middleware(
             .await
         };
         if let Err(e) = outcome {
-            tracing::warn!(error = %e, "could not store an idempotent response");
+            // The status only: a problem's text may carry what the client sent.
+            tracing::warn!(
+                status = e.status_code().as_u16(),
+                "could not store an idempotent response"
+            );
         }
         let mut response = head.set_body(BoxBody::new(bytes));
         if verbatim {

@@ -9,6 +9,12 @@ use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The type of the problem a response carries, for the request's log line: the type and
+/// the status are logged, never the detail, which may repeat what the client sent (an email
+/// address, a name).
+#[derive(Debug, Clone)]
+pub struct ProblemType(pub String);
+
 /// One problem with one input field (a query parameter, a path segment or a body field).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"field": "limit", "message": "must be a whole number from 1 to 100 (the maximum); got '500'"}))]
@@ -107,9 +113,11 @@ impl Problem {
 
     pub fn to_response(&self) -> HttpResponse {
         let body = serde_json::to_vec(self).unwrap_or_default();
-        HttpResponse::build(self.status_code())
+        let mut res = HttpResponse::build(self.status_code())
             .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
-            .body(body)
+            .body(body);
+        res.extensions_mut().insert(ProblemType(self.type_.clone()));
+        res
     }
 }
 

@@ -154,12 +154,6 @@ pub async fn refuse_unknown_query(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
-    eprintln!(
-        "DBG {} {:?} {:?}",
-        req.path(),
-        req.query_string(),
-        req.app_data::<web::Data<RouteTable>>().is_some()
-    );
     let refused = match req.app_data::<web::Data<RouteTable>>() {
         Some(table) if !req.query_string().is_empty() => table
             .query_parameters(req.method().as_str(), req.path())

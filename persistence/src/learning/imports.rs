@@ -131,7 +131,9 @@ pub fn import_people(
             if let Some(owner) = emails_taken.get(&email)
                 && current.is_none_or(|(id, _)| id != owner)
             {
-                results.push(reject(format!("email '{email}' belongs to someone else")));
+                // Names no one and echoes nothing: the clash may be with someone the caller
+                // cannot see.
+                results.push(reject("email: this address is already in use".to_owned()));
                 continue;
             }
             match current {

@@ -105,10 +105,11 @@ impl PersonValues {
 
 fn conflict(p: &Person) -> impl Fn(StoreError) -> StoreError + '_ {
     move |e| match e {
-        StoreError::Conflict(msg) if msg.contains("email") => StoreError::Conflict(format!(
-            "email: someone already has the email address '{}'",
-            p.email().as_str()
-        )),
+        // A generic answer that names no one: the person holding the address may belong to
+        // an organisation the caller cannot see.
+        StoreError::Conflict(msg) if msg.contains("email") => {
+            StoreError::Conflict("email: this address is already in use".to_owned())
+        }
         StoreError::Conflict(_) => StoreError::Conflict(format!(
             "external_ref: someone in this organisation already has the reference '{}'",
             p.external_ref().map(|r| r.as_str()).unwrap_or_default()

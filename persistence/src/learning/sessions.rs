@@ -140,8 +140,8 @@ pub fn record(
                         "records[{i}]: enrolment {enrolment_id} is {s}: only people holding a seat attend"
                     )));
                 }
-                // Another organisation's enrolment: as if it did not exist.
-                Some((c, _, _)) if c.0 == cohort_id => return Err(StoreError::NotFound),
+                // Another organisation's enrolment is, to this caller, not on this cohort: the
+                // same answer as for an unknown one, so the register confirms nothing.
                 _ => {
                     return Err(StoreError::StateConflict(format!(
                         "records[{i}]: enrolment {enrolment_id} is not on this cohort"

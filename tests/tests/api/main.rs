@@ -25,6 +25,7 @@ mod limits;
 mod migrations;
 mod operations;
 mod organisations;
+mod ownership;
 mod pagination;
 mod people;
 mod priorities;

@@ -147,7 +147,16 @@ async fn an_organisations_client_sees_only_its_own_people_and_enrolments_everyth
         .send()
         .await
         .unwrap();
-    assert_problem(res, 404).await;
+    // Another organisation's enrolment is "not on this cohort", as an unknown one: the
+    // register confirms nothing about it.
+    let p = assert_problem(res, 409).await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is not on this cohort"),
+        "{p}"
+    );
     let res = app
         .client
         .put(app.url(&register))
