@@ -20,7 +20,7 @@ use crate::routes::v1::oauth::TokenThrottle;
 use persistence::access::throttle::Policy;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
-/// first: request id → tracing span → CORS → problem normalisation → audit of failed
+/// first: request id → security headers → tracing span → CORS → problem normalisation → audit of failed
 /// writes → authentication → rate limit → idempotency keys → HEAD as GET → unknown query
 /// parameters → panic catching → handler.
 #[macro_export]
@@ -53,6 +53,9 @@ macro_rules! with_middleware {
             .wrap(tracing_actix_web::TracingLogger::<
                 $crate::telemetry::RequestSpan,
             >::new())
+            .wrap(actix_web::middleware::from_fn(
+                $crate::http::security_headers::middleware,
+            ))
             .wrap(actix_web::middleware::from_fn(
                 $crate::http::request_id::middleware,
             ))

@@ -16,6 +16,7 @@ pub mod rate_limit;
 pub mod request_id;
 pub mod respond;
 pub mod routes_table;
+pub mod security_headers;
 
 pub use error::{ApiError, db};
 pub use problem::Problem;

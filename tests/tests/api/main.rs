@@ -16,6 +16,7 @@ mod contract;
 mod cors;
 mod enrolments;
 mod errors;
+mod headers;
 mod helpers;
 mod idempotency;
 mod imports;
