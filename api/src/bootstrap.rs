@@ -67,7 +67,9 @@ pub fn import_people(
     if !store.with(|conn| organisations::exists(conn, organisation_id))? {
         anyhow::bail!("organisation: no organisation has id {organisation_id}");
     }
-    let (lines, rejected) = crate::imports::people(csv).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The operator's own file: no row limit.
+    let (lines, rejected) =
+        crate::imports::people(csv, usize::MAX).map_err(|e| anyhow::anyhow!("{e}"))?;
     let bar = indicatif::ProgressBar::new(lines.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -91,5 +93,10 @@ pub fn import_people(
         imports::import_people(conn, organisation_id, &lines, rejected.clone(), &run)
     })?;
     bar.finish_and_clear();
-    Ok(crate::imports::ImportResult::new(report, dry_run))
+    // The operator's own terminal: every rejected row.
+    Ok(crate::imports::ImportResult::new(
+        report,
+        dry_run,
+        usize::MAX,
+    ))
 }

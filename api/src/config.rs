@@ -110,6 +110,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Limits of a CSV import (a file is not a JSON body: its own, larger limits).
+    pub imports: ImportLimits,
     pub auth: AuthSettings,
     pub rate_limits: RateLimits,
     /// Browser origins allowed by CORS, e.g. `https://portal.example.org`; empty: none.
@@ -117,6 +119,22 @@ pub struct Settings {
     /// Delta sync leaves out rows changed in the last `sync_settle`, so a write still in
     /// flight when a page is read is never skipped: it shows in the next call instead.
     pub sync_settle: Duration,
+}
+
+/// The largest CSV import accepted: bytes and data rows (413 beyond either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportLimits {
+    pub max_bytes: usize,
+    pub max_rows: usize,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 16 * 1024 * 1024,
+            max_rows: 100_000,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,6 +226,20 @@ impl Settings {
                 "a whole number of bytes ≥ 1024",
                 |n: &usize| *n >= 1024,
             )?,
+            imports: ImportLimits {
+                max_bytes: parsed(
+                    "IMPORT_MAX_BYTES",
+                    ImportLimits::default().max_bytes,
+                    "a whole number of bytes from 1024 to 1073741824",
+                    |n: &usize| (1024..=1 << 30).contains(n),
+                )?,
+                max_rows: parsed(
+                    "IMPORT_MAX_ROWS",
+                    ImportLimits::default().max_rows,
+                    "a whole number of rows from 1 to 10000000",
+                    |n: &usize| (1..=10_000_000).contains(n),
+                )?,
+            },
             auth: auth_from_env()?,
             rate_limits: RateLimits {
                 client_requests: parsed(
@@ -252,6 +284,7 @@ impl Settings {
             },
             workers: None,
             max_body_bytes: 1_048_576,
+            imports: ImportLimits::default(),
             auth: AuthSettings::development(),
             rate_limits: RateLimits::default(),
             cors_origins: Vec::new(),

@@ -166,12 +166,8 @@ fn run(command: Command) -> anyhow::Result<()> {
                 std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let report = bootstrap::import_people(&store, &csv, organisation, dry_run, partial)?;
             println!("{}", serde_json::to_string_pretty(&report.summary)?);
-            for row in report.rows.iter().filter(|r| r.outcome == "rejected") {
-                println!(
-                    "line {}: {}",
-                    row.line,
-                    row.reason.as_deref().unwrap_or_default()
-                );
+            for row in &report.rejected_rows {
+                println!("line {}: {}", row.line, row.reason);
             }
             match (report.committed, dry_run) {
                 (true, _) => println!("written."),

@@ -28,7 +28,7 @@ macro_rules! with_middleware {
     ($app:expr, $cors:expr) => {
         $app.wrap(actix_web_lab::middleware::CatchPanic::default())
             .wrap(actix_web::middleware::from_fn(
-                $crate::http::routes_table::refuse_unknown_query,
+                $crate::http::routes_table::check_query_and_path,
             ))
             .wrap(actix_web::middleware::from_fn(
                 $crate::http::head::middleware,
@@ -174,6 +174,7 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
     }));
     let origins = settings.cors_origins.clone();
     let settle = web::Data::new(SyncSettle(settings.sync_settle));
+    let import_limits = web::Data::new(settings.imports);
     let mut server = HttpServer::new(move || {
         let app = App::new()
             .into_utoipa_app()
@@ -184,6 +185,7 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
             .app_data(limiters.clone())
             .app_data(throttle.clone())
             .app_data(settle.clone())
+            .app_data(import_limits.clone())
             .app_data(body::json_config(max_body))
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(body::path_config())

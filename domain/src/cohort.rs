@@ -120,6 +120,11 @@ impl CohortSpec {
         if end.is_none() {
             e.add("end_date", "is required (YYYY-MM-DD)");
         }
+        for (field, date) in [("start_date", start), ("end_date", end)] {
+            if date.is_some_and(|d| !crate::validation::date_in_range(d)) {
+                e.add(field, crate::validation::date_range_message());
+            }
+        }
         if let (Some(s), Some(en)) = (start, end)
             && en < s
         {

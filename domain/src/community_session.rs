@@ -47,6 +47,9 @@ impl NewSession {
         let title =
             required(&mut e, "title", input.title).and_then(|t| text(&mut e, "title", t, 1..=200));
         let starts_at = required(&mut e, "starts_at", input.starts_at);
+        if starts_at.is_some_and(|t| !crate::validation::date_in_range(t.date())) {
+            e.add("starts_at", crate::validation::date_range_message());
+        }
         let minutes = required(&mut e, "duration_minutes", input.duration_minutes);
         if minutes == Some(0) {
             e.add("duration_minutes", "must be at least 1 minute");

@@ -3,7 +3,41 @@
 
 use std::fmt;
 
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
+
+/// The first year a date or an instant may fall in: every date this academy records (a
+/// cohort, a session, an outcome, a sync cursor) is between 1900 and 2200, which both
+/// databases store exactly.
+pub const FIRST_YEAR: i32 = 1900;
+/// The last year a date or an instant may fall in.
+pub const LAST_YEAR: i32 = 2200;
+
+/// True when `date` is within [`FIRST_YEAR`]..=[`LAST_YEAR`].
+pub fn date_in_range(date: NaiveDate) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&date.year())
+}
+
+/// Why a date is refused, for a field error.
+pub fn date_range_message() -> String {
+    format!("must be a date from {FIRST_YEAR} to {LAST_YEAR}")
+}
+
+/// The first control character of `s` that no text may hold: NUL and the rest of the C0 set,
+/// but for tab, line feed and carriage return (PostgreSQL cannot store NUL at all; the others
+/// are never meant). `None` when `s` is clean.
+pub fn control_character(s: &str) -> Option<char> {
+    s.chars()
+        .find(|c| matches!(c, '\0'..='\x1f') && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Why text with a control character is refused, for a field error.
+pub fn control_character_message(c: char) -> String {
+    format!(
+        "must not contain control characters (found U+{:04X}); tab and line breaks are allowed",
+        c as u32
+    )
+}
 
 /// One problem with one field. `field` is a JSON-pointer-like path such as
 /// `duration.max` or `stems[2]`.
@@ -81,5 +115,31 @@ impl fmt::Display for ValidationErrors {
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect();
         f.write_str(&parts.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_but_tab_and_line_breaks_are_refused() {
+        assert_eq!(control_character("plain text"), None);
+        assert_eq!(control_character("line\nbreak\r\n\ttab"), None);
+        assert_eq!(control_character("a\0b"), Some('\0'));
+        assert_eq!(control_character("bell\x07"), Some('\x07'));
+        assert_eq!(control_character("unit\x1f"), Some('\x1f'));
+        assert_eq!(control_character("del\x7f and é"), None);
+        assert!(control_character_message('\0').contains("U+0000"));
+    }
+
+    #[test]
+    fn dates_run_from_1900_to_2200_inclusive() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(date_in_range(d(1900, 1, 1)));
+        assert!(date_in_range(d(2200, 12, 31)));
+        assert!(!date_in_range(d(1899, 12, 31)));
+        assert!(!date_in_range(d(2201, 1, 1)));
+        assert!(!date_in_range(d(-5000, 1, 1)));
     }
 }

@@ -39,12 +39,54 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T
     }
 }
 
-/// `value` (a parsed body) as `T`, with integral numbers as integers; a shape error is a 400.
+/// `value` (a parsed body) as `T`, with integral numbers as integers; a shape error is a 400,
+/// a string with a control character a 422 naming its field.
 pub fn typed<T: serde::de::DeserializeOwned>(
     mut value: serde_json::Value,
 ) -> Result<T, super::ApiError> {
+    let mut errors = domain::ValidationErrors::new();
+    control_characters(&value, "", &mut errors);
+    if !errors.is_empty() {
+        return Err(super::error::unprocessable(errors));
+    }
     integral_numbers(&mut value);
     serde_json::from_value::<T>(value).map_err(|e| deserialize_problem(e).into())
+}
+
+/// Records every string (or key) of `value` holding a control character, by its path
+/// (`records[0].status`), the way field errors name fields.
+fn control_characters(value: &serde_json::Value, at: &str, errors: &mut domain::ValidationErrors) {
+    use domain::validation::{control_character, control_character_message};
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let Some(c) = control_character(s) {
+                errors.add(
+                    if at.is_empty() { "body" } else { at },
+                    control_character_message(c),
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &format!("{at}[{i}]"), errors);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let field = if at.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{at}.{key}")
+                };
+                match control_character(key) {
+                    Some(c) => errors.add("body", control_character_message(c)),
+                    None => control_characters(item, &field, errors),
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Rewrites every float with no fractional part (within the range of `i64`) as an integer.

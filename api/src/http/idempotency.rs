@@ -87,11 +87,16 @@ pub async fn middleware(
 
     // The request, as the key promises it: method, path, query and body. Read in full (up
     // to the largest body any route takes: imports), then put back for the handler.
+    let limit = req
+        .app_data::<web::Data<crate::config::ImportLimits>>()
+        .map_or(crate::config::ImportLimits::default().max_bytes, |l| {
+            l.max_bytes
+        });
     let mut payload = req.take_payload();
     let mut buffered = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk?;
-        if buffered.len() + chunk.len() > crate::routes::v1::imports::MAX_FILE_BYTES {
+        if buffered.len() + chunk.len() > limit {
             let e = problem(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload-too-large",

@@ -80,6 +80,13 @@ pub fn instant(
 ) -> Option<chrono::NaiveDateTime> {
     let raw = raw?;
     match chrono::DateTime::parse_from_rfc3339(raw) {
+        Ok(t) if !domain::validation::date_in_range(t.date_naive()) => {
+            errors.push(ProblemField {
+                field: field.into(),
+                message: domain::validation::date_range_message(),
+            });
+            None
+        }
         Ok(t) => Some(t.with_timezone(&chrono::Utc).naive_utc()),
         Err(_) => {
             errors.push(ProblemField {
@@ -101,6 +108,13 @@ pub fn date(
 ) -> Option<chrono::NaiveDate> {
     let raw = raw?;
     match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(d) if !domain::validation::date_in_range(d) => {
+            errors.push(ProblemField {
+                field: field.into(),
+                message: domain::validation::date_range_message(),
+            });
+            None
+        }
         Ok(d) => Some(d),
         Err(_) => {
             errors.push(ProblemField {

@@ -27,7 +27,8 @@ pub struct RouteTable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
     Literal(String),
-    Param,
+    /// A parameter, by name.
+    Param(String),
 }
 
 fn method_name(m: &HttpMethod) -> &'static str {
@@ -48,7 +49,7 @@ fn segments(path: &str) -> Vec<Segment> {
         .split('/')
         .map(|s| {
             if s.starts_with('{') && s.ends_with('}') {
-                Segment::Param
+                Segment::Param(s[1..s.len() - 1].to_owned())
             } else {
                 Segment::Literal(s.to_owned())
             }
@@ -99,14 +100,15 @@ impl RouteTable {
 
     fn matching<'a>(&'a self, path: &str) -> impl Iterator<Item = &'a (Vec<Segment>, Vec<Method>)> {
         let given: Vec<String> = path
-            .trim_matches('/')
+            // Only the leading slash: `/programmes/` is no route (an empty segment).
+            .trim_start_matches('/')
             .split('/')
             .map(str::to_owned)
             .collect();
         self.routes.iter().filter(move |(pattern, _)| {
             pattern.len() == given.len()
                 && pattern.iter().zip(&given).all(|(p, g)| match p {
-                    Segment::Param => !g.is_empty(),
+                    Segment::Param(_) => !g.is_empty(),
                     Segment::Literal(l) => l == g,
                 })
         })
@@ -133,33 +135,57 @@ impl RouteTable {
         (!allowed.is_empty()).then_some(allowed)
     }
 
-    /// The query parameters of the operation `method path`, when there is one (the route
-    /// with the most literal segments wins: `/enrolments/export` over `/enrolments/{id}`).
+    /// The route `path` is an instance of (the one with the most literal segments wins:
+    /// `/enrolments/export` over `/enrolments/{id}`).
+    fn best(&self, path: &str) -> Option<&(Vec<Segment>, Vec<Method>)> {
+        self.matching(path).max_by_key(|(pattern, _)| {
+            pattern
+                .iter()
+                .filter(|s| matches!(s, Segment::Literal(_)))
+                .count()
+        })
+    }
+
+    /// The query parameters of the operation `method path`, when there is one.
     pub fn query_parameters(&self, method: &str, path: &str) -> Option<&[String]> {
-        self.matching(path)
-            .max_by_key(|(pattern, _)| {
-                pattern
-                    .iter()
-                    .filter(|s| matches!(s, Segment::Literal(_)))
-                    .count()
-            })
+        self.best(path)
             .and_then(|(_, methods)| methods.iter().find(|(m, _)| *m == method))
             .map(|(_, q)| q.as_slice())
     }
+
+    /// The name of each parameter segment of `path`'s route with the segment's decoded
+    /// value (`[("id", "0193…")]`).
+    pub fn path_parameters(&self, path: &str) -> Vec<(String, String)> {
+        let Some((pattern, _)) = self.best(path) else {
+            return Vec::new();
+        };
+        pattern
+            .iter()
+            .zip(path.trim_start_matches('/').split('/'))
+            .filter_map(|(p, given)| match p {
+                Segment::Param(name) => Some((
+                    name.clone(),
+                    percent_encoding::percent_decode_str(given)
+                        .decode_utf8_lossy()
+                        .into_owned(),
+                )),
+                Segment::Literal(_) => None,
+            })
+            .collect()
+    }
 }
 
-/// Refuses query parameters the operation does not declare, on every operation (those
-/// with a [`super::StrictQuery`] also refuse them themselves, with the same problem).
-pub async fn refuse_unknown_query(
+/// Refuses, on every operation and before anything reads them: query parameters the
+/// operation does not declare, and control characters in a query value or a path segment
+/// (400 naming the parameter; PostgreSQL cannot store NUL at all). Those with a
+/// [`super::StrictQuery`] refuse unknown parameters themselves too, with the same problem.
+pub async fn check_query_and_path(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
-    let refused = match req.app_data::<web::Data<RouteTable>>() {
-        Some(table) if !req.query_string().is_empty() => table
-            .query_parameters(req.method().as_str(), req.path())
-            .and_then(|allowed| unknown_parameters(req.query_string(), allowed)),
-        _ => None,
-    };
+    let refused = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|table| refusal(table, req.method().as_str(), req.path(), req.query_string()));
     match refused {
         Some(problem) => Ok(req
             .into_response(problem.error_response())
@@ -169,6 +195,47 @@ pub async fn refuse_unknown_query(
             .await
             .map(|r| r.map_into_boxed_body().map_into_left_body()),
     }
+}
+
+fn refusal(table: &RouteTable, method: &str, path: &str, query: &str) -> Option<super::ApiError> {
+    use domain::validation::{control_character, control_character_message};
+    let mut errors: Vec<ProblemField> = Vec::new();
+    for (name, value) in table.path_parameters(path) {
+        if let Some(c) = control_character(&value) {
+            errors.push(ProblemField {
+                field: name,
+                message: control_character_message(c),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        let problem = Problem::typed(
+            StatusCode::BAD_REQUEST,
+            "invalid-path",
+            "Invalid path",
+            "a path segment holds a control character",
+        );
+        return Some(problem.with_errors(errors).into());
+    }
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        if let Some(c) = control_character(&key).or_else(|| control_character(&value))
+            && !errors.iter().any(|e| e.field == key)
+        {
+            errors.push(ProblemField {
+                field: key.into_owned(),
+                message: control_character_message(c),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Some(super::query::invalid_query(errors));
+    }
+    if query.is_empty() {
+        return None;
+    }
+    table
+        .query_parameters(method, path)
+        .and_then(|allowed| unknown_parameters(query, allowed))
 }
 
 /// The 400 naming each parameter of `query` that is not `allowed`, if any.
@@ -255,7 +322,7 @@ mod tests {
             table.allowed("/api/v1/programmes/vital-signs"),
             Some(vec!["GET"])
         );
-        assert_eq!(table.allowed("/api/v1/programmes/"), Some(vec!["GET"]));
+        assert_eq!(table.allowed("/api/v1/programmes/"), None);
         assert_eq!(table.allowed("/api/v1/nothing"), None);
         assert_eq!(table.allowed("/api/v1/programmes/a/b"), None);
     }

@@ -154,7 +154,7 @@ fn tighten_parameters(op: &mut Operation) {
     for p in op.parameters.iter_mut().flatten() {
         let RefOr::T(p) = p else { continue };
         match p.parameter_in {
-            ParameterIn::Query => {
+            ParameterIn::Query | ParameterIn::Path => {
                 if let Some(RefOr::T(schema)) = p.schema.as_mut() {
                     non_empty(schema);
                 }
@@ -172,10 +172,15 @@ fn tighten_parameters(op: &mut Operation) {
     }
 }
 
+/// A query or path string is never empty, and holds no control character (the server
+/// refuses both with a 400).
 fn non_empty(schema: &mut Schema) {
     match schema {
         Schema::Object(o) if is_string(&o.schema_type) && o.enum_values.is_none() => {
             o.min_length.get_or_insert(1);
+            if o.pattern.is_none() && o.format.is_none() {
+                o.pattern = Some(super::rules::clean_text(1));
+            }
         }
         Schema::Array(a) => {
             if let ArrayItems::RefOrSchema(items) = &mut a.items

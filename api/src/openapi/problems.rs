@@ -217,7 +217,7 @@ pub const PROBLEMS: &[ProblemResponse] = &[
     ProblemResponse {
         name: "PayloadTooLarge",
         status: 413,
-        description: "The body is larger than the server accepts (`MAX_BODY_BYTES`).",
+        description: "The body is larger than the server accepts: `MAX_BODY_BYTES` for JSON; `IMPORT_MAX_BYTES`, or more rows than `IMPORT_MAX_ROWS`, for a CSV import.",
         headers: &[],
         example: || {
             example(

@@ -3,8 +3,9 @@
 //! fields refer to them with `#[schema(value_type = Name)]`.
 //!
 //! Lengths are what the server counts: at most `max` characters as sent, at least `min` once
-//! surrounding whitespace is trimmed — which `pattern` says (`\S` somewhere; for two, a first
-//! and a last non-space character, …), because `minLength` alone would let `"  "` through.
+//! surrounding whitespace is trimmed — which `pattern` says (for two, a first and a last
+//! non-space character, …), because `minLength` alone would let `"  "` through. No text holds
+//! a control character but tab and line breaks (the server refuses them, with a 422).
 
 use domain::Priority;
 use domain::organisation::NAME_CHARS;
@@ -12,16 +13,29 @@ use domain::person::{MAX_EMAIL, MAX_REF, MAX_ROLE};
 use domain::programme::{PARTNER_CHARS, SLUG_CHARS, TEXT_MAX_CHARS, TITLE_CHARS};
 use domain::{Scope, VenusStem};
 use serde_json::json;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::schema::{
+    ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::{Ref, RefOr};
 
-/// A pattern that holds when at least `min` characters remain once the string is trimmed.
-pub fn non_blank(min: usize) -> Option<String> {
+// Surrounding space, which the server trims: whitespace but the control characters (form
+// feed and vertical tab are both).
+// (Written out in each pattern below as `[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*`.)
+
+/// The control characters no text may hold (see `domain::validation::control_character`):
+/// the C0 set but tab, line feed and carriage return.
+pub const CONTROL: &str = r"\x00-\x08\x0b\x0c\x0e-\x1f";
+
+/// A pattern that holds for text without control characters of which at least `min`
+/// characters remain once it is trimmed (a first and a last non-space character, `min - 2`
+/// characters apart or more). Anchored, and without lookaround, so every generator reads it.
+pub fn clean_text(min: usize) -> String {
+    let any = format!("[^{CONTROL}]");
+    let solid = format!(r"[^\s{CONTROL}]");
     match min {
-        0 => None,
-        1 => Some(r"\S".into()),
-        2 => Some(r"\S[\s\S]*\S".into()),
-        n => Some(format!(r"\S[\s\S]{{{},}}\S", n - 2)),
+        0 => format!("^{any}*$"),
+        1 => format!("^{any}*{solid}{any}*$"),
+        n => format!("^{any}*{solid}{any}{{{},}}{solid}{any}*$", n - 2),
     }
 }
 
@@ -31,7 +45,7 @@ pub fn text(min: usize, max: usize, description: &str, example: &str) -> ObjectB
         .schema_type(Type::String)
         .min_length(Some(min))
         .max_length(Some(max))
-        .pattern(non_blank(min))
+        .pattern(Some(clean_text(min)))
         .description(Some(description))
         .examples([json!(example)])
 }
@@ -120,10 +134,15 @@ rule!(
     )
 );
 rule!(
+    /// How often a programme meets.
+    Cadence => text(1, domain::duration::MAX_CADENCE_CHARS, "How often, e.g. \"1 day a month\": at most 100 characters, not blank.", "1 day a month")
+);
+rule!(
     /// A job role; blank means none.
     JobRole => ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(MAX_ROLE))
+        .pattern(Some(clean_text(0)))
         .description(Some("At most 200 characters; blank means none."))
         .examples([json!("Staff nurse")])
 );
@@ -145,7 +164,7 @@ rule!(
     Email => ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(MAX_EMAIL))
-        .pattern(Some(r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s.\x00-\x1f\x7f-\x9f][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s.\x00-\x1f\x7f-\x9f]\s*$"))
+        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s.\x00-\x1f\x7f-\x9f][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s.\x00-\x1f\x7f-\x9f][^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
         // The pattern, not `format: email`: validators differ on what that format admits,
         // and the contract must say exactly what this server does.
         .description(Some(
@@ -160,7 +179,7 @@ rule!(
         .schema_type(Type::String)
         .min_length(Some(1))
         .max_length(Some(MAX_REF))
-        .pattern(Some(r"^\s*[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?\s*$"))
+        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
         .description(Some(
             "The employer's own id for the person (a staff number): 1 to 64 characters, no control \
              characters; surrounding spaces are trimmed. Unique within the organisation.",
@@ -171,7 +190,7 @@ rule!(
     /// An ODS code.
     OdsCode => ObjectBuilder::new()
         .schema_type(Type::String)
-        .pattern(Some(r"^\s*[A-Za-z0-9]{3,10}\s*$"))
+        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*[A-Za-z0-9]{3,10}[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
         .description(Some(
             "The NHS Organisation Data Service code: 3 to 10 letters and digits (stored upper-cased).",
         ))
@@ -182,7 +201,7 @@ rule!(
     WebLink => ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(2000))
-        .pattern(Some(r"^\s*https?://[^/?#\s\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*\s*$"))
+        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*https?://[^/?#\s\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
         .description(Some(
             "An `http://` or `https://` link with a host, no spaces; at most 2000 characters.",
         ))
@@ -194,7 +213,7 @@ rule!(
     LinkOrBlank => ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(2000))
-        .pattern(Some(r"^\s*(https?://[^/?#\s\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*)?\s*$"))
+        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*(https?://[^/?#\s\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*)?[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
         .description(Some(
             "An `http://` or `https://` link with a host, no spaces, at most 2000 characters; blank means none.",
         ))
@@ -205,6 +224,7 @@ rule!(
     Location => ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(300))
+        .pattern(Some(clean_text(0)))
         .description(Some("At most 300 characters; blank means none."))
         .examples([json!("St James's University Hospital")])
 );
@@ -225,6 +245,7 @@ rule!(
     CommunityKey => ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(Some(1))
+        .pattern(Some(clean_text(1)))
         .description(Some("A community's id or slug."))
         .examples([json!("facilitation")])
 );
@@ -241,6 +262,33 @@ rule!(
         .description(Some(
             "`success`; `denied` (refused: 401, 403 or 429); `failure` (invalid or failed: other 4xx, 5xx).",
         ))
+);
+
+/// A date of the years 1900 to 2200, `YYYY-MM-DD` (the whole value, so a generator draws
+/// dates from it rather than filtering random text).
+const DATE: &str = r"(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+/// A time of day with its offset, as RFC 3339 writes it after the date.
+const TIME: &str = r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])";
+
+rule!(
+    /// A calendar date the academy records.
+    Day => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .pattern(Some(format!("^{DATE}$")))
+        .description(Some("A date, `YYYY-MM-DD`, in the years 1900 to 2200."))
+        .examples([json!("2027-03-01")])
+);
+rule!(
+    /// An instant the academy records.
+    Instant => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+        .pattern(Some(format!("^{DATE}{TIME}$")))
+        .description(Some(
+            "An RFC 3339 date and time with its offset, e.g. `2027-03-01T09:30:00Z`, in the years 1900 to 2200.",
+        ))
+        .examples([json!("2027-03-01T09:30:00Z")])
 );
 
 /// A Leeds priority in a request: its code (`6`, or `"6"`) or its slug.

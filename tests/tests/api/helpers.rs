@@ -219,6 +219,19 @@ pub struct TestApp {
     pub _db: TestDb,
 }
 
+/// The application on a fresh database, with the test settings changed by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let db = TestDb::create().await;
+    let mut settings = settings_for(db.url());
+    adjust(&mut settings);
+    let address = start(settings).await;
+    TestApp {
+        address,
+        client: client(),
+        _db: db,
+    }
+}
+
 /// The application on a fresh database.
 pub async fn spawn_app() -> TestApp {
     let db = TestDb::create().await;
@@ -233,8 +246,15 @@ pub async fn spawn_app() -> TestApp {
 /// The HTTP client of every test: each response it receives is checked against the
 /// committed contract (see `conformance.rs`), and a response that breaks it fails the test.
 pub fn client() -> Client {
+    client_from("127.0.0.1")
+}
+
+/// As [`client`], calling from another loopback address (`127.0.0.2`: all of 127/8 is
+/// loopback), as a caller elsewhere on the network would.
+pub fn client_from(address: &str) -> Client {
     let inner = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .local_address(address.parse::<std::net::IpAddr>().expect("address"))
         .build()
         .expect("client");
     reqwest_middleware::ClientBuilder::new(inner)

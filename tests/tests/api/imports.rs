@@ -1,6 +1,6 @@
 //! Bulk imports: all or nothing unless `partial`, dry runs, per-row results.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{assert_problem, fields};
 use crate::learning::{id, open_cohort, world};
@@ -68,16 +68,14 @@ async fn a_file_with_a_rejected_row_writes_nothing_unless_partial() {
     let res = upload(&app, &w.org_token, &format!("{path}?partial=true"), STAFF).await;
     assert_eq!(res.status(), 200);
     let done: Value = res.json().await.unwrap();
-    let outcomes: Vec<(i64, &str)> = done["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["line"].as_i64().unwrap(), r["outcome"].as_str().unwrap()))
-        .collect();
+    // Counts of every outcome, and the rejected rows only (not every row).
     assert_eq!(
-        outcomes,
-        vec![(2, "created"), (3, "created"), (4, "rejected")]
+        done["summary"],
+        json!({"created": 2, "updated": 0, "unchanged": 0, "rejected": 1})
     );
+    assert_eq!(done["rejected_rows"].as_array().unwrap().len(), 1);
+    assert_eq!(done["rejected_rows"][0]["line"], 4);
+    assert_eq!(done["rejected_rows_truncated"], false);
     assert_eq!(
         app.get_json_as("/api/v1/people", &w.org_token).await["data"]
             .as_array()
@@ -163,22 +161,49 @@ async fn a_roster_fills_seats_then_the_waitlist_in_file_order() {
         .json()
         .await
         .unwrap();
-    let statuses: Vec<Value> = res["rows"]
+    assert_eq!(res["summary"]["created"], 4);
+    assert_eq!(res["rejected_rows"][0]["line"], 6);
+    // In file order: R3 and R1 hold the seats, R4 and R2 wait in that order.
+    let listed = app
+        .get_json_as(
+            &format!("/api/v1/cohorts/{cohort}/enrolments"),
+            &w.org_token,
+        )
+        .await;
+    let people = app
+        .get_json_as("/api/v1/people?limit=100", &w.org_token)
+        .await;
+    let reference_of = |person: &Value| {
+        people["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == *person)
+            .map(|p| p["external_ref"].as_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let by_ref: Vec<(String, String)> = listed["data"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["status"].clone())
+        .map(|e| {
+            (
+                reference_of(&e["person_id"]),
+                e["status"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    assert_eq!(
-        statuses,
-        vec![
-            Value::from("enrolled"),
-            "enrolled".into(),
-            "waitlisted".into(),
-            "waitlisted".into(),
-            Value::Null
-        ]
-    );
+    for (reference, status) in [
+        ("R3", "enrolled"),
+        ("R1", "enrolled"),
+        ("R4", "waitlisted"),
+        ("R2", "waitlisted"),
+    ] {
+        assert!(
+            by_ref.contains(&(reference.to_owned(), status.to_owned())),
+            "{reference} {status}: {by_ref:?}"
+        );
+    }
     let c = app
         .get_json(&format!("/api/v1/cohorts/{cohort}"), 200)
         .await;
@@ -223,4 +248,86 @@ async fn a_roster_fills_seats_then_the_waitlist_in_file_order() {
     )
     .await;
     assert_eq!(fields(&p), vec!["line 2"]);
+}
+
+#[tokio::test]
+async fn an_import_over_its_limits_is_a_413_naming_the_limit() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.imports = api::config::ImportLimits {
+            max_bytes: 4096,
+            max_rows: 3,
+        };
+    })
+    .await;
+    let w = world(&app).await;
+    let path = format!("/api/v1/organisations/{}/people/import?dry_run=true", w.org);
+    let header = "external_ref,given_name,family_name,email\n";
+    let rows = |n: usize| {
+        (0..n)
+            .map(|i| format!("E{i},Given{i},Family{i},p{i}@example.nhs.uk\n"))
+            .collect::<String>()
+    };
+    assert_eq!(
+        upload(&app, &w.org_token, &path, &format!("{header}{}", rows(3)))
+            .await
+            .status(),
+        200
+    );
+    let p = assert_problem(
+        upload(&app, &w.org_token, &path, &format!("{header}{}", rows(4))).await,
+        413,
+    )
+    .await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("IMPORT_MAX_ROWS"),
+        "{p}"
+    );
+    let big = format!("{header}{}", "x".repeat(5000));
+    let p = assert_problem(upload(&app, &w.org_token, &path, &big).await, 413).await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("IMPORT_MAX_BYTES"),
+        "{p}"
+    );
+}
+
+#[tokio::test]
+async fn an_import_answers_counts_and_at_most_a_hundred_rejected_rows() {
+    let app = crate::helpers::spawn_app().await;
+    let w = world(&app).await;
+    let mut csv = "external_ref,given_name,family_name,email\n".to_owned();
+    for i in 0..150 {
+        csv.push_str(&format!("E{i},Given,Family,not-an-email-{i}\n"));
+    }
+    csv.push_str("GOOD,Grace,Hopper,grace@example.nhs.uk\n");
+    csv.push_str("CTRL,Ada\u{7},Lovelace,ada@example.nhs.uk\n");
+    let path = format!("/api/v1/organisations/{}/people/import?dry_run=true", w.org);
+    let res = upload(&app, &w.org_token, &path, &csv).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["summary"]["rejected"], 151);
+    assert_eq!(body["summary"]["created"], 1);
+    assert_eq!(body["rejected_rows"].as_array().unwrap().len(), 100);
+    assert_eq!(body["rejected_rows_truncated"], true);
+    // Without dry_run or partial: nothing written, and the problem lists the first hundred.
+    let path = format!("/api/v1/organisations/{}/people/import", w.org);
+    let p = assert_problem(upload(&app, &w.org_token, &path, &csv).await, 422).await;
+    assert_eq!(fields(&p).len(), 100);
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("151 row(s) rejected (the first 100 are listed)"),
+        "{p}"
+    );
+    // A control character in a cell rejects its row, naming the column.
+    let ctrl =
+        "external_ref,given_name,family_name,email\nCTRL,Ada\u{7},Lovelace,ada@example.nhs.uk\n";
+    let p = assert_problem(upload(&app, &w.org_token, &path, ctrl).await, 422).await;
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("given_name: must not contain control characters"),
+        "{p}"
+    );
 }

@@ -4,19 +4,9 @@ use std::time::Duration;
 
 use api::config::RateLimits;
 
-use crate::helpers::{Credentials, TestApp, TestDb, assert_problem, client, settings_for, start};
+use crate::helpers::{Credentials, assert_problem};
 
-async fn app_with(adjust: impl FnOnce(&mut api::config::Settings)) -> TestApp {
-    let db = TestDb::create().await;
-    let mut settings = settings_for(db.url());
-    adjust(&mut settings);
-    let address = start(settings).await;
-    TestApp {
-        address,
-        client: client(),
-        _db: db,
-    }
-}
+use crate::helpers::spawn_app_with as app_with;
 
 #[tokio::test]
 async fn a_client_over_its_limit_gets_429_with_retry_after_then_recovers() {
@@ -108,4 +98,44 @@ async fn repeated_failed_token_requests_are_throttled_then_recover() {
     assert_eq!(body["error"], "slow_down");
     tokio::time::sleep(Duration::from_secs(wait + 1)).await;
     assert_eq!(app.request_token(&admin, None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn failures_from_elsewhere_never_lock_a_client_out() {
+    let app = app_with(|s| {
+        s.auth.max_token_failures = 2;
+        s.auth.failure_window = Duration::from_secs(60);
+    })
+    .await;
+    let admin = app.bootstrap_admin().await;
+    let other = app.bootstrap_admin().await;
+    let form = |c: &Credentials| {
+        vec![
+            ("grant_type", "client_credentials".to_owned()),
+            ("client_id", c.id.clone()),
+            ("client_secret", c.secret.clone()),
+        ]
+    };
+    let elsewhere = crate::helpers::client_from("127.0.0.2");
+    let wrong = Credentials {
+        secret: "wrong".into(),
+        ..admin.clone()
+    };
+    let from_elsewhere = |c: Credentials| {
+        let elsewhere = elsewhere.clone();
+        let url = app.url("/api/v1/oauth/token");
+        let form = form(&c);
+        async move { elsewhere.post(url).form(&form).send().await.unwrap() }
+    };
+    // Someone who knows the client's id guesses from another address until refused…
+    for _ in 0..2 {
+        assert_eq!(from_elsewhere(wrong.clone()).await.status(), 401);
+    }
+    assert_eq!(from_elsewhere(wrong.clone()).await.status(), 429);
+    // …the client itself, from its own address, is not locked out…
+    assert_eq!(app.request_token(&admin, None).await.status(), 200);
+    // …while the guessing address stays refused, for any client id it tries.
+    assert_eq!(from_elsewhere(admin.clone()).await.status(), 429);
+    assert_eq!(from_elsewhere(other.clone()).await.status(), 429);
+    assert_eq!(app.request_token(&other, None).await.status(), 200);
 }

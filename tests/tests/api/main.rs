@@ -18,6 +18,7 @@ mod enrolments;
 mod errors;
 mod headers;
 mod helpers;
+mod hostile_input;
 mod idempotency;
 mod imports;
 mod jwt;

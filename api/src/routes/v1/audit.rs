@@ -78,10 +78,10 @@ pub struct AuditQuery {
     #[param(value_type = Option<AuditOutcome>)]
     pub outcome: Option<String>,
     /// Events at or after this instant (RFC 3339).
-    #[param(value_type = Option<DateTime<Utc>>)]
+    #[param(value_type = Option<crate::openapi::rules::Instant>)]
     pub since: Option<String>,
     /// Events before this instant (RFC 3339).
-    #[param(value_type = Option<DateTime<Utc>>)]
+    #[param(value_type = Option<crate::openapi::rules::Instant>)]
     pub until: Option<String>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<String>,

@@ -13,7 +13,9 @@ use uuid::Uuid;
 use super::organisation_dto::nullable;
 use super::programme_dto::PriorityRef;
 use super::programme_input::PriorityInput;
-use crate::openapi::rules::{CohortPriorities, LinkOrBlank, Location, Name, SessionTitle};
+use crate::openapi::rules::{
+    CohortPriorities, Day, Instant, LinkOrBlank, Location, Name, SessionTitle,
+};
 
 /// A cohort of a programme, with its seats.
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,10 +94,10 @@ impl From<CohortRecord> for CohortDto {
 pub struct CohortCreate {
     #[schema(value_type = Name)]
     pub label: Option<String>,
-    #[schema(value_type = NaiveDate)]
+    #[schema(value_type = Day)]
     pub start_date: Option<NaiveDate>,
     /// Not before `start_date`.
-    #[schema(value_type = NaiveDate)]
+    #[schema(value_type = Day)]
     pub end_date: Option<NaiveDate>,
     #[schema(value_type = i64, minimum = 1, maximum = 10000)]
     pub capacity: Option<i64>,
@@ -138,10 +140,10 @@ impl CohortCreate {
 pub struct CohortPatch {
     #[schema(value_type = Name, required = false)]
     pub label: Option<String>,
-    #[schema(value_type = NaiveDate, required = false)]
+    #[schema(value_type = Day, required = false)]
     pub start_date: Option<NaiveDate>,
     /// Not before the start date.
-    #[schema(value_type = NaiveDate, required = false)]
+    #[schema(value_type = Day, required = false)]
     pub end_date: Option<NaiveDate>,
     /// Not below the seats already taken (409).
     #[schema(value_type = i64, required = false, minimum = 1, maximum = 10000)]
@@ -248,7 +250,7 @@ impl From<SessionRow> for SessionDto {
 pub struct SessionCreate {
     #[schema(value_type = SessionTitle)]
     pub title: Option<String>,
-    #[schema(value_type = DateTime<Utc>)]
+    #[schema(value_type = Instant)]
     pub starts_at: Option<DateTime<Utc>>,
     #[schema(value_type = i32, minimum = 1, maximum = 1440)]
     pub duration_minutes: Option<i32>,

@@ -34,7 +34,7 @@ pub struct CohortQuery {
     #[param(value_type = Option<Vec<CohortStatus>>, explode, style = Form)]
     pub status: Vec<String>,
     /// Only cohorts starting after this date (YYYY-MM-DD).
-    #[param(value_type = Option<chrono::NaiveDate>)]
+    #[param(value_type = Option<crate::openapi::rules::Day>)]
     pub starts_after: Option<String>,
     /// The commissioning organisation.
     #[param(value_type = Option<Uuid>)]
@@ -448,11 +448,15 @@ pub async fn create_cohort_session(
     if title.is_none() || too_long {
         e.add("title", "is required, at most 200 characters");
     }
-    if b.starts_at.is_none() {
-        e.add(
+    match b.starts_at {
+        None => e.add(
             "starts_at",
             "is required (RFC 3339, e.g. 2027-03-01T09:30:00Z)",
-        );
+        ),
+        Some(t) if !domain::validation::date_in_range(t.date_naive()) => {
+            e.add("starts_at", domain::validation::date_range_message())
+        }
+        Some(_) => {}
     }
     if !b.duration_minutes.is_some_and(|d| (1..=1440).contains(&d)) {
         e.add(

@@ -118,10 +118,10 @@ pub async fn record_community_attendance(
 #[into_params(parameter_in = Query)]
 pub struct CommitmentQuery {
     /// First day counted (inclusive); twelve months before `to` when absent.
-    #[param(value_type = Option<NaiveDate>, example = "2027-01-01")]
+    #[param(value_type = Option<crate::openapi::rules::Day>, example = "2027-01-01")]
     pub from: Option<String>,
     /// Last day counted (inclusive); today when absent.
-    #[param(value_type = Option<NaiveDate>, example = "2027-12-31")]
+    #[param(value_type = Option<crate::openapi::rules::Day>, example = "2027-12-31")]
     pub to: Option<String>,
 }
 

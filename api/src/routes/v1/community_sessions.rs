@@ -73,7 +73,7 @@ pub struct CommunitySessionCreate {
     #[schema(value_type = SessionTitle)]
     pub title: Option<String>,
     /// At most the community's `max_sessions_per_year` in any twelve months (422).
-    #[schema(value_type = DateTime<Utc>)]
+    #[schema(value_type = crate::openapi::rules::Instant)]
     pub starts_at: Option<DateTime<Utc>>,
     /// At most the community's `commitment.max_session_minutes` (422).
     #[schema(value_type = u32, minimum = 1, maximum = 480)]
@@ -207,10 +207,10 @@ pub async fn cancel_community_session(
 #[into_params(parameter_in = Query)]
 pub struct CalendarQuery {
     /// First day (inclusive, UTC); today when absent.
-    #[param(value_type = Option<chrono::NaiveDate>, example = "2027-01-01")]
+    #[param(value_type = Option<crate::openapi::rules::Day>, example = "2027-01-01")]
     pub from: Option<String>,
     /// Last day (inclusive, UTC); twelve months after `from` when absent.
-    #[param(value_type = Option<chrono::NaiveDate>, example = "2027-12-31")]
+    #[param(value_type = Option<crate::openapi::rules::Day>, example = "2027-12-31")]
     pub to: Option<String>,
     /// Only this community's sessions: id or slug.
     #[param(value_type = Option<String>, example = "facilitation")]

@@ -151,6 +151,7 @@ pub struct EnrolmentCreate {
 #[schema(example = json!({"outcome_date": "2027-08-31"}))]
 pub struct Outcome {
     /// Today when absent.
+    #[schema(value_type = Option<crate::openapi::rules::Day>)]
     pub outcome_date: Option<NaiveDate>,
 }
 

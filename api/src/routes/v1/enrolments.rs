@@ -150,7 +150,7 @@ pub struct EnrolmentQuery {
     pub person_external_ref: Option<String>,
     /// Changes at or after this instant (RFC 3339): withdrawals, cancellations and erasures
     /// included.
-    #[param(value_type = Option<chrono::DateTime<Utc>>)]
+    #[param(value_type = Option<crate::openapi::rules::Instant>)]
     pub updated_since: Option<String>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<String>,
@@ -298,7 +298,22 @@ const CSV_HEADER: [&str; 19] = [
     "updated_at",
 ];
 
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab or carriage
+/// return first) is prefixed with `'`, as OWASP's CSV injection guidance says; the JSON and
+/// NDJSON carry the value as stored.
+pub fn neutralised(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 fn csv_record(r: &EnrolmentRow) -> [String; 19] {
+    csv_cells(r).map(neutralised)
+}
+
+fn csv_cells(r: &EnrolmentRow) -> [String; 19] {
     let opt = |o: Option<String>| o.unwrap_or_default();
     [
         r.id.to_string(),
@@ -628,9 +643,15 @@ fn outcome_of(body: &[u8]) -> Result<Option<chrono::NaiveDate>, ApiError> {
         return Ok(None);
     }
     // `null` is "no outcome given", as the contract's nullable body says.
-    serde_json::from_slice::<Option<Outcome>>(body)
+    let date = serde_json::from_slice::<Option<Outcome>>(body)
         .map(|o| o.and_then(|o| o.outcome_date))
-        .map_err(|e| crate::http::body::deserialize_problem(e).into())
+        .map_err(crate::http::body::deserialize_problem)?;
+    if date.is_some_and(|d| !domain::validation::date_in_range(d)) {
+        let mut errors = domain::ValidationErrors::new();
+        errors.add("outcome_date", domain::validation::date_range_message());
+        return Err(crate::http::error::unprocessable(errors));
+    }
+    Ok(date)
 }
 
 fn session_path(path: &(String, String)) -> Result<(Uuid, Uuid), ApiError> {
@@ -656,5 +677,28 @@ fn to_register(rows: Vec<(Uuid, domain::AttendanceStatus)>) -> Register {
                 status,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralised;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_quoted() {
+        for formula in [
+            "=cmd|' /C calc'!A0",
+            "+1+1",
+            "-2",
+            "@SUM(1+1)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert_eq!(neutralised(formula.into()), format!("'{formula}"));
+        }
+        for plain in ["Aisha", "RR8-00100", "2027-03-01", "", "a=b", "0.5000"] {
+            assert_eq!(neutralised(plain.into()), plain);
+        }
     }
 }

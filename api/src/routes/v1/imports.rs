@@ -17,14 +17,13 @@ use uuid::Uuid;
 
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
+use crate::config::ImportLimits;
 use crate::http::problem::{Problem, ProblemField};
 use crate::http::{ApiError, StrictQuery, db, paging};
-use crate::imports::{ImportResult, people as people_rows, roster};
+use crate::imports::{FileError, ImportResult, people as people_rows, roster};
 use crate::openapi::problems::Unprocessable;
 
-/// Largest import file accepted.
-pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
-
+/// Options of a roster import.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
@@ -41,7 +40,28 @@ pub struct ImportQuery {
     pub organisation_id: Option<String>,
 }
 
-async fn csv_body(req: &HttpRequest, mut payload: web::Payload) -> Result<web::Bytes, ApiError> {
+/// Options of a people import: those of a roster import but the organisation, which is the
+/// path's.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct PeopleImportQuery(pub ImportQuery);
+
+impl IntoParams for PeopleImportQuery {
+    fn into_params(
+        place: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        crate::http::query::without(ImportQuery::into_params(place), &["organisation_id"])
+    }
+}
+
+/// Rejected rows an answer lists, at most; the summary counts them all.
+pub const LISTED_REJECTIONS: usize = 100;
+
+async fn csv_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limits: &ImportLimits,
+) -> Result<web::Bytes, ApiError> {
     let is_csv = req
         .headers()
         .get(CONTENT_TYPE)
@@ -70,34 +90,45 @@ async fn csv_body(req: &HttpRequest, mut payload: web::Payload) -> Result<web::B
                 e.to_string(),
             ))
         })?;
-        if body.len() + chunk.len() > MAX_FILE_BYTES {
-            return Err(Problem::typed(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload-too-large",
-                "Payload too large",
-                format!("the file is larger than the maximum of {MAX_FILE_BYTES} bytes"),
-            )
-            .into());
+        if body.len() + chunk.len() > limits.max_bytes {
+            return Err(too_large(format!(
+                "the file is larger than the maximum of {} bytes (IMPORT_MAX_BYTES)",
+                limits.max_bytes
+            )));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
 }
 
-fn file_error(e: crate::imports::FileError) -> ApiError {
+fn too_large(detail: String) -> ApiError {
     Problem::typed(
-        StatusCode::BAD_REQUEST,
-        "invalid-csv",
-        "Invalid CSV file",
-        e.0,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload-too-large",
+        "Payload too large",
+        detail,
     )
     .into()
+}
+
+fn file_error(e: FileError) -> ApiError {
+    match e {
+        FileError::Invalid(detail) => Problem::typed(
+            StatusCode::BAD_REQUEST,
+            "invalid-csv",
+            "Invalid CSV file",
+            detail,
+        )
+        .into(),
+        too_many @ FileError::TooManyRows(_) => too_large(too_many.to_string()),
+    }
 }
 
 /// 200 with the report when written (or a dry run); 422 naming each rejected line when a
 /// rejected row kept the file from being written.
 fn answer(report: ImportReport, mode: Mode) -> Result<HttpResponse, ApiError> {
     if !report.committed && !mode.dry_run {
+        let n = report.rejected();
         let errors: Vec<ProblemField> = report
             .rows
             .iter()
@@ -108,18 +139,23 @@ fn answer(report: ImportReport, mode: Mode) -> Result<HttpResponse, ApiError> {
                 }),
                 _ => None,
             })
+            .take(LISTED_REJECTIONS)
             .collect();
-        let n = errors.len();
+        let listed = if n > errors.len() {
+            format!(" (the first {} are listed)", errors.len())
+        } else {
+            String::new()
+        };
         return Err(Problem::typed(
             StatusCode::UNPROCESSABLE_ENTITY,
             "import-rejected",
             "Import rejected",
-            format!("{n} row(s) rejected, so nothing was written; fix them, or send partial=true to write the others"),
+            format!("{n} row(s) rejected{listed}, so nothing was written; fix them, or send partial=true to write the others"),
         )
         .with_errors(errors)
         .into());
     }
-    Ok(HttpResponse::Ok().json(ImportResult::new(report, mode.dry_run)))
+    Ok(HttpResponse::Ok().json(ImportResult::new(report, mode.dry_run, LISTED_REJECTIONS)))
 }
 
 /// Import an organisation's people from CSV, matched by staff number: new ones created,
@@ -131,10 +167,10 @@ fn answer(report: ImportReport, mode: Mode) -> Result<HttpResponse, ApiError> {
     tag = "people",
     request_body(content = String, content_type = "text/csv",
         example = "external_ref,given_name,family_name,email,job_role\nLTH-004211,Aisha,Khan,aisha.khan@nhs.net,Staff nurse\n"),
-    params(("id" = Uuid, Path, description = "The organisation's id."), ImportQuery),
+    params(("id" = Uuid, Path, description = "The organisation's id."), PeopleImportQuery),
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
-        (status = 200, description = "What was (or, on a dry run, would be) done, row by row.", body = ImportResult),
+        (status = 200, description = "What was (or, on a dry run, would be) done: counts, and the rejected rows.", body = ImportResult),
         (status = 422, response = Unprocessable),
     )
 )]
@@ -144,7 +180,8 @@ pub async fn import_people(
     req: HttpRequest,
     store: web::Data<Store>,
     path: web::Path<String>,
-    StrictQuery(q): StrictQuery<ImportQuery>,
+    StrictQuery(PeopleImportQuery(q)): StrictQuery<PeopleImportQuery>,
+    limits: web::Data<ImportLimits>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let raw = path.into_inner();
@@ -163,8 +200,9 @@ pub async fn import_people(
     if !e.is_empty() {
         return Err(crate::http::query::invalid_query(e));
     }
-    let body = csv_body(&req, payload).await?;
-    let (lines, rejected) = people_rows(&body).map_err(file_error)?;
+    let body = csv_body(&req, payload, &limits).await?;
+    let (lines, rejected) = people_rows(&body, limits.max_rows).map_err(file_error)?;
+    drop(body);
     let audit = audit_entry(&req);
     let report = db(&store, move |conn| {
         imports::import_people(
@@ -194,7 +232,7 @@ pub async fn import_people(
     params(("id" = Uuid, Path, description = "The cohort's id."), ImportQuery),
     security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
     responses(
-        (status = 200, description = "What was (or, on a dry run, would be) done, row by row.", body = ImportResult),
+        (status = 200, description = "What was (or, on a dry run, would be) done: counts, and the rejected rows.", body = ImportResult),
         (status = 422, response = Unprocessable),
     )
 )]
@@ -205,6 +243,7 @@ pub async fn import_cohort_enrolments(
     store: web::Data<Store>,
     path: web::Path<String>,
     StrictQuery(q): StrictQuery<ImportQuery>,
+    limits: web::Data<ImportLimits>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let cohort = super::cohorts::find(&store, &path).await?;
@@ -224,7 +263,7 @@ pub async fn import_cohort_enrolments(
     if !e.is_empty() {
         return Err(crate::http::query::invalid_query(e));
     }
-    let body = csv_body(&req, payload).await?;
+    let body = csv_body(&req, payload, &limits).await?;
     let by_ref: HashMap<String, Uuid> = match organisation.filter(|o| visibility.sees(Some(*o))) {
         Some(o) => db(&store, move |conn| people::by_refs(conn, o))
             .await?
@@ -233,7 +272,8 @@ pub async fn import_cohort_enrolments(
             .collect(),
         None => HashMap::new(),
     };
-    let (lines, rejected) = roster(&body, &by_ref).map_err(file_error)?;
+    let (lines, rejected) = roster(&body, &by_ref, limits.max_rows).map_err(file_error)?;
+    drop(body);
     let (cohort_id, audit) = (cohort.id, audit_entry(&req));
     let report = db(&store, move |conn| {
         imports::import_enrolments(

@@ -160,8 +160,9 @@ pub struct TokenThrottle(pub Policy);
 
 /// Get an access token with the client credentials grant.
 ///
-/// Failed attempts are counted per client id and per IP address across all API processes;
-/// past the limit the endpoint answers 429 with `Retry-After` until the window ends.
+/// Failed attempts are counted per (client id, IP address) and per IP address, across all API
+/// processes; past the limit the endpoint answers 429 with `Retry-After` until the window
+/// ends. Failures from other addresses never lock a client out.
 #[utoipa::path(
     tag = "access",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
@@ -248,10 +249,12 @@ pub async fn issue_token(
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
     let policy = throttle.0;
-    // Counted under the canonical id only: other spellings of an id are the same client,
-    // and a string that is no id at all is counted against the address alone.
+    // Failures are counted per (client id, address) and per address: a guesser elsewhere
+    // cannot lock a client out by knowing its id, and one address cannot try many ids.
+    // Under the canonical id only: other spellings of an id are the same client, and a
+    // string that is no id at all is counted against the address alone.
     let parsed_id = Uuid::parse_str(&client_id).ok();
-    let client_key = parsed_id.map(|id| format!("client:{id}"));
+    let client_key = parsed_id.map(|id| format!("client:{id}@{ip}"));
     let ip_key = format!("ip:{ip}");
     let keys: Vec<String> = client_key.iter().cloned().chain([ip_key.clone()]).collect();
     let audit = AuditEntry::by(parsed_id, None, request_id::of(&req).unwrap_or_default());
@@ -348,9 +351,9 @@ pub async fn issue_token(
         200,
         outcome(200),
     );
-    let id = client.id;
+    let (id, success_key) = (client.id, client_key.unwrap_or_default());
     db(&store, move |conn| {
-        throttle::clear(conn, &format!("client:{id}"))?;
+        throttle::clear(conn, &success_key)?;
         throttle::refund(conn, &ip_key)?;
         clients::touch_last_token(conn, id)?;
         audit::record(conn, &entry)

@@ -123,7 +123,7 @@ pub struct PeopleQuery {
     pub external_ref: Option<String>,
     pub email: Option<String>,
     /// Only people changed (or erased) at or after this instant (RFC 3339), for delta sync.
-    #[param(value_type = Option<DateTime<Utc>>)]
+    #[param(value_type = Option<crate::openapi::rules::Instant>)]
     pub updated_since: Option<String>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<String>,

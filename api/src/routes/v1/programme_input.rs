@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::organisation_dto::nullable;
-use crate::openapi::rules::{Partners, Priorities, Prose, Slug, Stems, Title};
+use crate::openapi::rules::{Cadence, Partners, Priorities, Prose, Slug, Stems, Title};
 
 /// How long a programme runs: a length (`min`–`max` `unit`s), a cadence, or both. `max` and
 /// `unit` need `min`, `min` needs `unit`, and `max` is not less than `min`.
@@ -25,7 +25,7 @@ pub struct DurationBody {
     #[schema(value_type = Option<DurationUnit>)]
     pub unit: Option<String>,
     /// E.g. "1 day a month": at most 100 characters, not blank.
-    #[schema(value_type = Option<String>, max_length = 100, pattern = r"\S")]
+    #[schema(value_type = Option<Cadence>)]
     pub cadence: Option<String>,
 }
 
