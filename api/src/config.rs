@@ -56,7 +56,8 @@ pub struct AuthSettings {
     pub token_ttl: Duration,
     /// How long a process may trust what it last read of a client's status (≤ 60 s).
     pub revocation_check: Duration,
-    /// Failed token requests allowed per client id and per IP address in `failure_window`.
+    /// Failed token requests allowed per (client id, IP address) and per IP address in
+    /// `failure_window`.
     pub max_token_failures: i32,
     pub failure_window: Duration,
 }

@@ -1,4 +1,4 @@
-//! Benchmarks of issue 4's targets, on PostgreSQL, through HTTP:
+//! Benchmarks of issue 4's targets (and issue 9's import memory), on PostgreSQL, through HTTP:
 //!
 //! ```sh
 //! cargo run --release -p tests --bin bench            # BENCH_DATABASE_URL=postgres://… to choose the server
@@ -232,6 +232,8 @@ async fn run(url: &str) -> String {
             "B{n:06},Given{n},Family,person{n}@bench.example\n"
         ));
     }
+    let file_mb = csv.len() as f64 / 1_048_576.0;
+    let rss_before = peak_rss_mb(a.child.id());
     let (people_time, summary) = import_csv(
         &http,
         format!("{}/api/v1/organisations/{org}/people/import", a.base),
@@ -239,11 +241,14 @@ async fn run(url: &str) -> String {
         csv,
     )
     .await;
+    let rss_after = peak_rss_mb(a.child.id());
     out.push_str("| Measure | Result | Target |\n| --- | --- | --- |\n");
     out.push_str(&format!(
-        "| Import 100,000 people (CSV over HTTP) | {:.1} s ({}) | — |\n",
+        "| Import 100,000 people (CSV over HTTP, {file_mb:.1} MB) | {:.1} s ({} created); server peak RSS {rss_before:.0} → {rss_after:.0} MB (+{:.0} MB, {:.1} × the file) | memory a small multiple of the file |\n",
         people_time.as_secs_f64(),
-        summary["created"]
+        summary["created"],
+        rss_after - rss_before,
+        (rss_after - rss_before) / file_mb,
     ));
 
     let cohort = |capacity: u32| {

@@ -88,7 +88,8 @@ pub fn import_people(
 ) -> StoreResult<ImportReport> {
     let (audit, progress) = (run.audit, run.progress);
     import(conn, run.mode, |conn| {
-        let mut results = rejected.clone();
+        let mut results = Vec::with_capacity(rejected.len() + lines.len());
+        results.extend(rejected.iter().cloned());
         let existing = super::people::by_refs(conn, organisation_id)?;
         let by_ref: HashMap<String, (Uuid, Option<Person>)> = existing
             .into_iter()
@@ -104,15 +105,18 @@ pub fn import_people(
             .into_iter()
             .map(|(e, id)| (e, id.0))
             .collect();
-        let mut refs_in_file = HashSet::new();
+        // Borrowed from the lines, and the new people by their line's index: the file's data
+        // is held once, however long it is.
+        let mut refs_in_file: HashSet<&str> = HashSet::with_capacity(lines.len());
+        emails_taken.reserve(lines.len());
         let at = now();
-        let mut inserts = Vec::new();
+        let mut inserts: Vec<(Uuid, &Person)> = Vec::with_capacity(lines.len());
         for (n, l) in lines.iter().enumerate() {
             progress(n + 1);
             let reference = l
                 .person
                 .external_ref()
-                .map(|r| r.as_str().to_owned())
+                .map(|r| r.as_str())
                 .unwrap_or_default();
             let email = l.person.email().as_str().to_owned();
             let reject = |why: String| RowResult {
@@ -121,13 +125,13 @@ pub fn import_people(
                 id: None,
                 status: None,
             };
-            if !refs_in_file.insert(reference.clone()) {
+            if !refs_in_file.insert(reference) {
                 results.push(reject(format!(
                     "external_ref '{reference}' appears earlier in the file"
                 )));
                 continue;
             }
-            let current = by_ref.get(&reference);
+            let current = by_ref.get(reference);
             if let Some(owner) = emails_taken.get(&email)
                 && current.is_none_or(|(id, _)| id != owner)
             {
@@ -140,7 +144,7 @@ pub fn import_people(
                 None => {
                     let id = Uuid::now_v7();
                     emails_taken.insert(email, id);
-                    inserts.push((id, l.person.clone()));
+                    inserts.push((id, &l.person));
                     results.push(RowResult {
                         line: l.line,
                         outcome: RowOutcome::Created,
@@ -206,10 +210,23 @@ type PersonInsert = (
     NaiveDateTime,
 );
 
+/// Inserts the new people a thousand at a time (their values built a batch at a time).
 fn insert_people(
     conn: &mut DbConnection,
     organisation_id: Uuid,
-    rows: &[(Uuid, Person)],
+    rows: &[(Uuid, &Person)],
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    for batch in rows.chunks(1000) {
+        insert_batch(conn, organisation_id, batch, at)?;
+    }
+    Ok(())
+}
+
+fn insert_batch(
+    conn: &mut DbConnection,
+    organisation_id: Uuid,
+    rows: &[(Uuid, &Person)],
     at: NaiveDateTime,
 ) -> StoreResult<()> {
     let values: Vec<PersonInsert> = rows
@@ -246,12 +263,10 @@ fn insert_people(
     match conn {
         // One multi-row INSERT per thousand rows (not available through the multi-backend).
         DbConnection::Postgresql(pg) => {
-            for chunk in values.chunks(1000) {
-                let batch: Vec<_> = chunk.iter().map(columns).collect();
-                diesel::insert_into(people::table)
-                    .values(batch)
-                    .execute(pg)?;
-            }
+            let batch: Vec<_> = values.iter().map(columns).collect();
+            diesel::insert_into(people::table)
+                .values(batch)
+                .execute(pg)?;
         }
         DbConnection::Sqlite(_) => {
             for v in &values {
