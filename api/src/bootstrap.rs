@@ -61,7 +61,7 @@ pub fn import_people(
     organisation_id: Uuid,
     dry_run: bool,
     partial: bool,
-) -> anyhow::Result<crate::imports::ImportResult> {
+) -> anyhow::Result<crate::csv_import::ImportResult> {
     use persistence::learning::imports::{self, Mode, Run};
 
     if !store.with(|conn| organisations::exists(conn, organisation_id))? {
@@ -69,7 +69,7 @@ pub fn import_people(
     }
     // The operator's own file: no row limit.
     let (lines, rejected) =
-        crate::imports::people(csv, usize::MAX).map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::csv_import::people(csv, usize::MAX).map_err(|e| anyhow::anyhow!("{e}"))?;
     let bar = indicatif::ProgressBar::new(lines.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -94,7 +94,7 @@ pub fn import_people(
     })?;
     bar.finish_and_clear();
     // The operator's own terminal: every rejected row.
-    Ok(crate::imports::ImportResult::new(
+    Ok(crate::csv_import::ImportResult::new(
         report,
         dry_run,
         usize::MAX,

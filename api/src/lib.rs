@@ -4,8 +4,8 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod csv_import;
 pub mod http;
-pub mod imports;
 pub mod openapi;
 pub mod routes;
 pub mod startup;

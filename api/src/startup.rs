@@ -15,8 +15,8 @@ use crate::http::body;
 use crate::http::rate_limit::RateLimiters;
 use crate::http::routes_table::{self, RouteTable};
 use crate::openapi;
-use crate::routes::v1::enrolments::SyncSettle;
-use crate::routes::v1::oauth::TokenThrottle;
+use crate::routes::v1::access::tokens::TokenThrottle;
+use crate::routes::v1::learning::enrolment_sync::SyncSettle;
 use persistence::access::throttle::Policy;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod cohort;
+pub mod cohort_session;
 pub mod community;
 pub mod community_session;
 pub mod duration;

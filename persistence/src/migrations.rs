@@ -106,7 +106,7 @@ pub fn verify_schema(conn: &mut DbConnection) -> Result<(), MigrationError> {
     cohort_sessions::table
         .select(cohort_sessions::all_columns)
         .limit(1)
-        .load::<crate::learning::sessions::SessionRow>(conn)?;
+        .load::<crate::learning::cohort_sessions::SessionRow>(conn)?;
     attendance::table
         .select(attendance::all_columns)
         .limit(1)

@@ -2,6 +2,8 @@
 
 use actix_web::{HttpRequest, web};
 
+use serde::{Deserialize, Deserializer};
+
 use super::body::typed;
 
 /// A JSON merge patch (RFC 7396) body: `null` removes a field, so it is refused (422, naming
@@ -44,4 +46,11 @@ impl<T: serde::de::DeserializeOwned + Nullable + 'static> actix_web::FromRequest
             typed::<T>(value).map(MergePatch).map_err(Into::into)
         })
     }
+}
+
+/// `Some(None)` for an explicit `null`, `None` for an absent field (JSON merge patch).
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }

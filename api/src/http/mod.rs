@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod merge_patch;
 pub mod normalise;
 pub mod paging;
+pub mod path_ids;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;

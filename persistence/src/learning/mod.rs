@@ -1,7 +1,7 @@
 //! People, cohorts, enrolments, sessions and attendance.
 
+pub mod cohort_sessions;
 pub mod cohorts;
 pub mod enrolments;
 pub mod imports;
 pub mod people;
-pub mod sessions;

@@ -7,6 +7,7 @@ use persistence::catalogue::priorities::{self, PriorityUsage};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::path_ids::PriorityRef;
 use crate::http::{ApiError, db};
 
 /// A Leeds strategic workforce priority with the number of published programmes serving it.
@@ -75,18 +76,18 @@ pub async fn list_priorities(store: web::Data<Store>) -> Result<web::Json<Priori
 /// Get one priority by code (`6`) or slug (`learning-together`).
 #[utoipa::path(
     tag = "catalogue",
-    params(("code_or_slug" = String, Path, description = "The priority's code (1–7) or slug.", example = "learning-together")),
+    params(PriorityRef),
     responses(
         (status = 200, description = "The priority.", body = PriorityDto),
     )
 )]
 #[get("/priorities/{code_or_slug}")]
 pub async fn get_priority(
+    code_or_slug: PriorityRef,
     store: web::Data<Store>,
-    path: web::Path<String>,
 ) -> Result<web::Json<PriorityDto>, ApiError> {
-    let raw = path.into_inner();
-    let priority = Priority::parse(&raw).map_err(|e| {
+    let raw = code_or_slug.as_str();
+    let priority = Priority::parse(raw).map_err(|e| {
         ApiError::not_found(format!(
             "no priority has code or slug '{raw}'; expected a code from 1 to 7 or one of: {}",
             e.allowed[..7].join(", ")

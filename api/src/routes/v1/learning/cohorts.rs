@@ -3,25 +3,23 @@
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::{CohortSpec, CohortStatus, Priority, ValidationErrors, Vocabulary};
 use persistence::Store;
-use persistence::catalogue::programmes::{self, ProgrammeKey};
 use persistence::learning::cohorts::{self, CohortFilter, CohortRecord, CohortWrite};
-use persistence::learning::sessions;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::cohort_dto::{
-    CohortCreate, CohortDto, CohortPatch, SessionCreate, SessionDto, priority_set,
-};
+use super::cohort_dto::{CohortCreate, CohortDto, CohortPatch, priority_set};
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::{CohortId, OrNotFound, ProgrammeRef};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
 use crate::openapi::rules::PriorityRefInput;
+use crate::routes::v1::catalogue::programmes;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -70,55 +68,19 @@ pub struct CohortList {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"data": []}))]
-pub struct SessionList {
-    pub data: Vec<SessionDto>,
-}
-
-pub async fn programme_id(
-    store: &Store,
-    raw: &str,
-) -> Result<(Uuid, std::collections::BTreeSet<Priority>), ApiError> {
-    let key = ProgrammeKey::parse(raw);
-    let record = db(store, move |conn| programmes::get(conn, &key))
-        .await
-        .map_err(|e| match e {
-            ApiError::Problem(p) if p.status == 404 => {
-                ApiError::not_found(format!("no programme has id or slug '{raw}'"))
-            }
-            other => other,
-        })?;
-    Ok((record.id, record.programme.priorities().clone()))
-}
-
-/// The id of a programme named in a list filter. A slug or id that no programme has gives
-/// the nil id, which nothing carries: a filter on a programme that does not exist matches
-/// nothing, as a filter on any other value that nobody has.
-pub async fn programme_filter(store: &Store, raw: &str) -> Result<Uuid, ApiError> {
-    match programme_id(store, raw).await {
-        Ok((id, _)) => Ok(id),
-        Err(e) if e.is_not_found() => Ok(Uuid::nil()),
-        Err(e) => Err(e),
-    }
-}
-
-pub async fn find(store: &Store, raw: &str) -> Result<CohortRecord, ApiError> {
-    let missing = || ApiError::not_found(format!("no cohort has id '{raw}'"));
-    let id = Uuid::parse_str(raw).map_err(|_| missing())?;
+/// The one cohort lookup: the cohort the path names, or the 404 naming it.
+pub async fn find(store: &Store, cohort: &CohortId) -> Result<CohortRecord, ApiError> {
+    let id = cohort.id;
     db(store, move |conn| cohorts::get(conn, id))
         .await
-        .map_err(|e| match e {
-            ApiError::Problem(p) if p.status == 404 => missing(),
-            other => other,
-        })
+        .or_not_found(cohort.missing())
 }
 
 /// Schedule a cohort of a programme (status `planned`).
 #[utoipa::path(
     tag = "cohorts",
     request_body = CohortCreate,
-    params(("id_or_slug" = String, Path, description = "The programme's id or slug.")),
+    params(ProgrammeRef),
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 201, description = "Created.", body = CohortDto, headers(("Location" = String), ("ETag" = String))),
@@ -127,14 +89,15 @@ pub async fn find(store: &Store, raw: &str) -> Result<CohortRecord, ApiError> {
 )]
 #[post("/programmes/{id_or_slug}/cohorts")]
 pub async fn create_cohort(
-    auth: Authorized<scope::CohortsWrite>,
+    _access: Authorized<scope::CohortsWrite>,
+    programme: ProgrammeRef,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
     body: Json<CohortCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let (programme_id, programme_priorities) = programme_id(&store, &path).await?;
+    let programme = programmes::find(&store, programme.as_str()).await?;
+    let (programme_id, programme_priorities) =
+        (programme.id, programme.programme.priorities().clone());
     let body = body.into_inner();
     let spec = CohortSpec::parse(body.input());
     let mut errors = spec.as_ref().err().cloned().unwrap_or_default();
@@ -240,7 +203,7 @@ pub async fn list_cohorts(
 ) -> Result<HttpResponse, ApiError> {
     let mut ids = Vec::new();
     for p in &q.programme {
-        ids.push(programme_filter(&store, p).await?);
+        ids.push(programmes::filter_id(&store, p).await?);
     }
     let (filter, limit, cursor) = parse_list(q, ids)?;
     respond_list(&req, &store, filter, limit, cursor).await
@@ -249,7 +212,7 @@ pub async fn list_cohorts(
 /// List the cohorts of one programme.
 #[utoipa::path(
     tag = "cohorts",
-    params(("id_or_slug" = String, Path, description = "The programme's id or slug."), ProgrammeCohortQuery),
+    params(ProgrammeRef, ProgrammeCohortQuery),
     responses(
         (status = 200, description = "One page of the programme's cohorts.", body = CohortList),
     )
@@ -257,11 +220,11 @@ pub async fn list_cohorts(
 #[get("/programmes/{id_or_slug}/cohorts")]
 pub async fn list_programme_cohorts(
     req: HttpRequest,
+    programme: ProgrammeRef,
     store: web::Data<Store>,
-    path: web::Path<String>,
     StrictQuery(q): StrictQuery<ProgrammeCohortQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = programme_id(&store, &path).await?.0;
+    let id = programmes::find(&store, programme.as_str()).await?.id;
     let (filter, limit, cursor) = parse_list(q.0, vec![id])?;
     respond_list(&req, &store, filter, limit, cursor).await
 }
@@ -269,7 +232,7 @@ pub async fn list_programme_cohorts(
 /// Get one cohort with its seat counts.
 #[utoipa::path(
     tag = "cohorts",
-    params(("id" = Uuid, Path, description = "The cohort's id.")),
+    params(CohortId),
     responses(
         (status = 200, description = "The cohort.", body = CohortDto, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the `ETag` in `If-None-Match`."),
@@ -277,11 +240,11 @@ pub async fn list_programme_cohorts(
 )]
 #[get("/cohorts/{id}")]
 pub async fn get_cohort(
+    cohort: CohortId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let record = find(&store, &path).await?;
+    let record = find(&store, &cohort).await?;
     Ok(respond::conditional(
         &req,
         record.id,
@@ -295,9 +258,7 @@ pub async fn get_cohort(
 #[utoipa::path(
     tag = "cohorts",
     request_body(content = CohortPatch, content_type = "application/merge-patch+json"),
-    params(
-        ("id" = Uuid, Path, description = "The cohort's id."),
-    ),
+    params(CohortId),
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 200, description = "The cohort as changed.", body = CohortDto, headers(("ETag" = String))),
@@ -307,15 +268,14 @@ pub async fn get_cohort(
 )]
 #[patch("/cohorts/{id}")]
 pub async fn update_cohort(
-    auth: Authorized<scope::CohortsWrite>,
+    _access: Authorized<scope::CohortsWrite>,
+    cohort: CohortId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
     body: crate::http::merge_patch::MergePatch<CohortPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let precondition = etag::if_match(&req)?;
-    let current = find(&store, &path).await?;
+    let current = find(&store, &cohort).await?;
     let version = precondition.check(current.id, current.version)?;
     let patch = body.into_inner();
     let spec = CohortSpec::parse(patch.apply(current.spec.to_input()));
@@ -348,13 +308,14 @@ pub async fn update_cohort(
     ))
 }
 
+/// Moves the cohort to `to`, or answers 409 naming its current status.
 async fn transition(
     req: HttpRequest,
     store: web::Data<Store>,
-    raw: String,
+    cohort: CohortId,
     to: CohortStatus,
 ) -> Result<HttpResponse, ApiError> {
-    let current = find(&store, &raw).await?;
+    let current = find(&store, &cohort).await?;
     let (id, audit) = (current.id, audit_entry(&req));
     let record = db(&store, move |conn| {
         cohorts::transition(conn, id, to, &audit)
@@ -367,137 +328,82 @@ async fn transition(
     ))
 }
 
-macro_rules! cohort_action {
-    ($fn:ident, $path:literal, $to:expr, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "cohorts",
-            params(("id" = Uuid, Path, description = "The cohort's id.")),
-            security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
-            responses(
-                (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
-                (status = 409, response = Conflict),
-            )
-        )]
-        #[post($path)]
-        pub async fn $fn(
-            auth: Authorized<scope::CohortsWrite>,
-            req: HttpRequest,
-            store: web::Data<Store>,
-            path: web::Path<String>,
-        ) -> Result<HttpResponse, ApiError> {
-            let _ = auth;
-            transition(req, store, path.into_inner(), $to).await
-        }
-    };
-}
-
-cohort_action!(
-    open_cohort,
-    "/cohorts/{id}/open",
-    CohortStatus::Open,
-    "Open a planned cohort for enrolment."
-);
-cohort_action!(
-    start_cohort,
-    "/cohorts/{id}/start",
-    CohortStatus::Running,
-    "Start an open cohort (it is running)."
-);
-cohort_action!(
-    complete_cohort,
-    "/cohorts/{id}/complete",
-    CohortStatus::Completed,
-    "Complete a running cohort."
-);
-cohort_action!(
-    cancel_cohort,
-    "/cohorts/{id}/cancel",
-    CohortStatus::Cancelled,
-    "Cancel a cohort that has not ended; every live enrolment is cancelled with it."
-);
-
-/// Schedule a session of a cohort.
+/// Open a planned cohort for enrolment.
 #[utoipa::path(
     tag = "cohorts",
-    request_body = SessionCreate,
-    params(("id" = Uuid, Path, description = "The cohort's id.")),
+    params(CohortId),
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
-        (status = 201, description = "Created.", body = SessionDto, headers(("Location" = String))),
-        (status = 422, response = Unprocessable),
+        (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
+        (status = 409, response = Conflict),
     )
 )]
-#[post("/cohorts/{id}/sessions")]
-pub async fn create_cohort_session(
-    auth: Authorized<scope::CohortsWrite>,
+#[post("/cohorts/{id}/open")]
+pub async fn open_cohort(
+    _access: Authorized<scope::CohortsWrite>,
+    cohort: CohortId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
-    body: Json<SessionCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let cohort = find(&store, &path).await?;
-    let b = body.into_inner();
-    let mut e = ValidationErrors::new();
-    let too_long = b.title.as_ref().is_some_and(|t| t.chars().count() > 200);
-    let title = b
-        .title
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty());
-    if title.is_none() || too_long {
-        e.add("title", "is required, at most 200 characters");
-    }
-    match b.starts_at {
-        None => e.add(
-            "starts_at",
-            "is required (RFC 3339, e.g. 2027-03-01T09:30:00Z)",
-        ),
-        Some(t) if !domain::validation::date_in_range(t.date_naive()) => {
-            e.add("starts_at", domain::validation::date_range_message())
-        }
-        Some(_) => {}
-    }
-    if !b.duration_minutes.is_some_and(|d| (1..=1440).contains(&d)) {
-        e.add(
-            "duration_minutes",
-            "must be a whole number of minutes from 1 to 1440",
-        );
-    }
-    let (Some(title), Some(starts_at), Some(minutes), true) =
-        (title, b.starts_at, b.duration_minutes, e.is_empty())
-    else {
-        return Err(unprocessable(e));
-    };
-    let (cohort_id, audit) = (cohort.id, audit_entry(&req));
-    let starts = starts_at.naive_utc();
-    let session = db(&store, move |conn| {
-        sessions::create(conn, cohort_id, &title, starts, minutes, &audit)
-    })
-    .await?;
-    let location = format!("/api/v1/cohorts/{cohort_id}/sessions/{}", session.id.0);
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", location))
-        .json(SessionDto::from(session)))
+    transition(req, store, cohort, CohortStatus::Open).await
 }
 
-/// The sessions of a cohort, in time order.
+/// Start an open cohort (it is running).
 #[utoipa::path(
     tag = "cohorts",
-    params(("id" = Uuid, Path, description = "The cohort's id.")),
+    params(CohortId),
+    security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
-        (status = 200, description = "The sessions.", body = SessionList),
+        (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
+        (status = 409, response = Conflict),
     )
 )]
-#[get("/cohorts/{id}/sessions")]
-pub async fn list_cohort_sessions(
+#[post("/cohorts/{id}/start")]
+pub async fn start_cohort(
+    _access: Authorized<scope::CohortsWrite>,
+    cohort: CohortId,
+    req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let cohort = find(&store, &path).await?;
-    let id = cohort.id;
-    let rows = db(&store, move |conn| sessions::of_cohort(conn, id)).await?;
-    Ok(HttpResponse::Ok().json(SessionList {
-        data: rows.into_iter().map(Into::into).collect(),
-    }))
+    transition(req, store, cohort, CohortStatus::Running).await
+}
+
+/// Complete a running cohort.
+#[utoipa::path(
+    tag = "cohorts",
+    params(CohortId),
+    security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
+    responses(
+        (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/cohorts/{id}/complete")]
+pub async fn complete_cohort(
+    _access: Authorized<scope::CohortsWrite>,
+    cohort: CohortId,
+    req: HttpRequest,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, ApiError> {
+    transition(req, store, cohort, CohortStatus::Completed).await
+}
+
+/// Cancel a cohort that has not ended; every live enrolment is cancelled with it.
+#[utoipa::path(
+    tag = "cohorts",
+    params(CohortId),
+    security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
+    responses(
+        (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/cohorts/{id}/cancel")]
+pub async fn cancel_cohort(
+    _access: Authorized<scope::CohortsWrite>,
+    cohort: CohortId,
+    req: HttpRequest,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, ApiError> {
+    transition(req, store, cohort, CohortStatus::Cancelled).await
 }

@@ -7,14 +7,17 @@ use domain::{
     Availability, DeliveryMode, Priority, ProgrammeStatus, Scope, SystemLevel, Theme, VenusStem,
     Vocabulary,
 };
+use persistence::catalogue::programme_rows::ProgrammeRecord;
 use persistence::catalogue::programmes::{self, ProgrammeFilter, ProgrammeKey, ProgrammeSort};
 use persistence::{Cursor, Store};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use uuid::Uuid;
 
 use super::programme_dto::{ProgrammeDto, ProgrammeList};
 use crate::auth::principal::{MaybePrincipal, permits, require};
+use crate::http::path_ids::{OrNotFound, ProgrammeRef};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
@@ -233,9 +236,7 @@ pub async fn list_programmes(
 /// programme has not changed.
 #[utoipa::path(
     tag = "catalogue",
-    params(
-        ("id_or_slug" = String, Path, description = "The programme's id (UUID) or slug.", example = "vital-signs"),
-    ),
+    params(ProgrammeRef),
     responses(
         (status = 200, description = "The programme.", body = ProgrammeDto,
             headers(("ETag" = String, description = "Strong entity tag of this version."))),
@@ -244,25 +245,17 @@ pub async fn list_programmes(
 )]
 #[get("/programmes/{id_or_slug}")]
 pub async fn get_programme(
+    programme: ProgrammeRef,
     req: HttpRequest,
     caller: MaybePrincipal,
     store: web::Data<Store>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let key = ProgrammeKey::parse(&raw);
-    let not_found = || ApiError::not_found(format!("no programme has id or slug '{raw}'"));
-    let record = db(&store, move |conn| programmes::get(conn, &key))
-        .await
-        .map_err(|e| match e {
-            ApiError::Problem(p) if p.status == 404 => not_found(),
-            other => other,
-        })?;
+    let record = find(&store, programme.as_str()).await?;
     // Drafts are seen only by those who may edit the catalogue.
     if record.programme.status() == ProgrammeStatus::Draft
         && !permits(caller.0.as_ref(), Scope::CatalogueWrite)
     {
-        return Err(not_found());
+        return Err(ApiError::not_found(programme.missing()));
     }
     Ok(respond::conditional(
         &req,
@@ -270,4 +263,24 @@ pub async fn get_programme(
         record.version,
         &ProgrammeDto::from(record),
     ))
+}
+
+/// The one programme lookup, by id or slug and whatever its status (callers decide who
+/// sees drafts): the programme, or the 404 naming what was asked for.
+pub async fn find(store: &Store, raw: &str) -> Result<ProgrammeRecord, ApiError> {
+    let key = ProgrammeKey::parse(raw);
+    db(store, move |conn| programmes::get(conn, &key))
+        .await
+        .or_not_found(format!("no programme has id or slug '{raw}'"))
+}
+
+/// The id of a programme named in a list filter. A slug or id that no programme has gives
+/// the nil id, which nothing carries: a filter on a programme that does not exist matches
+/// nothing, as a filter on any other value that nobody has.
+pub async fn filter_id(store: &Store, raw: &str) -> Result<Uuid, ApiError> {
+    match find(store, raw).await {
+        Ok(record) => Ok(record.id),
+        Err(e) if e.is_not_found() => Ok(Uuid::nil()),
+        Err(e) => Err(e),
+    }
 }

@@ -4,31 +4,17 @@ use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
 use domain::Programme;
 use persistence::Store;
 use persistence::catalogue::programme_writes::{self, Removal};
-use persistence::catalogue::programmes::{self, ProgrammeKey};
 
 use super::programme_dto::ProgrammeDto;
 use super::programme_input::{ProgrammeCreate, ProgrammePatch};
+use super::programmes::find;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::ProgrammeRef;
 use crate::http::{ApiError, db, etag, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
-
-async fn find(
-    store: &Store,
-    raw: &str,
-) -> Result<persistence::catalogue::programme_rows::ProgrammeRecord, ApiError> {
-    let key = ProgrammeKey::parse(raw);
-    db(store, move |conn| programmes::get(conn, &key))
-        .await
-        .map_err(|e| match e {
-            ApiError::Problem(p) if p.status == 404 => {
-                ApiError::not_found(format!("no programme has id or slug '{raw}'"))
-            }
-            other => other,
-        })
-}
 
 /// Add a programme to the catalogue (a draft unless `status` says otherwise).
 #[utoipa::path(
@@ -43,12 +29,11 @@ async fn find(
 )]
 #[post("/programmes")]
 pub async fn create_programme(
-    auth: Authorized<scope::CatalogueWrite>,
+    _access: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
     body: Json<ProgrammeCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let programme = Programme::parse(body.into_inner().into()).map_err(unprocessable)?;
     let audit = audit_entry(&req);
     let record = db(&store, move |conn| {
@@ -67,9 +52,7 @@ pub async fn create_programme(
 #[utoipa::path(
     tag = "catalogue",
     request_body(content = ProgrammePatch, content_type = "application/merge-patch+json"),
-    params(
-        ("id_or_slug" = String, Path, description = "The programme's id or slug."),
-    ),
+    params(ProgrammeRef),
     security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
     responses(
         (status = 200, description = "The programme as changed.", body = ProgrammeDto, headers(("ETag" = String))),
@@ -79,15 +62,14 @@ pub async fn create_programme(
 )]
 #[patch("/programmes/{id_or_slug}")]
 pub async fn update_programme(
-    auth: Authorized<scope::CatalogueWrite>,
+    _access: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    programme: ProgrammeRef,
     body: crate::http::merge_patch::MergePatch<ProgrammePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let precondition = etag::if_match(&req)?;
-    let current = find(&store, &path).await?;
+    let current = find(&store, programme.as_str()).await?;
     let version = precondition.check(current.id, current.version)?;
     let programme = Programme::parse(body.into_inner().apply(current.programme.to_input()))
         .map_err(unprocessable)?;
@@ -108,7 +90,7 @@ pub async fn update_programme(
 #[utoipa::path(
     tag = "catalogue",
     params(
-        ("id_or_slug" = String, Path, description = "The programme's id or slug."),
+        ProgrammeRef,
         ("If-Match" = Option<String>, Header, description = "Delete only if this is still the current version."),
     ),
     security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
@@ -119,13 +101,12 @@ pub async fn update_programme(
 )]
 #[delete("/programmes/{id_or_slug}")]
 pub async fn delete_programme(
-    auth: Authorized<scope::CatalogueWrite>,
+    _access: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    programme: ProgrammeRef,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let current = find(&store, &path).await?;
+    let current = find(&store, programme.as_str()).await?;
     let expected = match req
         .headers()
         .contains_key(actix_web::http::header::IF_MATCH)

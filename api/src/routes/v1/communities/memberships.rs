@@ -15,6 +15,7 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::{CommunityRef, MemberId, OrNotFound, PersonId};
 use crate::http::{ApiError, db};
 use crate::openapi::problems::{Conflict, Unprocessable};
 use crate::openapi::rules::CommunityKey;
@@ -112,14 +113,6 @@ fn role_of(raw: Option<&str>) -> Result<MemberRole, ApiError> {
     }
 }
 
-fn person_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::not_found(format!("no person has id '{raw}'")))
-}
-
-fn not_found(message: String) -> impl FnOnce(ApiError) -> ApiError {
-    move |e| e.or_not_found(message)
-}
-
 /// Add a person to a community.
 ///
 /// Anyone may belong to any number of communities. A partner organisation's client adds its
@@ -128,7 +121,7 @@ fn not_found(message: String) -> impl FnOnce(ApiError) -> ApiError {
 #[utoipa::path(
     tag = "communities",
     request_body = MembershipCreate,
-    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    params(CommunityRef),
     security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
         (status = 201, description = "Joined.", body = MembershipDto, headers(("Location" = String))),
@@ -141,22 +134,22 @@ pub async fn add_community_member(
     auth: Authorized<scope::MembershipsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
     body: Json<MembershipCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = path.into_inner();
+    let key = community.as_str().to_owned();
     let body = body.into_inner();
     let role = role_of(body.role.as_deref())?;
     let person = body.person_id;
     let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
-    let community = key.clone();
+    let lookup = key.clone();
     let record = db(&store, move |conn| {
-        memberships::join(conn, &community, person, role, visibility, &audit)
+        memberships::join(conn, &lookup, person, role, visibility, &audit)
     })
     .await
-    .map_err(not_found(format!(
+    .or_not_found(format!(
         "no community '{key}', or no person '{person}' you may add"
-    )))?;
+    ))?;
     Ok(HttpResponse::Created()
         .insert_header((
             LOCATION,
@@ -169,8 +162,8 @@ pub async fn add_community_member(
 #[utoipa::path(
     tag = "communities",
     params(
-        ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
-        ("person_id" = Uuid, Path, description = "The member's person id."),
+        CommunityRef,
+        MemberId,
     ),
     security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
@@ -182,26 +175,26 @@ pub async fn remove_community_member(
     auth: Authorized<scope::MembershipsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<(String, String)>,
+    community: CommunityRef,
+    member: MemberId,
 ) -> Result<HttpResponse, ApiError> {
-    let (key, raw) = path.into_inner();
-    let person = person_id(&raw)?;
+    let (key, person) = (community.as_str().to_owned(), member.id);
     let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
-    let community = key.clone();
+    let lookup = key.clone();
     db(&store, move |conn| {
-        memberships::leave(conn, &community, person, visibility, &audit)
+        memberships::leave(conn, &lookup, person, visibility, &audit)
     })
     .await
-    .map_err(not_found(format!(
+    .or_not_found(format!(
         "person '{person}' is not a current member of community '{key}' that you may see"
-    )))?;
+    ))?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// A person's memberships, current and past.
 #[utoipa::path(
     tag = "communities",
-    params(("id" = Uuid, Path, description = "The person's id.")),
+    params(PersonId),
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "Their memberships, in the order they began.", body = MembershipList),
@@ -211,16 +204,15 @@ pub async fn remove_community_member(
 pub async fn list_person_memberships(
     auth: Authorized<scope::PeopleRead>,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    person: PersonId,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let person = person_id(&raw)?;
+    let (raw, person) = (person.missing(), person.id);
     let visibility = auth.principal.visibility();
     let rows = db(&store, move |conn| {
         memberships::of_person(conn, person, visibility)
     })
     .await
-    .map_err(not_found(format!("no person has id '{raw}'")))?;
+    .or_not_found(raw)?;
     Ok(HttpResponse::Ok().json(MembershipList {
         data: rows.into_iter().map(Into::into).collect(),
     }))
@@ -233,7 +225,7 @@ pub async fn list_person_memberships(
 #[utoipa::path(
     tag = "communities",
     request_body = MembershipMove,
-    params(("id" = Uuid, Path, description = "The person's id.")),
+    params(PersonId),
     security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
         (status = 200, description = "Moved.", body = MembershipMoved),
@@ -246,22 +238,21 @@ pub async fn move_person_membership(
     auth: Authorized<scope::MembershipsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    person: PersonId,
     body: Json<MembershipMove>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let person = person_id(&raw)?;
+    let person = person.id;
     let MembershipMove { from, to, role } = body.into_inner();
     let role = role_of(role.as_deref())?;
     let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
     let message = format!(
-        "no person '{raw}' you may see who is a current member of '{from}', or no community '{to}'"
+        "no person '{person}' you may see who is a current member of '{from}', or no community '{to}'"
     );
     let (left, joined) = db(&store, move |conn| {
         memberships::move_between(conn, person, &from, &to, role, visibility, &audit)
     })
     .await
-    .map_err(not_found(message))?;
+    .or_not_found(message)?;
     Ok(HttpResponse::Ok().json(MembershipMoved {
         left: left.into(),
         joined: joined.into(),
@@ -274,7 +265,7 @@ pub async fn move_person_membership(
 /// its own people; everyone else sees the community's `member_count`.
 #[utoipa::path(
     tag = "communities",
-    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    params(CommunityRef),
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "Current members the caller may see, in the order they joined.", body = MembershipList),
@@ -284,15 +275,15 @@ pub async fn move_person_membership(
 pub async fn list_community_members(
     auth: Authorized<scope::PeopleRead>,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let key = path.into_inner();
-    let (visibility, community) = (auth.principal.visibility(), key.clone());
+    let key = community.as_str().to_owned();
+    let (visibility, lookup) = (auth.principal.visibility(), key.clone());
     let rows = db(&store, move |conn| {
-        memberships::current(conn, &community, visibility)
+        memberships::current(conn, &lookup, visibility)
     })
     .await
-    .map_err(not_found(format!("no community has id or slug '{key}'")))?;
+    .or_not_found(community.missing())?;
     Ok(HttpResponse::Ok().json(MembershipList {
         data: rows.into_iter().map(Into::into).collect(),
     }))

@@ -6,6 +6,7 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use persistence::Store;
 use persistence::communities::{community, sessions};
 
+use crate::http::path_ids::{CommunityRef, OrNotFound};
 use crate::http::{ApiError, db};
 
 /// Subscribe to a community's sessions in a calendar application.
@@ -15,7 +16,7 @@ use crate::http::{ApiError, db};
 /// calendars remove them.
 #[utoipa::path(
     tag = "communities",
-    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    params(CommunityRef),
     responses(
         (status = 200, description = "The feed.", content_type = "text/calendar", body = String,
             example = json!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:ICALENDAR-RS\r\nCALSCALE:GREGORIAN\r\nBEGIN:VEVENT\r\nUID:0193a1b4-0000-7000-8000-0000000000ee@wtxa\r\nSUMMARY:Facilitating across boundaries\r\nDTSTART:20270114T140000Z\r\nDTEND:20270114T160000Z\r\nSTATUS:CONFIRMED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")),
@@ -24,9 +25,9 @@ use crate::http::{ApiError, db};
 #[get("/communities/{id_or_slug}/sessions.ics")]
 pub async fn get_community_calendar(
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let key = path.into_inner();
+    let key = community.as_str().to_owned();
     let community_key = key.clone();
     let (c, rows) = db(&store, move |conn| {
         let c = community::get(conn, &community_key)?;
@@ -34,7 +35,7 @@ pub async fn get_community_calendar(
         Ok((c, rows))
     })
     .await
-    .map_err(|e| e.or_not_found(format!("no community has id or slug '{key}'")))?;
+    .or_not_found(community.missing())?;
     let mut calendar = Calendar::new();
     calendar.name(c.community.name());
     for s in rows {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::{OrganisationInput, OrganisationKind, OrganisationStatus};
 use persistence::access::organisations::OrganisationRecord;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::openapi::rules::{Name, OdsCode};
@@ -70,13 +70,6 @@ impl From<OrganisationCreate> for OrganisationInput {
     }
 }
 
-/// `Some(None)` for an explicit `null`, `None` for an absent field (JSON merge patch).
-pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// Changes to an organisation (JSON merge patch): absent fields are kept, `null` clears an
 /// optional one.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -88,7 +81,7 @@ pub struct OrganisationPatch {
     #[schema(value_type = OrganisationKind, required = false)]
     pub kind: Option<String>,
     /// `null` removes it.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::http::merge_patch::nullable")]
     #[schema(value_type = Option<OdsCode>)]
     pub ods_code: Option<Option<String>>,
     #[schema(value_type = OrganisationStatus, required = false)]

@@ -18,6 +18,7 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::{CommunityRef, CommunitySessionId, OrNotFound};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
 use crate::openapi::problems::{Conflict, Unprocessable};
@@ -106,10 +107,6 @@ fn parse(b: CommunitySessionCreate) -> Result<NewSession, ValidationErrors> {
     })
 }
 
-fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
-    move |e| e.or_not_found(format!("no community '{key}', or no such session in it"))
-}
-
 /// Schedule a community session.
 ///
 /// The commitment rule: no more than the community's maximum sessions in any rolling twelve
@@ -118,7 +115,7 @@ fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
 #[utoipa::path(
     tag = "communities",
     request_body = CommunitySessionCreate,
-    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    params(CommunityRef),
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Scheduled.", body = CommunitySessionDto, headers(("Location" = String))),
@@ -127,21 +124,20 @@ fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
 )]
 #[post("/communities/{id_or_slug}/sessions")]
 pub async fn create_community_session(
-    auth: Authorized<scope::CommunitiesWrite>,
+    _access: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
     body: Json<CommunitySessionCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let key = path.into_inner();
+    let key = community.as_str().to_owned();
     let new = parse(body.into_inner()).map_err(unprocessable)?;
-    let (audit, community) = (audit_entry(&req), key.clone());
+    let (audit, lookup) = (audit_entry(&req), key.clone());
     let session = db(&store, move |conn| {
-        sessions::create(conn, &community, &new, &audit)
+        sessions::create(conn, &lookup, &new, &audit)
     })
     .await
-    .map_err(not_found(key.clone()))?;
+    .or_not_found(community.missing())?;
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/communities/{key}/sessions")))
         .json(CommunitySessionDto::from(session)))
@@ -150,7 +146,7 @@ pub async fn create_community_session(
 /// A community's sessions, in time order (cancelled ones included).
 #[utoipa::path(
     tag = "communities",
-    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    params(CommunityRef),
     responses(
         (status = 200, description = "The sessions.", body = CommunitySessionList),
     )
@@ -158,13 +154,13 @@ pub async fn create_community_session(
 #[get("/communities/{id_or_slug}/sessions")]
 pub async fn list_community_sessions(
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let key = path.into_inner();
-    let community = key.clone();
-    let rows = db(&store, move |conn| sessions::of_community(conn, &community))
+    let key = community.as_str().to_owned();
+    let lookup = key.clone();
+    let rows = db(&store, move |conn| sessions::of_community(conn, &lookup))
         .await
-        .map_err(not_found(key))?;
+        .or_not_found(community.missing())?;
     Ok(HttpResponse::Ok().json(CommunitySessionList {
         data: rows.into_iter().map(Into::into).collect(),
     }))
@@ -174,8 +170,8 @@ pub async fn list_community_sessions(
 #[utoipa::path(
     tag = "communities",
     params(
-        ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
-        ("session_id" = Uuid, Path, description = "The session's id."),
+        CommunityRef,
+        CommunitySessionId,
     ),
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
@@ -185,21 +181,19 @@ pub async fn list_community_sessions(
 )]
 #[post("/communities/{id_or_slug}/sessions/{session_id}/cancel")]
 pub async fn cancel_community_session(
-    auth: Authorized<scope::CommunitiesWrite>,
+    _access: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<(String, String)>,
+    community: CommunityRef,
+    session: CommunitySessionId,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let (key, raw) = path.into_inner();
-    let id = Uuid::parse_str(&raw)
-        .map_err(|_| ApiError::not_found(format!("no session has id '{raw}'")))?;
-    let (audit, community) = (audit_entry(&req), key.clone());
-    let session = db(&store, move |conn| {
-        sessions::cancel(conn, &community, id, &audit)
-    })
-    .await
-    .map_err(not_found(key))?;
+    let (audit, key, id) = (audit_entry(&req), community.as_str().to_owned(), session.id);
+    let session = db(&store, move |conn| sessions::cancel(conn, &key, id, &audit))
+        .await
+        .or_not_found(format!(
+            "community '{}' has no session '{id}'",
+            community.as_str()
+        ))?;
     Ok(HttpResponse::Ok().json(CommunitySessionDto::from(session)))
 }
 

@@ -15,6 +15,7 @@ use crate::auth::principal::{audit_entry, scope};
 use crate::auth::{Authorized, secret};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::{ClientId, OrNotFound};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::problems::Unprocessable;
@@ -118,15 +119,11 @@ pub struct ClientList {
     pub next_cursor: Option<String>,
 }
 
-async fn find(store: &Store, raw: &str) -> Result<ClientRecord, ApiError> {
-    let missing = || ApiError::not_found(format!("no client has id '{raw}'"));
-    let id = Uuid::parse_str(raw).map_err(|_| missing())?;
+async fn find(store: &Store, client: &ClientId) -> Result<ClientRecord, ApiError> {
+    let id = client.id;
     db(store, move |conn| clients::get(conn, id))
         .await
-        .map_err(|e| match e {
-            ApiError::Problem(p) if p.status == 404 => missing(),
-            other => other,
-        })
+        .or_not_found(client.missing())
 }
 
 async fn new_secret() -> Result<(String, String), ApiError> {
@@ -149,12 +146,11 @@ async fn new_secret() -> Result<(String, String), ApiError> {
 )]
 #[post("/clients")]
 pub async fn create_client(
-    auth: Authorized<scope::Admin>,
+    _access: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
     body: Json<ClientCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let body = body.into_inner();
     let spec = ClientSpec::parse(ClientInput {
         name: body.name,
@@ -207,12 +203,11 @@ pub async fn create_client(
 )]
 #[get("/clients")]
 pub async fn list_clients(
-    auth: Authorized<scope::Admin>,
+    _access: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
     StrictQuery(query): StrictQuery<ClientQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let mut e = Vec::new();
     let limit = paging::limit(query.limit.as_deref(), &mut e);
     let cursor = paging::cursor(query.cursor.as_deref(), &mut e, clients::decode_cursor);
@@ -235,7 +230,7 @@ pub async fn list_clients(
 /// Get one API client.
 #[utoipa::path(
     tag = "access",
-    params(("id" = Uuid, Path, description = "The client's id.")),
+    params(ClientId),
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "The client.", body = ClientDto, headers(("ETag" = String))),
@@ -243,13 +238,12 @@ pub async fn list_clients(
 )]
 #[get("/clients/{id}")]
 pub async fn get_client(
-    auth: Authorized<scope::Admin>,
+    _access: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    client: ClientId,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let record = find(&store, &path).await?;
+    let record = find(&store, &client).await?;
     Ok(respond::conditional(
         &req,
         record.id,
@@ -262,9 +256,7 @@ pub async fn get_client(
 #[utoipa::path(
     tag = "access",
     request_body(content = ClientPatch, content_type = "application/merge-patch+json"),
-    params(
-        ("id" = Uuid, Path, description = "The client's id."),
-    ),
+    params(ClientId),
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "The client as changed.", body = ClientDto, headers(("ETag" = String))),
@@ -273,15 +265,14 @@ pub async fn get_client(
 )]
 #[patch("/clients/{id}")]
 pub async fn update_client(
-    auth: Authorized<scope::Admin>,
+    _access: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    client: ClientId,
     body: crate::http::merge_patch::MergePatch<ClientPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let precondition = etag::if_match(&req)?;
-    let current = find(&store, &path).await?;
+    let current = find(&store, &client).await?;
     let version = precondition.check(current.id, current.version)?;
     let body = body.into_inner();
     let spec = ClientSpec::parse(ClientInput {
@@ -315,7 +306,7 @@ pub async fn update_client(
 /// Replace a client's secret. The old secret, and tokens issued with it, stop working.
 #[utoipa::path(
     tag = "access",
-    params(("id" = Uuid, Path, description = "The client's id.")),
+    params(ClientId),
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "The new secret, shown only now.", body = ClientCredentials, headers(("ETag" = String))),
@@ -323,13 +314,12 @@ pub async fn update_client(
 )]
 #[post("/clients/{id}/rotate-secret")]
 pub async fn rotate_client_secret(
-    auth: Authorized<scope::Admin>,
+    _access: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    client: ClientId,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let current = find(&store, &path).await?;
+    let current = find(&store, &client).await?;
     let (client_secret, hash) = new_secret().await?;
     let (id, audit) = (current.id, audit_entry(&req));
     let record = db(&store, move |conn| {

@@ -11,11 +11,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::organisation_dto::nullable;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::merge_patch::nullable;
+use crate::http::path_ids::{OrNotFound, OrganisationId, PersonId, StaffNumber};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
@@ -139,21 +140,17 @@ pub struct PeopleList {
     pub next_cursor: Option<String>,
 }
 
-fn missing(raw: &str) -> impl Fn(ApiError) -> ApiError + '_ {
-    move |e| match e {
-        ApiError::Problem(p) if p.status == 404 => {
-            ApiError::not_found(format!("no person has id '{raw}'"))
-        }
-        other => other,
-    }
-}
-
-async fn find(store: &Store, raw: &str, visibility: Visibility) -> Result<PersonRecord, ApiError> {
-    let id = Uuid::parse_str(raw)
-        .map_err(|_| ApiError::not_found(format!("no person has id '{raw}'")))?;
+/// The one person lookup: the person the path names if the caller may see them, or the 404
+/// naming the id.
+pub async fn find(
+    store: &Store,
+    person: &PersonId,
+    visibility: Visibility,
+) -> Result<PersonRecord, ApiError> {
+    let id = person.id;
     db(store, move |conn| people::get(conn, id, visibility))
         .await
-        .map_err(missing(raw))
+        .or_not_found(person.missing())
 }
 
 /// Add a person.
@@ -221,7 +218,7 @@ pub async fn list_people(
     auth: Authorized<scope::PeopleRead>,
     req: HttpRequest,
     store: web::Data<Store>,
-    settle: web::Data<super::enrolments::SyncSettle>,
+    settle: web::Data<super::enrolment_sync::SyncSettle>,
     StrictQuery(q): StrictQuery<PeopleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = Vec::new();
@@ -230,7 +227,7 @@ pub async fn list_people(
         external_ref: q.external_ref,
         email: q.email,
         updated_since: paging::instant("updated_since", q.updated_since.as_deref(), &mut e),
-        settled_before: super::enrolments::settled_before(&store, settle.0).await?,
+        settled_before: super::enrolment_sync::settled_before(&store, settle.0).await?,
     };
     let limit = paging::limit(q.limit.as_deref(), &mut e);
     let cursor = paging::cursor(q.cursor.as_deref(), &mut e, people::decode_cursor);
@@ -253,7 +250,7 @@ pub async fn list_people(
 /// Get one person.
 #[utoipa::path(
     tag = "people",
-    params(("id" = Uuid, Path, description = "The person's id.")),
+    params(PersonId),
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "The person.", body = PersonDto, headers(("ETag" = String))),
@@ -262,11 +259,11 @@ pub async fn list_people(
 #[get("/people/{id}")]
 pub async fn get_person(
     auth: Authorized<scope::PeopleRead>,
+    person: PersonId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let record = find(&store, &path, auth.principal.visibility()).await?;
+    let record = find(&store, &person, auth.principal.visibility()).await?;
     Ok(respond::conditional(
         &req,
         record.id,
@@ -279,8 +276,8 @@ pub async fn get_person(
 #[utoipa::path(
     tag = "people",
     params(
-        ("id" = Uuid, Path, description = "The organisation's id."),
-        ("external_ref" = String, Path, description = "The employer's staff number."),
+        OrganisationId,
+        StaffNumber,
     ),
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
@@ -290,27 +287,21 @@ pub async fn get_person(
 #[get("/organisations/{id}/people/by-ref/{external_ref}")]
 pub async fn get_person_by_ref(
     auth: Authorized<scope::PeopleRead>,
+    organisation: OrganisationId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<(String, String)>,
+    reference: StaffNumber,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, reference) = path.into_inner();
-    let not_found = || {
-        ApiError::not_found(format!(
-            "no person of organisation '{org}' has reference '{reference}'"
-        ))
-    };
-    let organisation_id = Uuid::parse_str(&org).map_err(|_| not_found())?;
-    let visibility = auth.principal.visibility();
+    let reference = reference.as_str().to_owned();
+    let (organisation_id, visibility) = (organisation.id, auth.principal.visibility());
     let r = reference.clone();
     let record = db(&store, move |conn| {
         people::by_ref(conn, organisation_id, &r, visibility)
     })
     .await
-    .map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 404 => not_found(),
-        other => other,
-    })?;
+    .or_not_found(format!(
+        "no person of organisation '{organisation_id}' has reference '{reference}'"
+    ))?;
     Ok(respond::conditional(
         &req,
         record.id,
@@ -323,9 +314,7 @@ pub async fn get_person_by_ref(
 #[utoipa::path(
     tag = "people",
     request_body(content = PersonPatch, content_type = "application/merge-patch+json"),
-    params(
-        ("id" = Uuid, Path, description = "The person's id."),
-    ),
+    params(PersonId),
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 200, description = "The person as changed.", body = PersonDto, headers(("ETag" = String))),
@@ -336,13 +325,13 @@ pub async fn get_person_by_ref(
 #[patch("/people/{id}")]
 pub async fn update_person(
     auth: Authorized<scope::PeopleWrite>,
+    person: PersonId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
     body: crate::http::merge_patch::MergePatch<PersonPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let precondition = etag::if_match(&req)?;
-    let current = find(&store, &path, auth.principal.visibility()).await?;
+    let current = find(&store, &person, auth.principal.visibility()).await?;
     let version = precondition.check(current.id, current.version)?;
     let Some(person) = current.person.as_ref() else {
         return Err(
@@ -386,7 +375,7 @@ pub async fn update_person(
 /// counts stay, anonymous; delta sync reports the erasure.
 #[utoipa::path(
     tag = "people",
-    params(("id" = Uuid, Path, description = "The person's id.")),
+    params(PersonId),
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 204, description = "Erased (or already erased)."),
@@ -395,19 +384,16 @@ pub async fn update_person(
 #[delete("/people/{id}")]
 pub async fn erase_person(
     auth: Authorized<scope::PeopleWrite>,
+    person: PersonId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let id = Uuid::parse_str(&raw)
-        .map_err(|_| ApiError::not_found(format!("no person has id '{raw}'")))?;
-    let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
+    let (id, visibility, audit) = (person.id, auth.principal.visibility(), audit_entry(&req));
     db(&store, move |conn| {
         people::erase(conn, id, visibility, &audit)
     })
     .await
-    .map_err(missing(&raw))?;
+    .or_not_found(person.missing())?;
     Ok(HttpResponse::NoContent().finish())
 }
 

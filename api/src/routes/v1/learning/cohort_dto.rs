@@ -4,18 +4,18 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{CohortInput, CohortStatus, DeliveryMode, Priority};
+use persistence::learning::cohort_sessions::SessionRow;
 use persistence::learning::cohorts::CohortRecord;
-use persistence::learning::sessions::SessionRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::organisation_dto::nullable;
-use super::programme_dto::PriorityRef;
-use super::programme_input::PriorityInput;
+use crate::http::merge_patch::nullable;
 use crate::openapi::rules::{
     CohortPriorities, Day, Instant, LinkOrBlank, Location, Name, SessionTitle,
 };
+use crate::routes::v1::catalogue::programme_dto::PriorityRef;
+use crate::routes::v1::catalogue::programme_input::PriorityInput;
 
 /// A cohort of a programme, with its seats.
 #[derive(Debug, Serialize, ToSchema)]

@@ -18,9 +18,10 @@ use uuid::Uuid;
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::config::ImportLimits;
+use crate::csv_import::{FileError, ImportResult, people as people_rows, roster};
+use crate::http::path_ids::{CohortId, OrganisationId};
 use crate::http::problem::{Problem, ProblemField};
 use crate::http::{ApiError, StrictQuery, db, paging};
-use crate::imports::{FileError, ImportResult, people as people_rows, roster};
 use crate::openapi::problems::Unprocessable;
 
 /// Options of a roster import.
@@ -167,7 +168,7 @@ fn answer(report: ImportReport, mode: Mode) -> Result<HttpResponse, ApiError> {
     tag = "people",
     request_body(content = String, content_type = "text/csv",
         example = "external_ref,given_name,family_name,email,job_role\nLTH-004211,Aisha,Khan,aisha.khan@nhs.net,Staff nurse\n"),
-    params(("id" = Uuid, Path, description = "The organisation's id."), PeopleImportQuery),
+    params(OrganisationId, PeopleImportQuery),
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 200, description = "What was (or, on a dry run, would be) done: counts, and the rejected rows.", body = ImportResult),
@@ -177,20 +178,18 @@ fn answer(report: ImportReport, mode: Mode) -> Result<HttpResponse, ApiError> {
 #[post("/organisations/{id}/people/import")]
 pub async fn import_people(
     auth: Authorized<scope::PeopleWrite>,
+    organisation: OrganisationId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
     StrictQuery(PeopleImportQuery(q)): StrictQuery<PeopleImportQuery>,
     limits: web::Data<ImportLimits>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let missing = || ApiError::not_found(format!("no organisation has id '{raw}'"));
-    let organisation_id = Uuid::parse_str(&raw).map_err(|_| missing())?;
+    let organisation_id = organisation.id;
     if !auth.principal.visibility().sees(Some(organisation_id))
         || !db(&store, move |c| organisations::exists(c, organisation_id)).await?
     {
-        return Err(missing());
+        return Err(ApiError::not_found(organisation.missing()));
     }
     let mut e = Vec::new();
     let mode = Mode {
@@ -229,7 +228,7 @@ pub async fn import_people(
 #[utoipa::path(
     tag = "enrolments",
     request_body(content = String, content_type = "text/csv", example = "external_ref\nLTH-004211\nLTH-004212\n"),
-    params(("id" = Uuid, Path, description = "The cohort's id."), ImportQuery),
+    params(CohortId, ImportQuery),
     security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
     responses(
         (status = 200, description = "What was (or, on a dry run, would be) done: counts, and the rejected rows.", body = ImportResult),
@@ -239,14 +238,14 @@ pub async fn import_people(
 #[post("/cohorts/{id}/enrolments/import")]
 pub async fn import_cohort_enrolments(
     auth: Authorized<scope::EnrolmentsWrite>,
+    cohort: CohortId,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
     StrictQuery(q): StrictQuery<ImportQuery>,
     limits: web::Data<ImportLimits>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let cohort = super::cohorts::find(&store, &path).await?;
+    let cohort = super::cohorts::find(&store, &cohort).await?;
     let visibility = auth.principal.visibility();
     let mut e = Vec::new();
     let mode = Mode {

@@ -1,136 +1,26 @@
-//! Enrolments: enrol (seat, waitlist or refusal), withdraw, complete; the HR pull and its
-//! streaming export; attendance registers. A client of an organisation sees only its own
-//! people's enrolments.
+//! The HR pull: delta sync of enrolments in change order, as pages of JSON or as one
+//! streamed CSV / NDJSON export. A client of an organisation gets only its own people's.
 
 use std::time::Duration;
 
 use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
-use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::EnrolmentStatus;
 use persistence::Store;
-use persistence::learning::enrolments::{self, EnrolmentFilter, EnrolmentRecord};
-use persistence::learning::sessions;
-use persistence::visibility::Visibility;
+use persistence::learning::enrolments::{self, EnrolmentFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
-use super::cohorts::{find as find_cohort, programme_filter};
-use super::enrolment_dto::{
-    AttendanceMark, EnrolmentCreate, EnrolmentDto, EnrolmentRow, Outcome, Register,
-};
+use super::enrolment_dto::EnrolmentRow;
 use crate::auth::Authorized;
-use crate::auth::principal::{audit_entry, scope};
-use crate::http::body::Json;
+use crate::auth::principal::scope;
 use crate::http::problem::{Problem, ProblemField};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
-use crate::openapi::problems::Conflict;
+use crate::routes::v1::catalogue::programmes;
 
 /// How long delta sync leaves recent changes for the next call.
 pub struct SyncSettle(pub Duration);
-
-fn missing(raw: &str) -> impl Fn(ApiError) -> ApiError + '_ {
-    move |e| match e {
-        ApiError::Problem(p) if p.status == 404 => {
-            ApiError::not_found(format!("no enrolment has id '{raw}'"))
-        }
-        other => other,
-    }
-}
-
-async fn find(
-    store: &Store,
-    raw: &str,
-    visibility: Visibility,
-) -> Result<EnrolmentRecord, ApiError> {
-    let id = Uuid::parse_str(raw)
-        .map_err(|_| ApiError::not_found(format!("no enrolment has id '{raw}'")))?;
-    db(store, move |conn| enrolments::get(conn, id, visibility))
-        .await
-        .map_err(missing(raw))
-}
-
-/// Enrol a person on a cohort: a seat while seats remain, otherwise a place on the waitlist.
-///
-/// 409 when the cohort is not open, it is full and has no waitlist, or the person is already
-/// enrolled or waitlisted on it. Capacity holds however many requests arrive at once, on
-/// however many API processes: the seat count and the insert share one transaction under the
-/// cohort's lock.
-#[utoipa::path(
-    tag = "enrolments",
-    request_body = EnrolmentCreate,
-    params(("id" = Uuid, Path, description = "The cohort's id.")),
-    security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
-    responses(
-        (status = 201, description = "Enrolled, or waitlisted with a position.", body = EnrolmentDto,
-            headers(("Location" = String), ("ETag" = String))),
-        (status = 409, response = Conflict),
-    )
-)]
-#[post("/cohorts/{id}/enrolments")]
-pub async fn create_enrolment(
-    auth: Authorized<scope::EnrolmentsWrite>,
-    req: HttpRequest,
-    store: web::Data<Store>,
-    path: web::Path<String>,
-    body: Json<EnrolmentCreate>,
-) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let cohort_id = Uuid::parse_str(&raw)
-        .map_err(|_| ApiError::not_found(format!("no cohort has id '{raw}'")))?;
-    let person_id = body.person_id;
-    let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
-    let record = db(&store, move |conn| {
-        enrolments::enrol(conn, cohort_id, person_id, visibility, &audit)
-    })
-    .await
-    .map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 404 => ApiError::not_found(format!(
-            "no cohort '{raw}', or no person '{person_id}' you may enrol"
-        )),
-        other => other,
-    })?;
-    Ok(respond::created(
-        format!("/api/v1/enrolments/{}", record.id),
-        record.id,
-        record.version,
-        &EnrolmentDto::from(record),
-    ))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"data": []}))]
-pub struct CohortEnrolments {
-    /// In the order people joined; waitlisted ones carry their position.
-    pub data: Vec<EnrolmentDto>,
-}
-
-/// The enrolments of a cohort (a partner organisation's client sees its own people's).
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path, description = "The cohort's id.")),
-    security(("oauth2" = ["enrolments:read"]), ("bearer" = ["enrolments:read"])),
-    responses(
-        (status = 200, description = "The cohort's enrolments.", body = CohortEnrolments),
-    )
-)]
-#[get("/cohorts/{id}/enrolments")]
-pub async fn list_cohort_enrolments(
-    auth: Authorized<scope::EnrolmentsRead>,
-    store: web::Data<Store>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let cohort = find_cohort(&store, &path).await?;
-    let (id, visibility) = (cohort.id, auth.principal.visibility());
-    let rows = db(&store, move |conn| {
-        enrolments::of_cohort(conn, id, visibility)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(CohortEnrolments {
-        data: rows.into_iter().map(Into::into).collect(),
-    }))
-}
 
 /// Filters of the HR pull.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -213,7 +103,7 @@ async fn filter_of(
         }
     }
     let programme = match &q.programme {
-        Some(p) => Some(programme_filter(store, p).await?),
+        Some(p) => Some(programmes::filter_id(store, p).await?),
         None => None,
     };
     let settled_before = settled_before(store, settle).await?;
@@ -473,211 +363,6 @@ pub async fn export_enrolments(
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, content_type))
         .streaming(body))
-}
-
-/// Get one enrolment.
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path, description = "The enrolment's id.")),
-    security(("oauth2" = ["enrolments:read"]), ("bearer" = ["enrolments:read"])),
-    responses(
-        (status = 200, description = "The enrolment.", body = EnrolmentDto, headers(("ETag" = String))),
-    )
-)]
-#[get("/enrolments/{id}")]
-pub async fn get_enrolment(
-    auth: Authorized<scope::EnrolmentsRead>,
-    req: HttpRequest,
-    store: web::Data<Store>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let record = find(&store, &path, auth.principal.visibility()).await?;
-    Ok(respond::conditional(
-        &req,
-        record.id,
-        record.version,
-        &EnrolmentDto::from(record),
-    ))
-}
-
-async fn transition(
-    auth: &crate::auth::Principal,
-    req: &HttpRequest,
-    store: &Store,
-    raw: &str,
-    to: EnrolmentStatus,
-    outcome: Option<chrono::NaiveDate>,
-) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(raw)
-        .map_err(|_| ApiError::not_found(format!("no enrolment has id '{raw}'")))?;
-    let (visibility, audit) = (auth.visibility(), audit_entry(req));
-    let record = db(store, move |conn| {
-        enrolments::transition(conn, id, to, outcome, visibility, &audit)
-    })
-    .await
-    .map_err(missing(raw))?;
-    Ok(respond::resource(
-        record.id,
-        record.version,
-        &EnrolmentDto::from(record),
-    ))
-}
-
-macro_rules! enrolment_action {
-    ($fn:ident, $path:literal, $to:expr, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "enrolments",
-            request_body(content = Option<Outcome>, description = "For `complete` and `not-complete`: the outcome date (today when absent)."),
-            params(("id" = Uuid, Path, description = "The enrolment's id.")),
-            security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
-            responses(
-                (status = 200, description = "The enrolment in its new state.", body = EnrolmentDto, headers(("ETag" = String))),
-                (status = 409, response = Conflict),
-            )
-        )]
-        #[post($path)]
-        pub async fn $fn(
-            auth: Authorized<scope::EnrolmentsWrite>,
-            req: HttpRequest,
-            store: web::Data<Store>,
-            path: web::Path<String>,
-            body: web::Bytes,
-        ) -> Result<HttpResponse, ApiError> {
-            let outcome = outcome_of(&body)?;
-            transition(&auth.principal, &req, &store, &path, $to, outcome).await
-        }
-    };
-}
-
-enrolment_action!(
-    withdraw_enrolment,
-    "/enrolments/{id}/withdraw",
-    EnrolmentStatus::Withdrawn,
-    "Withdraw an enrolled or waitlisted person. A freed seat goes to the first person waiting, in the same transaction."
-);
-enrolment_action!(
-    complete_enrolment,
-    "/enrolments/{id}/complete",
-    EnrolmentStatus::Completed,
-    "Record that an enrolled person completed the programme."
-);
-enrolment_action!(
-    not_complete_enrolment,
-    "/enrolments/{id}/not-complete",
-    EnrolmentStatus::NotCompleted,
-    "Record that an enrolled person took part but did not complete."
-);
-
-/// Record the register of a session: the attendance of each listed enrolment (present,
-/// absent or excused), replacing what was recorded for them. All or nothing.
-#[utoipa::path(
-    tag = "enrolments",
-    request_body = Register,
-    params(
-        ("id" = Uuid, Path, description = "The cohort's id."),
-        ("session_id" = Uuid, Path, description = "The session's id."),
-    ),
-    security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
-    responses(
-        (status = 200, description = "The register as recorded (the part the caller may see).", body = Register),
-        (status = 409, response = Conflict),
-    )
-)]
-#[put("/cohorts/{id}/sessions/{session_id}/attendance")]
-pub async fn record_session_attendance(
-    auth: Authorized<scope::EnrolmentsWrite>,
-    req: HttpRequest,
-    store: web::Data<Store>,
-    path: web::Path<(String, String)>,
-    body: Json<Register>,
-) -> Result<HttpResponse, ApiError> {
-    let (cohort_id, session_id) = session_path(&path)?;
-    let marks: Vec<_> = body
-        .into_inner()
-        .records
-        .into_iter()
-        .map(|m| (m.enrolment_id, m.status))
-        .collect();
-    let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
-    let register = db(&store, move |conn| {
-        sessions::record(conn, cohort_id, session_id, &marks, visibility, &audit)
-    })
-    .await
-    .map_err(session_missing)?;
-    Ok(HttpResponse::Ok().json(to_register(register)))
-}
-
-/// The register of a session (the part the caller may see).
-#[utoipa::path(
-    tag = "enrolments",
-    params(
-        ("id" = Uuid, Path, description = "The cohort's id."),
-        ("session_id" = Uuid, Path, description = "The session's id."),
-    ),
-    security(("oauth2" = ["enrolments:read"]), ("bearer" = ["enrolments:read"])),
-    responses(
-        (status = 200, description = "The register.", body = Register),
-    )
-)]
-#[get("/cohorts/{id}/sessions/{session_id}/attendance")]
-pub async fn get_session_attendance(
-    auth: Authorized<scope::EnrolmentsRead>,
-    store: web::Data<Store>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (cohort_id, session_id) = session_path(&path)?;
-    let visibility = auth.principal.visibility();
-    let register = db(&store, move |conn| {
-        sessions::register(conn, cohort_id, session_id, visibility)
-    })
-    .await
-    .map_err(session_missing)?;
-    Ok(HttpResponse::Ok().json(to_register(register)))
-}
-
-/// The optional body of a transition: nothing, or `{"outcome_date": "YYYY-MM-DD"}` parsed
-/// strictly (a date that does not parse is a 400, never silently today).
-fn outcome_of(body: &[u8]) -> Result<Option<chrono::NaiveDate>, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    // `null` is "no outcome given", as the contract's nullable body says.
-    let date = serde_json::from_slice::<Option<Outcome>>(body)
-        .map(|o| o.and_then(|o| o.outcome_date))
-        .map_err(crate::http::body::deserialize_problem)?;
-    if date.is_some_and(|d| !domain::validation::date_in_range(d)) {
-        let mut errors = domain::ValidationErrors::new();
-        errors.add("outcome_date", domain::validation::date_range_message());
-        return Err(crate::http::error::unprocessable(errors));
-    }
-    Ok(date)
-}
-
-fn session_path(path: &(String, String)) -> Result<(Uuid, Uuid), ApiError> {
-    match (Uuid::parse_str(&path.0), Uuid::parse_str(&path.1)) {
-        (Ok(c), Ok(s)) => Ok((c, s)),
-        _ => Err(ApiError::not_found("no such cohort session")),
-    }
-}
-
-fn session_missing(e: ApiError) -> ApiError {
-    match e {
-        ApiError::Problem(p) if p.status == 404 => ApiError::not_found("no such cohort session"),
-        other => other,
-    }
-}
-
-fn to_register(rows: Vec<(Uuid, domain::AttendanceStatus)>) -> Register {
-    Register {
-        records: rows
-            .into_iter()
-            .map(|(enrolment_id, status)| AttendanceMark {
-                enrolment_id,
-                status,
-            })
-            .collect(),
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use domain::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::organisation_dto::nullable;
+use crate::http::merge_patch::nullable;
 use crate::openapi::rules::{Cadence, Partners, Priorities, Prose, Slug, Stems, Title};
 
 /// How long a programme runs: a length (`min`–`max` `unit`s), a cadence, or both. `max` and

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
+use domain::cohort_session::CohortSession;
 use domain::{AttendanceStatus, EnrolmentStatus, Vocabulary};
 use uuid::Uuid;
 
@@ -29,9 +30,7 @@ pub struct SessionRow {
 pub fn create(
     conn: &mut DbConnection,
     cohort_id: Uuid,
-    title: &str,
-    starts_at: NaiveDateTime,
-    duration_minutes: i32,
+    session: &CohortSession,
     audit: &AuditEntry,
 ) -> StoreResult<SessionRow> {
     conn.transaction(|conn| {
@@ -42,9 +41,9 @@ pub fn create(
             .values((
                 cohort_sessions::id.eq(id),
                 cohort_sessions::cohort_id.eq(DbUuid(cohort_id)),
-                cohort_sessions::title.eq(title),
-                cohort_sessions::starts_at.eq(starts_at),
-                cohort_sessions::duration_minutes.eq(duration_minutes),
+                cohort_sessions::title.eq(&session.title),
+                cohort_sessions::starts_at.eq(session.starts_at),
+                cohort_sessions::duration_minutes.eq(session.duration_minutes),
                 cohort_sessions::created_at.eq(at),
                 cohort_sessions::updated_at.eq(at),
             ))

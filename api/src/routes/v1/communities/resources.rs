@@ -15,6 +15,7 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::{CommunityRef, OrNotFound};
 use crate::http::{ApiError, db};
 use crate::openapi::problems::Unprocessable;
 use crate::openapi::rules::{ResourceTitle, WebLink};
@@ -72,15 +73,11 @@ pub struct ResourceList {
     pub data: Vec<ResourceDto>,
 }
 
-fn not_found(key: String) -> impl FnOnce(ApiError) -> ApiError {
-    move |e| e.or_not_found(format!("no community has id or slug '{key}'"))
-}
-
 /// Share a resource with a community.
 #[utoipa::path(
     tag = "communities",
     request_body = ResourceCreate,
-    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    params(CommunityRef),
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Shared.", body = ResourceDto, headers(("Location" = String))),
@@ -92,18 +89,18 @@ pub async fn add_community_resource(
     auth: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
     body: Json<ResourceCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = path.into_inner();
+    let key = community.as_str().to_owned();
     let b = body.into_inner();
     let new = NewResource::parse(b.title, b.link, b.kind).map_err(unprocessable)?;
-    let (client, audit, community) = (auth.principal.client_id, audit_entry(&req), key.clone());
+    let (client, audit, lookup) = (auth.principal.client_id, audit_entry(&req), key.clone());
     let record = db(&store, move |conn| {
-        resources::add(conn, &community, &new, Some(client), &audit)
+        resources::add(conn, &lookup, &new, Some(client), &audit)
     })
     .await
-    .map_err(not_found(key.clone()))?;
+    .or_not_found(community.missing())?;
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/communities/{key}/resources")))
         .json(ResourceDto::from(record)))
@@ -112,7 +109,7 @@ pub async fn add_community_resource(
 /// A community's shared resources, newest first. Anyone may read them.
 #[utoipa::path(
     tag = "communities",
-    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    params(CommunityRef),
     responses(
         (status = 200, description = "The resources.", body = ResourceList),
     )
@@ -120,15 +117,13 @@ pub async fn add_community_resource(
 #[get("/communities/{id_or_slug}/resources")]
 pub async fn list_community_resources(
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let key = path.into_inner();
-    let community = key.clone();
-    let rows = db(&store, move |conn| {
-        resources::of_community(conn, &community)
-    })
-    .await
-    .map_err(not_found(key))?;
+    let key = community.as_str().to_owned();
+    let lookup = key.clone();
+    let rows = db(&store, move |conn| resources::of_community(conn, &lookup))
+        .await
+        .or_not_found(community.missing())?;
     Ok(HttpResponse::Ok().json(ResourceList {
         data: rows.into_iter().map(Into::into).collect(),
     }))

@@ -3,16 +3,16 @@
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::Organisation;
 use persistence::Store;
-use persistence::access::organisations;
+use persistence::access::organisations::{self, OrganisationRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use super::organisation_dto::{OrganisationCreate, OrganisationDto, OrganisationPatch};
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::{OrNotFound, OrganisationId};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
@@ -38,17 +38,15 @@ pub struct OrganisationList {
     pub next_cursor: Option<String>,
 }
 
-fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::not_found(format!("no organisation has id '{raw}'")))
-}
-
-fn not_found(raw: &str) -> impl Fn(ApiError) -> ApiError + '_ {
-    move |e| match e {
-        ApiError::Problem(p) if p.status == 404 => {
-            ApiError::not_found(format!("no organisation has id '{raw}'"))
-        }
-        other => other,
-    }
+/// The one organisation lookup: the organisation the path names, or the 404 naming it.
+async fn find(
+    store: &Store,
+    organisation: &OrganisationId,
+) -> Result<OrganisationRecord, ApiError> {
+    let id = organisation.id;
+    db(store, move |conn| organisations::get(conn, id))
+        .await
+        .or_not_found(organisation.missing())
 }
 
 /// List partner organisations, by name.
@@ -94,7 +92,7 @@ pub async fn list_organisations(
 /// Get one organisation.
 #[utoipa::path(
     tag = "organisations",
-    params(("id" = Uuid, Path, description = "The organisation's id.")),
+    params(OrganisationId),
     responses(
         (status = 200, description = "The organisation.", body = OrganisationDto, headers(("ETag" = String))),
         (status = 304, description = "Not modified since the `ETag` in `If-None-Match`."),
@@ -104,13 +102,9 @@ pub async fn list_organisations(
 pub async fn get_organisation(
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    organisation: OrganisationId,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let id = parse_id(&raw)?;
-    let record = db(&store, move |conn| organisations::get(conn, id))
-        .await
-        .map_err(not_found(&raw))?;
+    let record = find(&store, &organisation).await?;
     Ok(respond::conditional(
         &req,
         record.id,
@@ -133,12 +127,11 @@ pub async fn get_organisation(
 )]
 #[post("/organisations")]
 pub async fn create_organisation(
-    auth: Authorized<scope::Admin>,
+    _access: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
     body: Json<OrganisationCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let organisation = Organisation::parse(body.into_inner().into()).map_err(unprocessable)?;
     let audit = audit_entry(&req);
     let record = db(&store, move |conn| {
@@ -157,9 +150,7 @@ pub async fn create_organisation(
 #[utoipa::path(
     tag = "organisations",
     request_body(content = OrganisationPatch, content_type = "application/merge-patch+json"),
-    params(
-        ("id" = Uuid, Path, description = "The organisation's id."),
-    ),
+    params(OrganisationId),
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "The organisation as changed.", body = OrganisationDto, headers(("ETag" = String))),
@@ -169,19 +160,15 @@ pub async fn create_organisation(
 )]
 #[patch("/organisations/{id}")]
 pub async fn update_organisation(
-    auth: Authorized<scope::Admin>,
+    _access: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    organisation: OrganisationId,
     body: crate::http::merge_patch::MergePatch<OrganisationPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let raw = path.into_inner();
-    let id = parse_id(&raw)?;
     let precondition = etag::if_match(&req)?;
-    let current = db(&store, move |conn| organisations::get(conn, id))
-        .await
-        .map_err(not_found(&raw))?;
+    let current = find(&store, &organisation).await?;
+    let id = current.id;
     let version = precondition.check(current.id, current.version)?;
     let organisation =
         Organisation::parse(body.into_inner().apply(current.organisation.to_input()))

@@ -18,6 +18,7 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::{CommunityRef, OrNotFound};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, respond};
@@ -161,7 +162,7 @@ pub async fn list_communities(
 /// Get one community by id or slug.
 #[utoipa::path(
     tag = "communities",
-    params(("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation")),
+    params(CommunityRef),
     responses(
         (status = 200, description = "The community.", body = CommunityDto, headers(("ETag" = String))),
     )
@@ -170,13 +171,12 @@ pub async fn list_communities(
 pub async fn get_community(
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let key = raw.clone();
+    let key = community.as_str().to_owned();
     let record = db(&store, move |conn| community::get(conn, &key))
         .await
-        .map_err(|e| e.or_not_found(format!("no community has id or slug '{raw}'")))?;
+        .or_not_found(community.missing())?;
     Ok(respond::conditional(
         &req,
         record.id,
@@ -230,12 +230,11 @@ pub struct CommunityCreate {
 )]
 #[post("/communities")]
 pub async fn create_community(
-    auth: Authorized<scope::CommunitiesWrite>,
+    _access: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
     body: Json<CommunityCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let b = body.into_inner();
     let community = Community::parse(CommunityInput {
         name: b.name,
@@ -274,7 +273,7 @@ pub struct CommunityPatch {
     #[schema(value_type = CommunityKind, required = false)]
     pub kind: Option<String>,
     /// `null` removes it (a topic community's).
-    #[serde(default, deserialize_with = "super::organisation_dto::nullable")]
+    #[serde(default, deserialize_with = "crate::http::merge_patch::nullable")]
     #[schema(value_type = Option<VenusStem>)]
     pub stem: Option<Option<String>>,
     #[schema(value_type = CommunityStatus, required = false)]
@@ -315,9 +314,7 @@ impl CommunityPatch {
 #[utoipa::path(
     tag = "communities",
     request_body(content = CommunityPatch, content_type = "application/merge-patch+json"),
-    params(
-        ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
-    ),
+    params(CommunityRef),
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 200, description = "The community as changed.", body = CommunityDto, headers(("ETag" = String))),
@@ -327,19 +324,18 @@ impl CommunityPatch {
 )]
 #[patch("/communities/{id_or_slug}")]
 pub async fn update_community(
-    auth: Authorized<scope::CommunitiesWrite>,
+    _access: Authorized<scope::CommunitiesWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    community: CommunityRef,
     body: crate::http::merge_patch::MergePatch<CommunityPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
-    let key = path.into_inner();
+    let key = community.as_str().to_owned();
     let precondition = etag::if_match(&req)?;
     let lookup = key.clone();
     let current = db(&store, move |conn| community::get(conn, &lookup))
         .await
-        .map_err(|e| e.or_not_found(format!("no community has id or slug '{key}'")))?;
+        .or_not_found(community.missing())?;
     let version = precondition.check(current.id, current.version)?;
     let changed = Community::parse(body.into_inner().apply(current.community.to_input()))
         .map_err(unprocessable)?;

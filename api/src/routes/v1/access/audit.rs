@@ -100,12 +100,11 @@ pub struct AuditQuery {
 )]
 #[get("/audit")]
 pub async fn list_audit_events(
-    auth: Authorized<scope::Admin>,
+    _access: Authorized<scope::Admin>,
     req: HttpRequest,
     store: web::Data<Store>,
     StrictQuery(q): StrictQuery<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let _ = auth;
     let mut e = Vec::new();
     let outcome = q.outcome.as_deref().and_then(|raw| {
         let parsed = Outcome::parse(raw);

@@ -13,6 +13,7 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::error::unprocessable;
+use crate::http::path_ids::{CommunityRef, CommunitySessionId, MemberId, OrNotFound, PersonId};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
 use crate::openapi::problems::{Conflict, Unprocessable};
@@ -47,9 +48,9 @@ pub struct CommunityAttendanceDto {
     tag = "communities",
     request_body = CommunityAttendanceInput,
     params(
-        ("id_or_slug" = String, Path, description = "The community's id or slug.", example = "facilitation"),
-        ("session_id" = Uuid, Path, description = "The session's id."),
-        ("person_id" = Uuid, Path, description = "The member's person id."),
+        CommunityRef,
+        CommunitySessionId,
+        MemberId,
     ),
     security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
@@ -63,20 +64,12 @@ pub async fn record_community_attendance(
     auth: Authorized<scope::MembershipsWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
-    path: web::Path<(String, String, String)>,
+    community: CommunityRef,
+    session: CommunitySessionId,
+    member: MemberId,
     body: Json<CommunityAttendanceInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (key, raw_session, raw_person) = path.into_inner();
-    let missing = || {
-        ApiError::not_found(format!(
-            "no session '{raw_session}' in community '{key}', or no person '{raw_person}' you may see"
-        ))
-    };
-    let (Ok(session_id), Ok(person_id)) =
-        (Uuid::parse_str(&raw_session), Uuid::parse_str(&raw_person))
-    else {
-        return Err(missing());
-    };
+    let (key, session_id, person_id) = (community.as_str().to_owned(), session.id, member.id);
     let status = match body
         .into_inner()
         .status
@@ -94,18 +87,17 @@ pub async fn record_community_attendance(
             return Err(unprocessable(e));
         }
     };
-    let (visibility, audit, community) =
-        (auth.principal.visibility(), audit_entry(&req), key.clone());
+    let (visibility, audit, lookup) = (auth.principal.visibility(), audit_entry(&req), key.clone());
     let recorded_at = db(&store, move |conn| {
         attendance::record(
-            conn, &community, session_id, person_id, status, visibility, &audit,
+            conn, &lookup, session_id, person_id, status, visibility, &audit,
         )
     })
     .await
-    .map_err(|e| match e {
-        ApiError::Problem(p) if p.status == 404 => missing(),
-        other => other,
-    })?;
+    .or_not_found(format!(
+        "no session '{session_id}' in community '{}', or no person '{person_id}' you may see",
+        community.as_str()
+    ))?;
     Ok(HttpResponse::Ok().json(CommunityAttendanceDto {
         session_id,
         person_id,
@@ -161,7 +153,7 @@ pub struct CommitmentDto {
 /// they give.
 #[utoipa::path(
     tag = "communities",
-    params(("id" = Uuid, Path, description = "The person's id."), CommitmentQuery),
+    params(PersonId, CommitmentQuery),
     security(("oauth2" = ["people:read"]), ("bearer" = ["people:read"])),
     responses(
         (status = 200, description = "Their commitment over the period.", body = CommitmentDto),
@@ -171,24 +163,22 @@ pub struct CommitmentDto {
 pub async fn get_person_commitment(
     auth: Authorized<scope::PeopleRead>,
     store: web::Data<Store>,
-    path: web::Path<String>,
+    person: PersonId,
     StrictQuery(query): StrictQuery<CommitmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
     let mut e = Vec::new();
     let Some(period) = paging::period(query.from.as_deref(), query.to.as_deref(), false, &mut e)
     else {
         return Err(invalid_query(e));
     };
-    let person_id = Uuid::parse_str(&raw)
-        .map_err(|_| ApiError::not_found(format!("no person has id '{raw}'")))?;
+    let person_id = person.id;
     let visibility = auth.principal.visibility();
     let (start, end) = (period.start, period.end);
     let rows = db(&store, move |conn| {
         attendance::commitment(conn, person_id, start, end, visibility)
     })
     .await
-    .map_err(|e| e.or_not_found(format!("no person has id '{raw}'")))?;
+    .or_not_found(person.missing())?;
     let (sessions, minutes) = rows
         .iter()
         .fold((0, 0), |(s, m), r| (s + r.sessions, m + r.minutes));
