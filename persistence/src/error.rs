@@ -1,6 +1,23 @@
 //! What can go wrong in the store, in terms the API can map to HTTP.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use domain::Refusal;
+use domain::cohort::{CapacityBelowEnrolled, CohortTransitionError};
+use domain::enrolment::EnrolmentTransitionError;
+
+/// A change the domain's rules refused, as the rule gave it: callers match on the kind,
+/// never on the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error(transparent)]
+    Admission(#[from] Refusal),
+    #[error(transparent)]
+    CohortTransition(#[from] CohortTransitionError),
+    #[error(transparent)]
+    EnrolmentTransition(#[from] EnrolmentTransitionError),
+    #[error(transparent)]
+    Capacity(#[from] CapacityBelowEnrolled),
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -14,6 +31,10 @@ pub enum StoreError {
     /// machine does not allow, or capacity below the number enrolled).
     #[error("{0}")]
     StateConflict(String),
+    /// A domain rule refused the change (a transition the state machine does not allow,
+    /// an admission to a cohort that is not open or full, capacity below the seats taken).
+    #[error(transparent)]
+    Refused(Refused),
     /// A field refers to something that does not exist (checked inside the write's
     /// transaction): `(field, message)`.
     #[error("{0}: {1}")]
@@ -40,7 +61,7 @@ impl StoreError {
         match self {
             Self::NotFound => "not_found",
             Self::Conflict(_) => "conflict",
-            Self::StateConflict(_) => "state_conflict",
+            Self::StateConflict(_) | Self::Refused(_) => "state_conflict",
             Self::Invalid(..) => "invalid",
             Self::Busy(_) => "busy",
             Self::Stale => "stale",
@@ -48,6 +69,19 @@ impl StoreError {
             Self::Corrupt(_) => "corrupt",
             Self::Database(_) => "database",
         }
+    }
+}
+
+impl From<Refused> for StoreError {
+    fn from(r: Refused) -> Self {
+        Self::Refused(r)
+    }
+}
+
+impl StoreError {
+    /// A domain rule's refusal, as a store error (`.map_err(StoreError::refused)`).
+    pub fn refused(r: impl Into<Refused>) -> Self {
+        Self::Refused(r.into())
     }
 }
 

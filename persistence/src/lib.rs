@@ -18,6 +18,6 @@ pub mod text;
 pub mod visibility;
 
 pub use db::{Backend, DatabaseUrl, DbConnection, Pool, PoolOptions};
-pub use error::{StoreError, StoreResult};
+pub use error::{Refused, StoreError, StoreResult};
 pub use page::{Cursor, CursorError, Page};
 pub use store::Store;

@@ -81,6 +81,23 @@ pub fn parse_timestamp_key(key: &str) -> Result<chrono::NaiveDateTime, CursorErr
     chrono::NaiveDateTime::parse_from_str(key, TIMESTAMP_KEY).map_err(|_| CursorError::Malformed)
 }
 
+/// A cursor for `sort` whose key is a timestamp ([`timestamp_key`]): decoded and checked
+/// where the request is read, so a bad one is the client's 400, not the store's error.
+pub fn decode_timestamp_cursor(raw: &str, sort: &str) -> Result<Cursor, CursorError> {
+    let c = Cursor::decode(raw, sort)?;
+    parse_timestamp_key(&c.key)?;
+    Ok(c)
+}
+
+impl Cursor {
+    /// The timestamp key of a cursor [`decode_timestamp_cursor`] checked (anything else is
+    /// corrupt: the API never hands the store an unchecked cursor).
+    pub fn timestamp(&self) -> crate::StoreResult<chrono::NaiveDateTime> {
+        parse_timestamp_key(&self.key)
+            .map_err(|e| crate::StoreError::Corrupt(format!("cursor {e}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

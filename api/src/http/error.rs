@@ -52,15 +52,25 @@ impl From<Problem> for ApiError {
     }
 }
 
+/// 409 `state-conflict`: the resource's state forbids the change; `detail` names the state.
+fn state_conflict(detail: String) -> ApiError {
+    Problem::typed(
+        StatusCode::CONFLICT,
+        "state-conflict",
+        "Conflict with the resource's state",
+        detail,
+    )
+    .into()
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::not_found("the resource does not exist"),
             StoreError::Conflict(detail) => conflict(detail),
             StoreError::Unavailable(detail) | StoreError::Busy(detail) => Self::Unavailable(detail),
-            StoreError::StateConflict(detail) => {
-                Problem::typed(StatusCode::CONFLICT, "state-conflict", "Conflict with the resource's state", detail).into()
-            }
+            StoreError::StateConflict(detail) => state_conflict(detail),
+            StoreError::Refused(refusal) => state_conflict(refusal.to_string()),
             StoreError::Invalid(field, message) => {
                 let mut errors = domain::ValidationErrors::new();
                 errors.add(field, message);

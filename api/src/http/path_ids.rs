@@ -207,9 +207,12 @@ mod tests {
 
     #[test]
     fn anything_else_is_the_404_naming_it() {
-        let err = extract::<CohortId>("id", "nope").err().map(|e| e.to_string());
+        let err = extract::<CohortId>("id", "nope")
+            .err()
+            .map(|e| e.to_string());
         assert!(
-            err.as_deref().is_some_and(|e| e.contains("no cohort has id 'nope'")),
+            err.as_deref()
+                .is_some_and(|e| e.contains("no cohort has id 'nope'")),
             "{err:?}"
         );
         let session = extract::<CohortSessionId>("id", &Uuid::now_v7().to_string());

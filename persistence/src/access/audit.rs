@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::clock::now;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
-use crate::page::{Cursor, CursorError, Page, parse_timestamp_key, timestamp_key};
+use crate::page::{self, Cursor, CursorError, Page, timestamp_key};
 use crate::schema::audit_events;
 use crate::sql_types::DbUuid;
 
@@ -181,9 +181,7 @@ pub struct AuditFilter {
 pub const SORT: &str = "-occurred_at";
 
 pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
-    let c = Cursor::decode(raw, SORT)?;
-    parse_timestamp_key(&c.key)?;
-    Ok(c)
+    page::decode_timestamp_cursor(raw, SORT)
 }
 
 /// Events matching `f`, newest first.
@@ -221,8 +219,7 @@ pub fn list(
         q = q.filter(audit_events::occurred_at.lt(u));
     }
     if let Some(c) = after {
-        let key =
-            parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        let key = c.timestamp()?;
         q = q.filter(
             audit_events::occurred_at
                 .lt(key)

@@ -10,7 +10,7 @@ use super::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
-use crate::page::{Cursor, CursorError, Page, parse_timestamp_key, timestamp_key};
+use crate::page::{self, Cursor, CursorError, Page, timestamp_key};
 use crate::schema::{api_client_scopes, api_clients};
 use crate::sql_types::DbUuid;
 
@@ -268,9 +268,7 @@ pub fn token_policy(conn: &mut DbConnection, id: Uuid) -> StoreResult<Option<Tok
 pub const SORT: &str = "created_at";
 
 pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
-    let c = Cursor::decode(raw, SORT)?;
-    parse_timestamp_key(&c.key)?;
-    Ok(c)
+    page::decode_timestamp_cursor(raw, SORT)
 }
 
 /// Clients in creation order, optionally of one organisation.
@@ -287,8 +285,7 @@ pub fn list(
         q = q.filter(api_clients::organisation_id.eq(DbUuid(o)));
     }
     if let Some(c) = after {
-        let key =
-            parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        let key = c.timestamp()?;
         q = q.filter(
             api_clients::created_at.gt(key).or(api_clients::created_at
                 .eq(key)

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::programme_rows::{ProgrammeRecord, ProgrammeRow, records};
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
-use crate::page::{Cursor, CursorError, Page, parse_timestamp_key, timestamp_key};
+use crate::page::{self, Cursor, CursorError, Page, timestamp_key};
 use crate::schema::{programme_priorities, programme_stems, programmes};
 use crate::sql_types::DbUuid;
 
@@ -70,14 +70,10 @@ impl ProgrammeSort {
 
     /// Decodes a client's cursor for this sort, checking its key has the right shape.
     pub fn decode_cursor(self, raw: &str) -> Result<Cursor, CursorError> {
-        let cursor = Cursor::decode(raw, self.as_str())?;
         match self {
-            Self::Title | Self::TitleDesc => {}
-            _ => {
-                parse_timestamp_key(&cursor.key)?;
-            }
+            Self::Title | Self::TitleDesc => Cursor::decode(raw, self.as_str()),
+            _ => page::decode_timestamp_cursor(raw, self.as_str()),
         }
-        Ok(cursor)
     }
 
     fn key_of(self, r: &ProgrammeRecord) -> String {
@@ -213,10 +209,7 @@ pub fn list(
             )
         }
         ProgrammeSort::UpdatedAt | ProgrammeSort::UpdatedAtDesc => {
-            let after = cursor
-                .map(|c| parse_timestamp_key(&c.key))
-                .transpose()
-                .map_err(cursor_error)?;
+            let after = cursor.map(Cursor::timestamp).transpose()?;
             keyset!(
                 q,
                 programmes::updated_at,
@@ -226,10 +219,7 @@ pub fn list(
             )
         }
         ProgrammeSort::CreatedAt | ProgrammeSort::CreatedAtDesc => {
-            let after = cursor
-                .map(|c| parse_timestamp_key(&c.key))
-                .transpose()
-                .map_err(cursor_error)?;
+            let after = cursor.map(Cursor::timestamp).transpose()?;
             keyset!(
                 q,
                 programmes::created_at,
@@ -246,10 +236,6 @@ pub fn list(
         key: sort.key_of(last),
         id: last.id,
     }))
-}
-
-fn cursor_error(e: CursorError) -> StoreError {
-    StoreError::Corrupt(format!("cursor: {e}"))
 }
 
 /// How many programmes matching a filter fall under each value of a facet.

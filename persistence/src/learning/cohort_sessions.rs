@@ -7,7 +7,7 @@ use domain::cohort_session::CohortSession;
 use domain::{AttendanceStatus, EnrolmentStatus, Vocabulary};
 use uuid::Uuid;
 
-use super::cohorts;
+use super::{cohorts, seats};
 use crate::access::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::DbConnection;
@@ -116,7 +116,7 @@ pub fn record(
     conn.transaction(|conn| {
         // The cohort's lock orders this with enrolment changes; rows are then updated in id
         // order, so two registers at once cannot deadlock.
-        cohorts::lock(conn, cohort_id)?;
+        seats::lock(conn, cohort_id)?;
         get(conn, cohort_id, session_id)?;
         let at = now();
         let mut ordered: Vec<(usize, &(Uuid, AttendanceStatus))> = marks.iter().enumerate().collect();

@@ -1,43 +1,21 @@
 //! Cohorts of a programme, their seats and their life cycle.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use domain::cohort::check_capacity;
-use domain::{CohortInput, CohortSpec, CohortStatus, EnrolmentStatus, Priority, Vocabulary};
+use domain::{CohortInput, CohortSpec, CohortStatus, Priority, Vocabulary};
 use uuid::Uuid;
 
+use super::seats::{self, SeatCounts};
 use crate::access::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, CursorError, Page};
-use crate::schema::{cohort_priorities, cohorts, enrolments};
+use crate::schema::{cohort_priorities, cohorts};
 use crate::sql_types::DbUuid;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SeatCounts {
-    pub enrolled: i64,
-    pub waitlisted: i64,
-    /// Completed or not completed: their seats stay used, nobody else takes them.
-    pub finished: i64,
-}
-
-impl SeatCounts {
-    /// Seats in use: enrolled, completed and not completed.
-    pub fn taken(&self) -> i64 {
-        self.enrolled + self.finished
-    }
-}
-
-/// The statuses that hold a seat.
-pub const SEATED: [EnrolmentStatus; 3] = [
-    EnrolmentStatus::Enrolled,
-    EnrolmentStatus::Completed,
-    EnrolmentStatus::NotCompleted,
-];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CohortRecord {
@@ -73,49 +51,9 @@ pub struct CohortRow {
     updated_at: NaiveDateTime,
 }
 
-/// Takes the cohort's row lock for the rest of the transaction (PostgreSQL), or the
-/// database's write lock (SQLite): seat decisions made after it cannot race. The no-op
-/// UPDATE does both portably. `NotFound` when there is no such cohort.
-pub fn lock(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
-    let n = diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(id))))
-        .set(cohorts::next_queue_seq.eq(cohorts::next_queue_seq))
-        .execute(conn)?;
-    if n == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}
-
-pub fn seat_counts(
-    conn: &mut DbConnection,
-    ids: &[DbUuid],
-) -> StoreResult<HashMap<DbUuid, SeatCounts>> {
-    let rows: Vec<(DbUuid, String, i64)> = enrolments::table
-        .filter(enrolments::cohort_id.eq_any(ids))
-        .filter(enrolments::status.ne_all([
-            EnrolmentStatus::Withdrawn.value(),
-            EnrolmentStatus::Cancelled.value(),
-        ]))
-        .group_by((enrolments::cohort_id, enrolments::status))
-        .select((enrolments::cohort_id, enrolments::status, count_star()))
-        .load(conn)?;
-    let mut counts: HashMap<DbUuid, SeatCounts> = HashMap::new();
-    for (id, status, n) in rows {
-        let c = counts.entry(id).or_default();
-        match EnrolmentStatus::parse(&status) {
-            Ok(EnrolmentStatus::Enrolled) => c.enrolled = n,
-            Ok(EnrolmentStatus::Waitlisted) => c.waitlisted = n,
-            Ok(EnrolmentStatus::Completed | EnrolmentStatus::NotCompleted) => c.finished += n,
-            _ => {}
-        }
-    }
-    Ok(counts)
-}
-
 fn records(conn: &mut DbConnection, rows: Vec<CohortRow>) -> StoreResult<Vec<CohortRecord>> {
     let ids: Vec<DbUuid> = rows.iter().map(|r| r.id).collect();
-    let counts = seat_counts(conn, &ids)?;
+    let counts = seats::counts(conn, &ids)?;
     let priorities: Vec<(DbUuid, i32)> = cohort_priorities::table
         .filter(cohort_priorities::cohort_id.eq_any(&ids))
         .select((
@@ -249,13 +187,12 @@ pub fn update(
     audit: &AuditEntry,
 ) -> StoreResult<CohortRecord> {
     conn.transaction(|conn| {
-        lock(conn, id)?;
+        seats::lock(conn, id)?;
         let current = get(conn, id)?;
         if current.version != expected_version {
             return Err(StoreError::Stale);
         }
-        check_capacity(w.spec.capacity(), current.seats.taken())
-            .map_err(|e| StoreError::StateConflict(e.to_string()))?;
+        check_capacity(w.spec.capacity(), current.seats.taken()).map_err(StoreError::refused)?;
         check_organisation(conn, w.commissioning_organisation_id)?;
         let s = w.spec;
         diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(id))))
@@ -275,7 +212,7 @@ pub fn update(
             ))
             .execute(conn)?;
         write_priorities(conn, DbUuid(id), w.priorities)?;
-        super::enrolments::fill_seats(conn, id)?;
+        seats::fill(conn, id)?;
         audit::record(
             conn,
             &audit.succeeded("cohort.update", "cohort", Some(id.to_string()), 200),
@@ -292,12 +229,9 @@ pub fn transition(
     audit: &AuditEntry,
 ) -> StoreResult<CohortRecord> {
     conn.transaction(|conn| {
-        lock(conn, id)?;
+        seats::lock(conn, id)?;
         let current = get(conn, id)?;
-        let next = current
-            .status
-            .transition(to)
-            .map_err(|e| StoreError::StateConflict(e.to_string()))?;
+        let next = current.status.transition(to).map_err(StoreError::refused)?;
         let at = now();
         diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(id))))
             .set((
@@ -307,7 +241,7 @@ pub fn transition(
             ))
             .execute(conn)?;
         if next == CohortStatus::Cancelled {
-            super::enrolments::cancel_all(conn, id, at)?;
+            seats::cancel_all(conn, id, at)?;
         }
         let action = format!(
             "cohort.{}",

@@ -7,16 +7,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use domain::enrolment::{Seats, admit};
-use domain::{Admission, CohortStatus, EnrolmentStatus, Priority, Vocabulary};
+use domain::{Admission, CohortStatus, EnrolmentStatus, Priority, Refusal, Vocabulary};
 use uuid::Uuid;
 
-use super::cohorts;
 use super::people;
+use super::seats;
 use crate::access::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::{DbConnection, MultiBackend};
-use crate::error::{StoreError, StoreResult};
-use crate::page::{Cursor, CursorError, Page, parse_timestamp_key, timestamp_key};
+use crate::error::{Refused, StoreError, StoreResult};
+use crate::page::{self, Cursor, CursorError, Page, timestamp_key};
 use crate::schema::{
     cohort_priorities, cohorts as cohorts_t, enrolments, people as people_t, programmes,
 };
@@ -173,7 +173,7 @@ pub fn enrol(
             CohortStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let taken: i64 = enrolments::table
             .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
-            .filter(enrolments::status.eq_any(cohorts::SEATED.map(|s| s.value())))
+            .filter(enrolments::status.eq_any(seats::SEATED.map(|s| s.value())))
             .count()
             .get_result(conn)?;
         let seats = Seats {
@@ -182,7 +182,7 @@ pub fn enrol(
             enrolled: taken,
             waitlist_enabled,
         };
-        let admission = admit(seats, None).map_err(|r| StoreError::StateConflict(r.to_string()))?;
+        let admission = admit(seats, None).map_err(StoreError::refused)?;
         let at = now();
         let id = DbUuid(Uuid::now_v7());
         let (status, queue_seq, enrolled_at) = match admission {
@@ -213,7 +213,7 @@ pub fn enrol(
         Ok(id) => id,
         // The unique index refused a second live place, or the cohort is full: if the person
         // is already on it, say so (the domain's order of reasons).
-        Err(e @ (StoreError::Conflict(_) | StoreError::StateConflict(_))) => {
+        Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
             let existing: Option<String> = enrolments::table
                 .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
                 .filter(enrolments::person_id.eq(DbUuid(person_id)))
@@ -225,12 +225,11 @@ pub fn enrol(
                 .first(conn)
                 .optional()?;
             return Err(match (existing, e) {
-                (_, StoreError::StateConflict(msg)) if msg.contains("not open") => {
-                    StoreError::StateConflict(msg)
-                }
-                (Some(s), _) => {
-                    StoreError::StateConflict(format!("the person is already {s} on this cohort"))
-                }
+                (_, e @ StoreError::Refused(Refused::Admission(Refusal::CohortNotOpen(_)))) => e,
+                (Some(s), _) => match EnrolmentStatus::parse(&s) {
+                    Ok(s) => StoreError::refused(Refusal::AlreadyOn(s.value())),
+                    Err(e) => StoreError::Corrupt(e.to_string()),
+                },
                 (None, StoreError::Conflict(_)) => StoreError::StateConflict(
                     "the person was just enrolled or waitlisted by another request; retry to see which".into(),
                 ),
@@ -241,57 +240,6 @@ pub fn enrol(
     };
     // Read back after the commit, outside the lock.
     get(conn, id, Visibility::All)
-}
-
-/// Gives free seats of a (locked) cohort to the waitlist, first in, first served.
-pub fn fill_seats(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<usize> {
-    let cohort = cohorts::get(conn, cohort_id)?;
-    if !matches!(cohort.status, CohortStatus::Open | CohortStatus::Running) {
-        return Ok(0);
-    }
-    let free = (cohort.spec.capacity() - cohort.seats.taken()).max(0);
-    let next: Vec<DbUuid> = enrolments::table
-        .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
-        .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.value()))
-        .order(enrolments::queue_seq.asc())
-        .limit(free)
-        .select(enrolments::id)
-        .load(conn)?;
-    let at = now();
-    for id in &next {
-        diesel::update(enrolments::table.filter(enrolments::id.eq(*id)))
-            .set((
-                enrolments::status.eq(EnrolmentStatus::Enrolled.value()),
-                enrolments::enrolled_at.eq(Some(at)),
-                enrolments::updated_at.eq(at),
-                enrolments::version.eq(enrolments::version + 1),
-            ))
-            .execute(conn)?;
-    }
-    Ok(next.len())
-}
-
-/// Cancels every live enrolment of a cohort (the cohort was cancelled).
-pub fn cancel_all(
-    conn: &mut DbConnection,
-    cohort_id: Uuid,
-    at: NaiveDateTime,
-) -> StoreResult<usize> {
-    Ok(diesel::update(
-        enrolments::table
-            .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
-            .filter(enrolments::status.eq_any([
-                EnrolmentStatus::Enrolled.value(),
-                EnrolmentStatus::Waitlisted.value(),
-            ])),
-    )
-    .set((
-        enrolments::status.eq(EnrolmentStatus::Cancelled.value()),
-        enrolments::ended_at.eq(Some(at)),
-        enrolments::updated_at.eq(at),
-        enrolments::version.eq(enrolments::version + 1),
-    ))
-    .execute(conn)?)
 }
 
 /// Moves an enrolment to `to` (withdrawn, completed, not_completed). Withdrawing a seat
@@ -306,12 +254,9 @@ pub fn transition(
 ) -> StoreResult<EnrolmentRecord> {
     conn.transaction(|conn| {
         let before = get(conn, id, visibility)?;
-        cohorts::lock(conn, before.cohort_id)?;
+        seats::lock(conn, before.cohort_id)?;
         let current = get(conn, id, visibility)?;
-        let next = current
-            .status
-            .transition(to)
-            .map_err(|e| StoreError::StateConflict(e.to_string()))?;
+        let next = current.status.transition(to).map_err(StoreError::refused)?;
         let at = now();
         let outcome = match next {
             EnrolmentStatus::Completed | EnrolmentStatus::NotCompleted => {
@@ -329,7 +274,7 @@ pub fn transition(
             ))
             .execute(conn)?;
         if current.status == EnrolmentStatus::Enrolled && next == EnrolmentStatus::Withdrawn {
-            fill_seats(conn, current.cohort_id)?;
+            seats::fill(conn, current.cohort_id)?;
         }
         let verb = match next {
             EnrolmentStatus::Withdrawn => "withdraw",
@@ -422,9 +367,7 @@ pub struct EnrolmentFilter {
 pub const SORT: &str = "updated_at";
 
 pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
-    let c = Cursor::decode(raw, SORT)?;
-    parse_timestamp_key(&c.key)?;
-    Ok(c)
+    page::decode_timestamp_cursor(raw, SORT)
 }
 
 type ViewRow = (EnrolmentRow, Option<String>, Option<NaiveDateTime>);
@@ -528,8 +471,7 @@ pub fn list(
         q = q.filter(enrolments::updated_at.lt(s));
     }
     if let Some(c) = after {
-        let key =
-            parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        let key = c.timestamp()?;
         q = q.filter(
             enrolments::updated_at.gt(key).or(enrolments::updated_at
                 .eq(key)

@@ -11,7 +11,7 @@ use domain::enrolment::{Seats, admit};
 use domain::{Admission, EnrolmentStatus, Person, Vocabulary};
 use uuid::Uuid;
 
-use super::cohorts;
+use super::{cohorts, seats};
 use crate::access::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::DbConnection;
@@ -299,7 +299,7 @@ pub fn import_enrolments(
     let (audit, progress) = (run.audit, run.progress);
     import(conn, run.mode, |conn| {
         let mut results = rejected.clone();
-        cohorts::lock(conn, cohort_id)?;
+        seats::lock(conn, cohort_id)?;
         let cohort = cohorts::get(conn, cohort_id)?;
         let live: HashMap<Uuid, (Uuid, String)> = enrolments::table
             .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
@@ -460,11 +460,13 @@ fn import(
             .any(|r| matches!(r.outcome, RowOutcome::Rejected(_)));
         let keep = !mode.dry_run && (!rejected || mode.partial);
         decided = Some((rows, keep));
-        // Returning an error rolls the transaction back.
+        // Diesel's own signal to roll the transaction back.
         if keep {
             Ok(())
         } else {
-            Err(StoreError::StateConflict("rolled back".into()))
+            Err(StoreError::Database(
+                diesel::result::Error::RollbackTransaction,
+            ))
         }
     });
     match (outcome, decided) {
@@ -472,7 +474,10 @@ fn import(
             rows,
             committed: true,
         }),
-        (Err(StoreError::StateConflict(_)), Some((rows, false))) => Ok(ImportReport {
+        (
+            Err(StoreError::Database(diesel::result::Error::RollbackTransaction)),
+            Some((rows, false)),
+        ) => Ok(ImportReport {
             rows,
             committed: false,
         }),

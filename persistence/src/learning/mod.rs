@@ -5,3 +5,4 @@ pub mod cohorts;
 pub mod enrolments;
 pub mod imports;
 pub mod people;
+pub mod seats;

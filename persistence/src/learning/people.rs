@@ -10,7 +10,7 @@ use crate::access::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
-use crate::page::{Cursor, CursorError, Page, parse_timestamp_key, timestamp_key};
+use crate::page::{self, Cursor, CursorError, Page, timestamp_key};
 use crate::schema::{enrolments, people};
 use crate::sql_types::DbUuid;
 use crate::visibility::Visibility;
@@ -285,9 +285,7 @@ pub struct PeopleFilter {
 pub const SORT: &str = "updated_at";
 
 pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
-    let c = Cursor::decode(raw, SORT)?;
-    parse_timestamp_key(&c.key)?;
-    Ok(c)
+    page::decode_timestamp_cursor(raw, SORT)
 }
 
 /// People in change order (`updated_at`, id), erased ones as tombstones.
@@ -320,8 +318,7 @@ pub fn list(
         q = q.filter(people::updated_at.lt(s));
     }
     if let Some(c) = after {
-        let key =
-            parse_timestamp_key(&c.key).map_err(|e| StoreError::Corrupt(format!("cursor {e}")))?;
+        let key = c.timestamp()?;
         q = q.filter(
             people::updated_at
                 .gt(key)

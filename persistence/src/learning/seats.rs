@@ -1,0 +1,135 @@
+//! Seats of a cohort: the lock every seat decision takes, the counts, handing free seats to
+//! the waitlist and cancelling every place. Cohorts and enrolments both call it; it calls
+//! neither, so there is no cycle between them.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use domain::{CohortStatus, EnrolmentStatus, Vocabulary};
+use uuid::Uuid;
+
+use crate::clock::now;
+use crate::db::DbConnection;
+use crate::error::{StoreError, StoreResult};
+use crate::schema::{cohorts, enrolments};
+use crate::sql_types::DbUuid;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeatCounts {
+    pub enrolled: i64,
+    pub waitlisted: i64,
+    /// Completed or not completed: their seats stay used, nobody else takes them.
+    pub finished: i64,
+}
+
+impl SeatCounts {
+    /// Seats in use: enrolled, completed and not completed.
+    pub fn taken(&self) -> i64 {
+        self.enrolled + self.finished
+    }
+}
+
+/// The statuses that hold a seat.
+pub const SEATED: [EnrolmentStatus; 3] = [
+    EnrolmentStatus::Enrolled,
+    EnrolmentStatus::Completed,
+    EnrolmentStatus::NotCompleted,
+];
+
+/// Takes the cohort's row lock for the rest of the transaction (PostgreSQL), or the
+/// database's write lock (SQLite): seat decisions made after it cannot race. The no-op
+/// UPDATE does both portably. `NotFound` when there is no such cohort.
+pub fn lock(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
+    let n = diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(id))))
+        .set(cohorts::next_queue_seq.eq(cohorts::next_queue_seq))
+        .execute(conn)?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Seat counts of the given cohorts (a cohort nobody joined is absent).
+pub fn counts(conn: &mut DbConnection, ids: &[DbUuid]) -> StoreResult<HashMap<DbUuid, SeatCounts>> {
+    let rows: Vec<(DbUuid, String, i64)> = enrolments::table
+        .filter(enrolments::cohort_id.eq_any(ids))
+        .filter(enrolments::status.ne_all([
+            EnrolmentStatus::Withdrawn.value(),
+            EnrolmentStatus::Cancelled.value(),
+        ]))
+        .group_by((enrolments::cohort_id, enrolments::status))
+        .select((enrolments::cohort_id, enrolments::status, count_star()))
+        .load(conn)?;
+    let mut counts: HashMap<DbUuid, SeatCounts> = HashMap::new();
+    for (id, status, n) in rows {
+        let c = counts.entry(id).or_default();
+        match EnrolmentStatus::parse(&status) {
+            Ok(EnrolmentStatus::Enrolled) => c.enrolled = n,
+            Ok(EnrolmentStatus::Waitlisted) => c.waitlisted = n,
+            Ok(EnrolmentStatus::Completed | EnrolmentStatus::NotCompleted) => c.finished += n,
+            _ => {}
+        }
+    }
+    Ok(counts)
+}
+
+/// Gives free seats of a (locked) cohort to the waitlist, first in, first served.
+pub fn fill(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<usize> {
+    let (status, capacity): (String, i32) = cohorts::table
+        .filter(cohorts::id.eq(DbUuid(cohort_id)))
+        .select((cohorts::status, cohorts::capacity))
+        .first(conn)?;
+    let status = CohortStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if !matches!(status, CohortStatus::Open | CohortStatus::Running) {
+        return Ok(0);
+    }
+    let taken = counts(conn, &[DbUuid(cohort_id)])?
+        .get(&DbUuid(cohort_id))
+        .map_or(0, SeatCounts::taken);
+    let free = (i64::from(capacity) - taken).max(0);
+    let next: Vec<DbUuid> = enrolments::table
+        .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+        .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.value()))
+        .order(enrolments::queue_seq.asc())
+        .limit(free)
+        .select(enrolments::id)
+        .load(conn)?;
+    let at = now();
+    for id in &next {
+        diesel::update(enrolments::table.filter(enrolments::id.eq(*id)))
+            .set((
+                enrolments::status.eq(EnrolmentStatus::Enrolled.value()),
+                enrolments::enrolled_at.eq(Some(at)),
+                enrolments::updated_at.eq(at),
+                enrolments::version.eq(enrolments::version + 1),
+            ))
+            .execute(conn)?;
+    }
+    Ok(next.len())
+}
+
+/// Cancels every live enrolment of a cohort (the cohort was cancelled).
+pub fn cancel_all(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    at: NaiveDateTime,
+) -> StoreResult<usize> {
+    Ok(diesel::update(
+        enrolments::table
+            .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+            .filter(enrolments::status.eq_any([
+                EnrolmentStatus::Enrolled.value(),
+                EnrolmentStatus::Waitlisted.value(),
+            ])),
+    )
+    .set((
+        enrolments::status.eq(EnrolmentStatus::Cancelled.value()),
+        enrolments::ended_at.eq(Some(at)),
+        enrolments::updated_at.eq(at),
+        enrolments::version.eq(enrolments::version + 1),
+    ))
+    .execute(conn)?)
+}
