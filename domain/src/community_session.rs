@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 
 use crate::cohort::is_web_link;
 use crate::community::{ResourceKind, SessionFormat};
-use crate::programme::{required, text, vocabulary};
 use crate::validation::ValidationErrors;
+use crate::validation::{required, text, vocabulary};
 
 /// A session as a caller describes it; every field optional so all errors are reported.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -6,6 +6,8 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::vocabulary::Vocabulary;
+
 /// The first year a date or an instant may fall in: every date this academy records (a
 /// cohort, a session, an outcome, a sync cursor) is between 1900 and 2200, which both
 /// databases store exactly.
@@ -115,6 +117,57 @@ impl fmt::Display for ValidationErrors {
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect();
         f.write_str(&parts.join("; "))
+    }
+}
+
+/// Records "is required" under `field` when the value is absent.
+pub(crate) fn required<T>(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: Option<T>,
+) -> Option<T> {
+    if value.is_none() {
+        errors.add(field, "is required");
+    }
+    value
+}
+
+pub(crate) fn vocabulary<T: Vocabulary>(
+    errors: &mut ValidationErrors,
+    field: &str,
+    raw: Option<String>,
+) -> Option<T> {
+    let raw = required(errors, field, raw)?;
+    errors.check(field, T::parse(&raw))
+}
+
+/// Trims; rejects blank and over-long text.
+pub(crate) fn text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    raw: String,
+    chars: std::ops::RangeInclusive<usize>,
+) -> Option<String> {
+    // At most `end` characters as sent, at least `start` once trimmed: the contract's
+    // `maxLength` and `pattern` say exactly this.
+    let sent = raw.chars().count();
+    let t = raw.trim();
+    let n = t.chars().count();
+    if n == 0 {
+        errors.add(field, "must not be blank");
+        None
+    } else if n < *chars.start() || sent > *chars.end() {
+        errors.add(
+            field,
+            format!(
+                "must be {} to {} characters (got {sent})",
+                chars.start(),
+                chars.end()
+            ),
+        );
+        None
+    } else {
+        Some(t.to_owned())
     }
 }
 

@@ -45,24 +45,22 @@ async fn every_write_and_every_refusal_is_recorded_without_secrets() {
     let programme: Value = res.json().await.unwrap();
     let id = programme["id"].as_str().unwrap();
     let res = app
-        .client
-        .patch(app.url(&format!("/api/v1/programmes/{id}")))
-        .bearer_auth(&admin)
-        .header("If-Match", &first_etag)
-        .json(&json!({"title": "Audited"}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(
+            &format!("/api/v1/programmes/{id}"),
+            &admin,
+            &first_etag,
+            &json!({"title": "Audited"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let res = app
-        .client
-        .patch(app.url(&format!("/api/v1/programmes/{id}")))
-        .bearer_auth(&admin)
-        .header("If-Match", &first_etag)
-        .json(&json!({"title": "Stale"}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(
+            &format!("/api/v1/programmes/{id}"),
+            &admin,
+            &first_etag,
+            &json!({"title": "Stale"}),
+        )
+        .await;
     assert_problem(res, 412).await;
     assert_eq!(
         app.send(

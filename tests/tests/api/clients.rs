@@ -5,12 +5,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Credentials, assert_problem, fields, spawn_app};
 
-async fn etag_of(app: &crate::helpers::TestApp, path: &str, token: &str) -> String {
-    let res = app.send(Method::GET, path, Some(token), None).await;
-    assert_eq!(res.status(), 200, "{path}");
-    res.headers()["etag"].to_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn a_secret_is_shown_once_and_never_stored_or_listed() {
     let app = spawn_app().await;
@@ -86,16 +80,10 @@ async fn a_revoked_client_gets_401_for_its_tokens_and_no_new_ones() {
     );
 
     let path = format!("/api/v1/clients/{}", editor.id);
-    let etag = etag_of(&app, &path, &admin).await;
+    let etag = app.etag_as(&path, &admin).await;
     let res = app
-        .client
-        .patch(app.url(&path))
-        .bearer_auth(&admin)
-        .header("If-Match", etag)
-        .json(&json!({"status": "revoked"}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&path, &admin, &etag, &json!({"status": "revoked"}))
+        .await;
     assert_eq!(res.status(), 200);
     let res = app
         .send(
@@ -173,16 +161,10 @@ async fn narrowing_scopes_stops_tokens_that_carry_the_old_ones() {
         .await;
     let token = app.token(&c).await;
     let path = format!("/api/v1/clients/{}", c.id);
-    let etag = etag_of(&app, &path, &admin).await;
+    let etag = app.etag_as(&path, &admin).await;
     let res = app
-        .client
-        .patch(app.url(&path))
-        .bearer_auth(&admin)
-        .header("If-Match", etag)
-        .json(&json!({"scopes": ["reports:read"]}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&path, &admin, &etag, &json!({"scopes": ["reports:read"]}))
+        .await;
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["scopes"], json!(["reports:read"]));
     let probe = json!({"title": "x"});
@@ -319,7 +301,7 @@ async fn revocation_and_rotation_reach_another_process_within_its_check_interval
 
     // Revoked on A: B refuses within its check interval.
     let path = format!("/api/v1/clients/{}", editor.id);
-    let etag = etag_of(&app_a, &path, &admin).await;
+    let etag = app_a.etag_as(&path, &admin).await;
     let res = app_a
         .client
         .patch(app_a.url(&path))
@@ -349,7 +331,7 @@ async fn client_patch_needs_if_match_and_refuses_stale_versions() {
         .await
         .unwrap();
     assert_problem(res, 428).await;
-    let etag = etag_of(&app, &path, &admin).await;
+    let etag = app.etag_as(&path, &admin).await;
     let res = app
         .client
         .patch(app.url(&path))
@@ -362,24 +344,12 @@ async fn client_patch_needs_if_match_and_refuses_stale_versions() {
         .unwrap();
     assert_eq!(res.status(), 200, "merge-patch+json is accepted");
     let res = app
-        .client
-        .patch(app.url(&path))
-        .bearer_auth(&admin)
-        .header("If-Match", &etag)
-        .json(&json!({"name": "Again"}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&path, &admin, &etag, &json!({"name": "Again"}))
+        .await;
     assert_problem(res, 412).await;
     let res = app
-        .client
-        .patch(app.url(&path))
-        .bearer_auth(&admin)
-        .header("If-Match", "garbage")
-        .json(&json!({"name": "Again"}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&path, &admin, "garbage", &json!({"name": "Again"}))
+        .await;
     assert_problem(res, 400).await;
     let events = app
         .get_json_as(

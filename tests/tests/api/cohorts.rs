@@ -3,8 +3,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{enrol, enrolled, id, open_cohort, person, world};
 use crate::helpers::{assert_problem, fields, spawn_app};
-use crate::learning::{enrol, id, open_cohort, person, world};
 
 #[tokio::test]
 async fn a_cohort_is_planned_with_the_programmes_priorities_unless_given() {
@@ -147,16 +147,8 @@ async fn cancelling_a_cohort_cancels_every_live_enrolment() {
     let cohort = open_cohort(&app, &w.admin, 1, true).await;
     let a = person(&app, &w.org_token, 1, None).await;
     let b = person(&app, &w.org_token, 2, None).await;
-    let ea: Value = enrol(&app, &w.org_token, &id(&cohort), &id(&a))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let eb: Value = enrol(&app, &w.org_token, &id(&cohort), &id(&b))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ea: Value = enrolled(&app, &w.org_token, &id(&cohort), &id(&a)).await;
+    let eb: Value = enrolled(&app, &w.org_token, &id(&cohort), &id(&b)).await;
     assert_eq!(
         (ea["status"].as_str(), eb["status"].as_str()),
         (Some("enrolled"), Some("waitlisted"))
@@ -195,13 +187,7 @@ async fn capacity_cannot_drop_below_those_enrolled_and_new_seats_go_to_the_waitl
     let mut enrolments = Vec::new();
     for n in 0..4 {
         let p = person(&app, &w.org_token, n, None).await;
-        enrolments.push(
-            enrol(&app, &w.org_token, &id(&cohort), &id(&p))
-                .await
-                .json::<Value>()
-                .await
-                .unwrap(),
-        );
+        enrolments.push(enrolled(&app, &w.org_token, &id(&cohort), &id(&p)).await);
     }
     let path = format!("/api/v1/cohorts/{}", id(&cohort));
     let etag = app.get(&path).await.headers()["etag"]
@@ -209,14 +195,8 @@ async fn capacity_cannot_drop_below_those_enrolled_and_new_seats_go_to_the_waitl
         .unwrap()
         .to_owned();
     let res = app
-        .client
-        .patch(app.url(&path))
-        .bearer_auth(&w.admin)
-        .header("If-Match", &etag)
-        .json(&json!({"capacity": 1}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&path, &w.admin, &etag, &json!({"capacity": 1}))
+        .await;
     let p = assert_problem(res, 409).await;
     assert!(
         p["detail"]
@@ -225,14 +205,8 @@ async fn capacity_cannot_drop_below_those_enrolled_and_new_seats_go_to_the_waitl
             .contains("below the 2 seats already taken")
     );
     let res = app
-        .client
-        .patch(app.url(&path))
-        .bearer_auth(&w.admin)
-        .header("If-Match", &etag)
-        .json(&json!({"capacity": 3}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&path, &w.admin, &etag, &json!({"capacity": 3}))
+        .await;
     let c: Value = res.json().await.unwrap();
     assert_eq!(
         (

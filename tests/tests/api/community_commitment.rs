@@ -3,8 +3,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{person, world};
 use crate::helpers::{TestApp, assert_problem, fields, spawn_app};
-use crate::learning::{person, world};
 
 async fn session(
     app: &TestApp,

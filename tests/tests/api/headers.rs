@@ -3,8 +3,8 @@
 
 use reqwest::Method;
 
+use crate::fixtures::{id, person, world};
 use crate::helpers::spawn_app;
-use crate::learning::{id, person, world};
 
 #[tokio::test]
 async fn every_response_says_nosniff() {

@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
+pub use crate::fixtures::auth::Credentials;
+
 /// The PostgreSQL server to test against, when set (e.g. `postgres://postgres@127.0.0.1:5432/postgres`).
 pub fn postgres_server() -> Option<String> {
     std::env::var("TEST_DATABASE_URL")
@@ -367,125 +369,4 @@ pub fn fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// A client id and secret.
-#[derive(Debug, Clone)]
-pub struct Credentials {
-    pub id: String,
-    pub secret: String,
-}
-
-impl TestApp {
-    /// A request with an optional bearer token and JSON body.
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&Value>,
-    ) -> Response {
-        let mut req = self.client.request(method, self.url(path));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        req.send().await.expect("request")
-    }
-
-    /// An academy admin client, made as an operator would with `api clients create`.
-    pub async fn bootstrap_admin(&self) -> Credentials {
-        let url = self._db.url().to_owned();
-        tokio::task::spawn_blocking(move || {
-            let store = persistence::Store::connect(
-                &DatabaseUrl::parse(&url).unwrap(),
-                &PoolOptions::default(),
-            )
-            .unwrap();
-            let c = api::bootstrap::create_client(&store, "Test admin", vec!["admin".into()], None)
-                .unwrap();
-            Credentials {
-                id: c.client_id.to_string(),
-                secret: c.client_secret,
-            }
-        })
-        .await
-        .expect("bootstrap")
-    }
-
-    /// POSTs the client credentials grant; returns the response.
-    pub async fn request_token(&self, c: &Credentials, scope: Option<&str>) -> Response {
-        let mut form = vec![("grant_type", "client_credentials")];
-        if let Some(s) = scope {
-            form.push(("scope", s));
-        }
-        self.client
-            .post(self.url("/api/v1/oauth/token"))
-            .basic_auth(&c.id, Some(&c.secret))
-            .form(&form)
-            .send()
-            .await
-            .expect("token request")
-    }
-
-    pub async fn token(&self, c: &Credentials) -> String {
-        let res = self.request_token(c, None).await;
-        assert_eq!(res.status(), 200, "token for {}", c.id);
-        let body: Value = res.json().await.expect("token body");
-        body["access_token"]
-            .as_str()
-            .expect("access_token")
-            .to_owned()
-    }
-
-    pub async fn admin_token(&self) -> String {
-        let admin = self.bootstrap_admin().await;
-        self.token(&admin).await
-    }
-
-    /// A client with `scopes` (of `organisation`, if given), created through the API.
-    pub async fn create_client(
-        &self,
-        admin_token: &str,
-        scopes: &[&str],
-        organisation: Option<&str>,
-    ) -> Credentials {
-        let body = serde_json::json!({"name": format!("client {}", scopes.join(" ")), "scopes": scopes, "organisation_id": organisation});
-        let res = self
-            .send(
-                reqwest::Method::POST,
-                "/api/v1/clients",
-                Some(admin_token),
-                Some(&body),
-            )
-            .await;
-        assert_eq!(res.status(), 201, "create client");
-        let body: Value = res.json().await.expect("client body");
-        Credentials {
-            id: body["client_id"].as_str().expect("client_id").to_owned(),
-            secret: body["client_secret"]
-                .as_str()
-                .expect("client_secret")
-                .to_owned(),
-        }
-    }
-
-    /// A token for a new client with `scopes`.
-    pub async fn token_with(&self, admin_token: &str, scopes: &[&str]) -> String {
-        let c = self.create_client(admin_token, scopes, None).await;
-        self.token(&c).await
-    }
-}
-
-impl TestApp {
-    /// GET with a token, expecting 200; returns the JSON body.
-    pub async fn get_json_as(&self, path: &str, token: &str) -> Value {
-        let res = self
-            .send(reqwest::Method::GET, path, Some(token), None)
-            .await;
-        assert_eq!(res.status(), 200, "GET {path}");
-        res.json().await.expect("json body")
-    }
 }

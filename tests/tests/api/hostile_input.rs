@@ -8,8 +8,8 @@ use proptest::test_runner::{Config, TestRunner};
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{enrolled, id, open_cohort, person, world};
 use crate::helpers::{TestApp, assert_problem, fields, spawn_app};
-use crate::learning::{enrol, id, open_cohort, person, world};
 
 #[tokio::test]
 async fn control_characters_are_refused_naming_the_field_wherever_they_come() {
@@ -147,11 +147,7 @@ async fn dates_outside_1900_to_2200_are_refused_naming_the_field() {
         .await;
     assert_eq!(fields(&assert_problem(res, 422).await), vec!["starts_at"]);
     let p = person(&app, &w.org_token, 1, Some(&w.org)).await;
-    let e: Value = enrol(&app, &w.admin, &id(&c), &id(&p))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let e: Value = enrolled(&app, &w.admin, &id(&c), &id(&p)).await;
     let res = app
         .send(
             Method::POST,

@@ -4,8 +4,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::fixtures::{id, open_cohort, person, world};
 use crate::helpers::{TestApp, assert_problem, client, settings_for, start};
-use crate::learning::{id, open_cohort, person, world};
 
 async fn post(
     address: &str,

@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
+use crate::fixtures::{id, open_cohort, world};
 use crate::helpers::{assert_problem, fields};
-use crate::learning::{id, open_cohort, world};
 
 async fn upload(
     app: &crate::helpers::TestApp,

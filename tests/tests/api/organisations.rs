@@ -128,14 +128,13 @@ async fn organisation_patch_follows_if_match() {
         .unwrap();
     assert_problem(res, 428).await;
     let res = app
-        .client
-        .patch(app.url(&location))
-        .bearer_auth(&admin)
-        .header("If-Match", &first_etag)
-        .json(&json!({"status": "inactive", "ods_code": null}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(
+            &location,
+            &admin,
+            &first_etag,
+            &json!({"status": "inactive", "ods_code": null}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(
@@ -147,14 +146,8 @@ async fn organisation_patch_follows_if_match() {
         (Some("inactive"), true, Some(2))
     );
     let res = app
-        .client
-        .patch(app.url(&location))
-        .bearer_auth(&admin)
-        .header("If-Match", &first_etag)
-        .json(&json!({"status": "active"}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&location, &admin, &first_etag, &json!({"status": "active"}))
+        .await;
     assert_problem(res, 412).await;
     app.get_problem(
         &format!("/api/v1/organisations/{}", uuid::Uuid::now_v7()),

@@ -10,8 +10,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{enrolled, id, open_cohort, person, world};
 use crate::helpers::{TestApp, spawn_app};
-use crate::learning::{enrol, id, open_cohort, person, world};
 
 const PARTNER_SCOPES: &[&str] = &[
     "people:read",
@@ -126,16 +126,8 @@ async fn partners_change_only_their_own_people_and_the_academy_its_shared_data()
     let citizen = person(&app, &w.admin, 3, None).await;
     let cohort = open_cohort(&app, &w.admin, 10, true).await;
     let c = id(&cohort);
-    let our_enrolment = id(&enrol(&app, &w.admin, &c, &id(&ours))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap());
-    let their_enrolment = id(&enrol(&app, &w.admin, &c, &id(&theirs))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap());
+    let our_enrolment = id(&enrolled(&app, &w.admin, &c, &id(&ours)).await);
+    let their_enrolment = id(&enrolled(&app, &w.admin, &c, &id(&theirs)).await);
     let res = app
         .send(
             Method::POST,

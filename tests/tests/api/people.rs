@@ -3,8 +3,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{enrol, enrolled, id, open_cohort, person, world};
 use crate::helpers::{assert_problem, fields, spawn_app};
-use crate::learning::{enrol, id, open_cohort, person, world};
 
 #[tokio::test]
 async fn an_organisations_client_sees_only_its_own_people_and_enrolments_everything_else_is_404() {
@@ -28,14 +28,8 @@ async fn an_organisations_client_sees_only_its_own_people_and_enrolments_everyth
         )
         .await;
         let res = app
-            .client
-            .patch(app.url(&path))
-            .bearer_auth(&w.org_token)
-            .header("If-Match", "*")
-            .json(&json!({"job_role": "x"}))
-            .send()
-            .await
-            .unwrap();
+            .patch_if_match(&path, &w.org_token, "*", &json!({"job_role": "x"}))
+            .await;
         assert_problem(res, 404).await;
         assert_problem(
             app.send(Method::DELETE, &path, Some(&w.org_token), None)
@@ -97,11 +91,7 @@ async fn an_organisations_client_sees_only_its_own_people_and_enrolments_everyth
         404,
     )
     .await;
-    let theirs_enrolment: Value = enrol(&app, &w.other_token, &id(&cohort), &id(&theirs))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let theirs_enrolment: Value = enrolled(&app, &w.other_token, &id(&cohort), &id(&theirs)).await;
     let path = format!("/api/v1/enrolments/{}", id(&theirs_enrolment));
     assert_problem(
         app.send(Method::GET, &path, Some(&w.org_token), None).await,
@@ -335,13 +325,7 @@ async fn erasing_a_person_blanks_them_keeps_counts_and_shows_in_delta_sync() {
         .await;
     assert_eq!(seats["enrolled"], 1, "the anonymous seat count stays");
     let res = app
-        .client
-        .patch(app.url(&path))
-        .bearer_auth(&w.org_token)
-        .header("If-Match", "*")
-        .json(&json!({"job_role": "x"}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&path, &w.org_token, "*", &json!({"job_role": "x"}))
+        .await;
     assert_problem(res, 409).await;
 }

@@ -1,23 +1,7 @@
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde_json::Value;
 
+use crate::fixtures::catalogue::{has_in, values};
 use crate::helpers::{TestApp, fields, slugs, spawn_app};
-
-fn values(items: &[Value], key: &str) -> BTreeSet<String> {
-    items
-        .iter()
-        .map(|p| p[key].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn has_in(p: &Value, key: &str, wanted: &str) -> bool {
-    p[key]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|v| v.as_str() == Some(wanted) || v["slug"].as_str() == Some(wanted))
-}
 
 #[tokio::test]
 async fn the_seeded_portfolio_has_23_published_programmes_sorted_by_title() {
@@ -162,96 +146,6 @@ async fn status_defaults_to_published_and_drafts_need_catalogue_write() {
     assert_eq!(body["total"], 0);
     let both = app.all_programmes("status=retired&status=published").await;
     assert_eq!(both.len(), 23);
-}
-
-#[tokio::test]
-async fn facet_counts_describe_the_current_filter() {
-    let app = spawn_app().await;
-    for query in [
-        "",
-        "theme=facilitation",
-        "priority=3",
-        "q=research",
-        "level=micro&stem=culture_change",
-    ] {
-        let body = app
-            .get_json(&format!("/api/v1/programmes?limit=100&{query}"), 200)
-            .await;
-        let items = body["data"].as_array().unwrap();
-        assert_eq!(
-            body["total"].as_u64().unwrap() as usize,
-            items.len(),
-            "{query}"
-        );
-        let facets = &body["facets"];
-        let count = |facet: &str| -> BTreeMap<String, i64> {
-            facets[facet]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| {
-                    (
-                        f["value"].as_str().unwrap().to_owned(),
-                        f["count"].as_i64().unwrap(),
-                    )
-                })
-                .collect()
-        };
-        let tagged = |p: &Value, facet: &str, value: &str| match facet {
-            "theme" | "level" => p[facet] == value,
-            "stem" => has_in(p, "stems", value),
-            _ => has_in(p, "priorities", value),
-        };
-        for facet in ["theme", "level", "stem", "priority"] {
-            for (value, n) in count(facet) {
-                let actual = items.iter().filter(|p| tagged(p, facet, &value)).count() as i64;
-                assert_eq!(actual, n, "{query}: {facet} {value}");
-            }
-        }
-        assert_eq!(count("theme").len(), 3);
-        assert_eq!(count("stem").len(), 5);
-        assert_eq!(count("priority").len(), 7);
-    }
-}
-
-#[tokio::test]
-async fn text_search_is_case_insensitive_over_title_what_and_who() {
-    let app = spawn_app().await;
-    let lower = app.all_programmes("q=research").await;
-    assert!(!lower.is_empty());
-    assert_eq!(
-        slugs(&app.all_programmes("q=RESEARCH").await),
-        slugs(&lower)
-    );
-    for p in &lower {
-        let text = format!("{} {} {}", p["title"], p["what"], p["who"]).to_lowercase();
-        assert!(text.contains("research"), "{}", p["slug"]);
-    }
-    // Matched in `who` only: "Care Homes" is in the who of Teaching & Learning Care Homes.
-    assert!(
-        slugs(&app.all_programmes("q=working%20in%20care%20homes").await)
-            .contains(&"teaching-and-learning-care-homes".to_owned())
-    );
-    // Not searched: `how` text only.
-    assert!(
-        app.all_programmes("q=Achieving%20and%20Celebrating%20Excellence")
-            .await
-            .is_empty()
-    );
-}
-
-#[tokio::test]
-async fn percent_and_underscore_in_search_text_are_literal() {
-    let app = spawn_app().await;
-    // As LIKE wildcards these would match every programme.
-    assert!(app.all_programmes("q=%25").await.is_empty());
-    assert!(app.all_programmes("q=_").await.is_empty());
-    assert!(app.all_programmes("q=a%25b").await.is_empty());
-    assert!(app.all_programmes("q=%5C").await.is_empty());
-    // An empty search is refused, as every empty parameter: leave it out instead.
-    let p = app.get_problem("/api/v1/programmes?q=", 400).await;
-    assert_eq!(fields(&p), vec!["q"]);
-    assert_eq!(app.all_programmes("").await.len(), 23);
 }
 
 #[tokio::test]
@@ -426,28 +320,4 @@ async fn etag_and_if_none_match_give_304() {
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["slug"], "vital-signs");
-}
-
-#[tokio::test]
-async fn a_literal_percent_or_underscore_is_found_where_it_is_written() {
-    let app = spawn_app().await;
-    let admin = app.admin_token().await;
-    for title in ["Reach 100% of teams", "Snake_case for clinicians"] {
-        let body = serde_json::json!({"title": title, "theme": "leadership", "level": "micro", "what": "x",
-            "delivery_mode": "online", "availability": "on_demand", "stems": ["leadership"], "priorities": [6], "status": "published"});
-        let res = app
-            .send(
-                reqwest::Method::POST,
-                "/api/v1/programmes",
-                Some(&admin),
-                Some(&body),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
-    }
-    let found = app.all_programmes("q=100%25").await;
-    assert_eq!(slugs(&found), vec!["reach-100-of-teams"]);
-    let found = app.all_programmes("q=e_c").await;
-    assert_eq!(slugs(&found), vec!["snake-case-for-clinicians"]);
-    assert!(app.all_programmes("q=100%25%25").await.is_empty());
 }

@@ -6,8 +6,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{enrol, enrolled, id, open_cohort, person, world};
 use crate::helpers::{assert_problem, fields, spawn_app};
-use crate::learning::{enrol, id, open_cohort, person, world};
 
 #[tokio::test]
 async fn a_parameter_given_with_no_value_is_a_400_naming_it() {
@@ -136,11 +136,7 @@ async fn a_null_outcome_is_no_outcome() {
     let w = world(&app).await;
     let cohort = open_cohort(&app, &w.admin, 5, true).await;
     let p = person(&app, &w.org_token, 1, Some(&w.org)).await;
-    let enrolment: Value = enrol(&app, &w.org_token, &id(&cohort), &id(&p))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let enrolment: Value = enrolled(&app, &w.org_token, &id(&cohort), &id(&p)).await;
     let res = app
         .client
         .post(app.url(&format!("/api/v1/enrolments/{}/withdraw", id(&enrolment))))

@@ -1,0 +1,202 @@
+//! Tests of the `programme` rules.
+
+use super::*;
+
+fn valid() -> ProgrammeInput {
+    ProgrammeInput {
+        slug: None,
+        title: Some("VITAL Signs: Developing teams".into()),
+        theme: Some("facilitation".into()),
+        level: Some("micro".into()),
+        what: Some("A co-designed programme.".into()),
+        how: Some("Face to face and remote.".into()),
+        who: None,
+        when: None,
+        duration: None,
+        delivery_mode: Some("blended".into()),
+        availability: Some("commissioned".into()),
+        partners: vec!["Foundation of Nursing Studies".into()],
+        stems: vec!["facilitation".into(), "culture_change".into()],
+        priorities: vec!["6".into(), "working-across-organisations".into()],
+        status: Some("published".into()),
+    }
+}
+
+fn fields(err: &ValidationErrors) -> Vec<&str> {
+    err.errors().iter().map(|e| e.field.as_str()).collect()
+}
+
+#[test]
+fn parses_a_valid_programme_and_derives_the_slug() {
+    let p = Programme::parse(valid()).unwrap();
+    assert_eq!(p.slug().as_str(), "vital-signs-developing-teams");
+    assert_eq!(p.theme(), Theme::Facilitation);
+    assert_eq!(
+        p.priorities().iter().map(|p| p.code()).collect::<Vec<_>>(),
+        vec![3, 6]
+    );
+    assert_eq!(p.status(), ProgrammeStatus::Published);
+}
+
+#[test]
+fn to_input_round_trips() {
+    let p = Programme::parse(ProgrammeInput {
+        duration: Some(DurationInput {
+            min: Some(6),
+            max: Some(12),
+            unit: Some("months".into()),
+            cadence: Some("1 day a month".into()),
+        }),
+        ..valid()
+    })
+    .unwrap();
+    assert_eq!(Programme::parse(p.to_input()).unwrap(), p);
+}
+
+#[test]
+fn status_defaults_to_draft() {
+    let p = Programme::parse(ProgrammeInput {
+        status: None,
+        ..valid()
+    })
+    .unwrap();
+    assert_eq!(p.status(), ProgrammeStatus::Draft);
+}
+
+#[test]
+fn reports_every_problem_at_once() {
+    let err = Programme::parse(ProgrammeInput {
+        title: Some("  ".into()),
+        theme: Some("science".into()),
+        level: None,
+        what: Some("x".repeat(TEXT_MAX_CHARS + 1)),
+        stems: vec![],
+        priorities: vec!["0".into(), "3".into(), "3".into()],
+        partners: vec!["A".into()],
+        duration: Some(DurationInput {
+            min: Some(3),
+            max: Some(1),
+            unit: Some("days".into()),
+            cadence: None,
+        }),
+        ..valid()
+    })
+    .unwrap_err();
+    assert_eq!(
+        fields(&err),
+        vec![
+            "title",
+            "theme",
+            "level",
+            "what",
+            "duration.max",
+            "delivery_partners[0]",
+            "stems",
+            "priorities[0]"
+        ]
+    );
+    assert!(
+        err.errors()[1]
+            .message
+            .contains("leadership, facilitation, best_practice")
+    );
+}
+
+#[test]
+fn rejects_bad_slugs() {
+    for bad in [
+        "ab",
+        "Vital",
+        "vital--signs",
+        "-vital",
+        "vital_signs",
+        "0190a4b2-7c1e-7a00-8000-000000000000",
+    ] {
+        let err = Programme::parse(ProgrammeInput {
+            slug: Some(bad.into()),
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(fields(&err), vec!["slug"], "{bad}");
+    }
+    assert!(Slug::parse("champions4change").is_ok());
+}
+
+#[test]
+fn rejects_duplicates_and_unknown_stems() {
+    let err = Programme::parse(ProgrammeInput {
+        stems: vec!["leadership".into(), "leadership".into(), "music".into()],
+        partners: vec!["IPDC".into(), "ipdc".into()],
+        ..valid()
+    })
+    .unwrap_err();
+    assert_eq!(
+        fields(&err),
+        vec!["delivery_partners[1]", "stems[1]", "stems[2]"]
+    );
+}
+
+#[test]
+fn a_priority_named_twice_is_served_once() {
+    let p = Programme::parse(ProgrammeInput {
+        priorities: vec!["6".into(), "learning-together".into(), "3".into()],
+        ..valid()
+    })
+    .unwrap();
+    let codes: Vec<u8> = p.priorities().iter().map(|p| p.code()).collect();
+    assert_eq!(codes, vec![3, 6]);
+}
+
+#[test]
+fn lengths_count_what_was_sent_and_minimums_what_is_left_once_trimmed() {
+    let long = format!(" {} ", "t".repeat(*TITLE_CHARS.end() - 1));
+    assert_eq!(long.chars().count(), *TITLE_CHARS.end() + 1);
+    let err = Programme::parse(ProgrammeInput {
+        title: Some(long),
+        ..valid()
+    })
+    .unwrap_err();
+    assert_eq!(fields(&err), vec!["title"]);
+    let err = Programme::parse(ProgrammeInput {
+        title: Some("  ab  ".into()),
+        ..valid()
+    })
+    .unwrap_err();
+    assert_eq!(fields(&err), vec!["title"]);
+    let p = Programme::parse(ProgrammeInput {
+        title: Some(" abc ".into()),
+        ..valid()
+    })
+    .unwrap();
+    assert_eq!(p.title(), "abc");
+}
+
+#[test]
+fn trims_text_and_drops_nothing_silently() {
+    let p = Programme::parse(ProgrammeInput {
+        who: Some("  Teams  ".into()),
+        ..valid()
+    })
+    .unwrap();
+    assert_eq!(p.who(), Some("Teams"));
+    let err = Programme::parse(ProgrammeInput {
+        how: Some(" ".into()),
+        ..valid()
+    })
+    .unwrap_err();
+    assert_eq!(fields(&err), vec!["how"]);
+}
+
+#[test]
+fn search_text_is_lower_case_title_what_who() {
+    let p = Programme::parse(ProgrammeInput {
+        who: Some("Change Champions".into()),
+        ..valid()
+    })
+    .unwrap();
+    assert_eq!(
+        p.search_text(),
+        "vital signs: developing teams\na co-designed programme.\nchange champions"
+    );
+    assert_eq!(p.title_key(), "vital signs: developing teams");
+}
