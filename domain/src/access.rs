@@ -179,7 +179,30 @@ mod tests {
         let err = ScopeSet::parse("people:read people:delete").unwrap_err();
         assert_eq!(err.given, "people:delete");
         assert!(ScopeSet::parse("").unwrap().is_empty());
+        assert!(!s.is_empty());
         assert!(ScopeSet::parse("people:read").unwrap().is_subset(&s));
+        assert!(!ScopeSet::parse("people:write").unwrap().is_subset(&s));
+        assert_eq!(
+            s.iter().collect::<Vec<_>>(),
+            [Scope::PeopleRead, Scope::EnrolmentsRead]
+        );
+    }
+
+    #[test]
+    fn a_client_keeps_the_name_and_scopes_it_was_given() {
+        let c = ClientSpec::parse(ClientInput {
+            name: Some("  Leeds HR  ".into()),
+            has_organisation: true,
+            scopes: vec!["people:read".into(), "enrolments:write".into()],
+            status: Some("revoked".into()),
+        })
+        .unwrap();
+        assert_eq!(c.name(), "Leeds HR");
+        assert_eq!(
+            c.scopes().iter().collect::<Vec<_>>(),
+            [Scope::PeopleRead, Scope::EnrolmentsWrite]
+        );
+        assert_eq!(c.status(), ClientStatus::Revoked);
     }
 
     #[test]

@@ -131,6 +131,73 @@ mod tests {
         );
     }
 
+    fn session() -> SessionInput {
+        SessionInput {
+            title: Some(" Spring gathering ".into()),
+            starts_at: chrono::NaiveDate::from_ymd_opt(2027, 4, 20)
+                .and_then(|d| d.and_hms_opt(14, 0, 0)),
+            duration_minutes: Some(120),
+            format: Some("virtual".into()),
+            location: None,
+            joining_link: Some("https://teams.example/cop".into()),
+        }
+    }
+
+    #[test]
+    fn a_good_session_parses_and_keeps_its_fields() {
+        let s = NewSession::parse(session()).unwrap();
+        assert_eq!(s.title, "Spring gathering");
+        assert_eq!(s.duration_minutes, 120);
+        assert_eq!(s.joining_link.as_deref(), Some("https://teams.example/cop"));
+    }
+
+    #[test]
+    fn one_bad_field_fails_an_otherwise_good_session() {
+        let far = chrono::NaiveDate::from_ymd_opt(2300, 1, 1).and_then(|d| d.and_hms_opt(9, 0, 0));
+        let cases = [
+            (
+                SessionInput {
+                    starts_at: far,
+                    ..session()
+                },
+                "starts_at",
+            ),
+            (
+                SessionInput {
+                    location: Some(" ".into()),
+                    ..session()
+                },
+                "location",
+            ),
+            (
+                SessionInput {
+                    joining_link: Some("ftp://files.example".into()),
+                    ..session()
+                },
+                "joining_link",
+            ),
+        ];
+        for (input, field) in cases {
+            let err = NewSession::parse(input).unwrap_err();
+            assert_eq!(err.errors().len(), 1, "{field}");
+            assert_eq!(err.errors()[0].field, field);
+        }
+    }
+
+    #[test]
+    fn a_resource_with_a_bad_link_alone_is_refused() {
+        let err = NewResource::parse(
+            Some("Tool".into()),
+            Some("ftp://files.example".into()),
+            Some("tool".into()),
+        )
+        .unwrap_err();
+        assert_eq!(err.errors()[0].field, "link");
+        let err = NewResource::parse(Some("Tool".into()), Some("  ".into()), Some("tool".into()))
+            .unwrap_err();
+        assert_eq!(err.errors()[0].message, "is required");
+    }
+
     #[test]
     fn a_resource_needs_a_web_link_and_a_known_kind() {
         let ok = NewResource::parse(

@@ -220,6 +220,23 @@ mod tests {
     }
 
     #[test]
+    fn a_cadence_is_kept_trimmed_and_bounded_as_sent() {
+        let d = Duration::parse(input(None, None, None, Some(" 1 day a month "))).unwrap();
+        assert_eq!(d.cadence(), Some("1 day a month"));
+        let at_most = "x".repeat(MAX_CADENCE_CHARS);
+        assert!(Duration::parse(input(None, None, None, Some(&at_most))).is_ok());
+        let over = format!("{at_most}x");
+        let err = Duration::parse(input(None, None, None, Some(&over))).unwrap_err();
+        assert_eq!(err.errors()[0].field, "cadence");
+        assert_eq!(
+            Duration::parse(input(Some(3), None, Some("months"), None))
+                .unwrap()
+                .cadence(),
+            None
+        );
+    }
+
+    #[test]
     fn rejects_empty_or_blank() {
         let err = Duration::parse(DurationInput::default()).unwrap_err();
         assert_eq!(err.errors()[0].field, "duration");

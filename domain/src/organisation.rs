@@ -203,4 +203,31 @@ mod tests {
             assert!(OdsCode::parse(bad).is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn a_name_is_two_to_two_hundred_characters() {
+        let with = |n: String| {
+            Organisation::parse(OrganisationInput {
+                name: Some(n),
+                ..input()
+            })
+        };
+        assert!(with("AB".into()).is_ok());
+        assert!(with("x".repeat(200)).is_ok());
+        for bad in ["A".to_owned(), "x".repeat(201)] {
+            let err = with(bad).unwrap_err();
+            assert_eq!(err.errors()[0].field, "name");
+        }
+    }
+
+    #[test]
+    fn one_bad_field_fails_an_otherwise_valid_organisation() {
+        let err = Organisation::parse(OrganisationInput {
+            status: Some("closed".into()),
+            ..input()
+        })
+        .unwrap_err();
+        assert_eq!(err.errors().len(), 1);
+        assert_eq!(err.errors()[0].field, "status");
+    }
 }

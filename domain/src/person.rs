@@ -234,4 +234,73 @@ mod tests {
         }
         assert!(Email::parse("j.o'neil+academy@leeds.gov.uk").is_ok());
     }
+
+    #[test]
+    fn keeps_every_field_it_was_given() {
+        let p = Person::parse(PersonInput {
+            expert_by_experience: true,
+            ..input()
+        })
+        .unwrap();
+        assert_eq!(p.family_name(), "Khan");
+        assert_eq!(p.job_role(), Some("Staff nurse"));
+        assert_eq!(
+            p.external_ref().map(ExternalRef::as_str),
+            Some("LTH-004211")
+        );
+        assert!(p.expert_by_experience());
+        assert!(!Person::parse(input()).unwrap().expert_by_experience());
+        let blank_role = Person::parse(PersonInput {
+            job_role: Some("  ".into()),
+            ..input()
+        })
+        .unwrap();
+        assert_eq!(blank_role.job_role(), None);
+    }
+
+    #[test]
+    fn a_job_role_is_at_most_200_characters_as_sent() {
+        let with = |r: String| {
+            Person::parse(PersonInput {
+                job_role: Some(r),
+                ..input()
+            })
+        };
+        assert!(with("x".repeat(MAX_ROLE)).is_ok());
+        let err = with("x".repeat(MAX_ROLE + 1)).unwrap_err();
+        assert_eq!(err.errors()[0].field, "job_role");
+    }
+
+    #[test]
+    fn a_staff_number_is_one_to_64_visible_characters() {
+        assert_eq!(
+            ExternalRef::parse(" RR8-1 ").map(|r| r.as_str().to_owned()),
+            Ok("RR8-1".into())
+        );
+        assert!(ExternalRef::parse(&"9".repeat(MAX_REF)).is_ok());
+        for bad in [
+            String::new(),
+            "   ".into(),
+            "9".repeat(MAX_REF + 1),
+            "RR8\u{7}1".into(),
+        ] {
+            assert_eq!(ExternalRef::parse(&bad), Err(ExternalRefError), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_one_letter_name_is_a_name_but_not_a_blank_or_an_overlong_one() {
+        let with = |given: &str| {
+            Person::parse(PersonInput {
+                given_name: Some(given.into()),
+                ..input()
+            })
+        };
+        assert_eq!(with(" J ").unwrap().given_name(), "J");
+        assert!(with("Jo").is_ok());
+        for bad in ["", " ", &format!("J{}", " ".repeat(200))] {
+            let err = with(bad).unwrap_err();
+            assert_eq!(err.errors()[0].field, "given_name", "{bad:?}");
+        }
+    }
 }

@@ -137,4 +137,13 @@ mod tests {
             "\"innovation_and_improvement\""
         );
     }
+
+    #[test]
+    fn every_stem_says_what_it_develops() {
+        let all: std::collections::BTreeSet<&str> =
+            VenusStem::all().iter().map(|s| s.description()).collect();
+        assert_eq!(all.len(), VenusStem::all().len(), "one description each");
+        assert!(all.iter().all(|d| d.len() > 40 && d.ends_with('.')));
+        assert!(VenusStem::Leadership.description().contains("lead"));
+    }
 }

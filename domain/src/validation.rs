@@ -176,6 +176,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dates_run_from_1900_to_2200_and_the_message_says_so() {
+        let on = |y| NaiveDate::from_ymd_opt(y, 6, 1).unwrap_or_default();
+        assert!(date_in_range(on(FIRST_YEAR)) && date_in_range(on(LAST_YEAR)));
+        assert!(!date_in_range(on(FIRST_YEAR - 1)) && !date_in_range(on(LAST_YEAR + 1)));
+        assert_eq!(date_range_message(), "must be a date from 1900 to 2200");
+    }
+
+    #[test]
+    fn errors_are_kept_in_order_and_printed_field_by_field() {
+        let mut e = ValidationErrors::new();
+        e.add("title", "is required");
+        e.add("capacity", "must be at least 1");
+        assert_eq!(
+            e.to_string(),
+            "title: is required; capacity: must be at least 1"
+        );
+        let fields: Vec<String> = e.into_errors().into_iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["title", "capacity"]);
+    }
+
+    #[test]
+    fn text_is_bounded_as_sent_and_required_once_trimmed() {
+        let run = |raw: &str| {
+            let mut e = ValidationErrors::new();
+            (text(&mut e, "t", raw.to_owned(), 2..=5), e.is_empty())
+        };
+        assert_eq!(run("  ab  "), (None, false), "six as sent");
+        assert_eq!(run(" ab"), (Some("ab".into()), true));
+        assert_eq!(run("abcde"), (Some("abcde".into()), true));
+        assert_eq!(run("abcdef"), (None, false));
+        assert_eq!(run("a"), (None, false));
+        assert_eq!(run("   "), (None, false));
+    }
+
+    #[test]
     fn control_characters_but_tab_and_line_breaks_are_refused() {
         assert_eq!(control_character("plain text"), None);
         assert_eq!(control_character("line\nbreak\r\n\ttab"), None);

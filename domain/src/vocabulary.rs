@@ -150,3 +150,44 @@ macro_rules! vocabulary_enum {
 }
 
 pub(crate) use vocabulary_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_lines_join_into_one_trimmed_paragraph() {
+        assert_eq!(
+            join_doc(&[" Whether a client ", " may get tokens. "]),
+            "Whether a client may get tokens."
+        );
+        assert_eq!(join_doc(&[]), "");
+    }
+
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_schema_lists_the_wire_values_and_their_labels() {
+        use crate::access::ClientStatus;
+        let schema = serde_json::to_value(openapi_schema::<ClientStatus>(
+            "Whether an API client may get and use tokens.",
+            &["", "Its tokens stop working."],
+        ))
+        .unwrap_or_default();
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["enum"], serde_json::json!(["active", "revoked"]));
+        assert_eq!(
+            schema["x-enum-descriptions"],
+            serde_json::json!(["Active", "Revoked"])
+        );
+        assert_eq!(
+            schema["description"],
+            "Whether an API client may get and use tokens.\n\nValues:\n- `active`: Active\n- `revoked`: Revoked — Its tokens stop working."
+        );
+        let bare =
+            serde_json::to_value(openapi_schema::<ClientStatus>("", &[])).unwrap_or_default();
+        assert_eq!(
+            bare["description"],
+            "Values:\n- `active`: Active\n- `revoked`: Revoked"
+        );
+    }
+}

@@ -164,3 +164,67 @@ fn communities_parse_with_the_prospectus_defaults() {
         ]
     );
 }
+
+#[test]
+fn a_window_ends_just_before_twelve_months_from_its_start() {
+    // Five from 10 January 2027, and one exactly twelve months after the first: the window
+    // from the first does not hold that one, so a sixth fits on 10 November.
+    let scheduled = sessions(&[
+        (2027, 1, 10),
+        (2027, 3, 10),
+        (2027, 5, 10),
+        (2027, 7, 10),
+        (2027, 9, 10),
+        (2028, 1, 10),
+    ]);
+    assert!(check_session(Commitment::default(), at(2027, 11, 10), 120, &scheduled).is_ok());
+}
+
+fn valid() -> CommunityInput {
+    CommunityInput {
+        name: Some("  Facilitation Community of Practice ".into()),
+        purpose: Some("  Skilled facilitation across Leeds. ".into()),
+        stem: Some("facilitation".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_community_keeps_what_it_was_given_trimmed() {
+    let c = Community::parse(valid()).unwrap();
+    assert_eq!(c.name(), "Facilitation Community of Practice");
+    assert_eq!(c.purpose(), "Skilled facilitation across Leeds.");
+    assert_eq!(c.stem(), Some(VenusStem::Facilitation));
+}
+
+#[test]
+fn a_purpose_is_one_to_five_thousand_characters() {
+    let with = |p: String| {
+        Community::parse(CommunityInput {
+            purpose: Some(p),
+            ..valid()
+        })
+    };
+    assert!(with("x".repeat(5_000)).is_ok());
+    for bad in ["   ".to_owned(), "x".repeat(5_001)] {
+        let err = with(bad).unwrap_err();
+        assert_eq!(err.errors()[0].field, "purpose");
+    }
+}
+
+#[test]
+fn an_out_of_range_commitment_fails_an_otherwise_valid_community() {
+    for (per_year, minutes, field) in [
+        (Some(0), None, "max_sessions_per_year"),
+        (None, Some(0), "max_session_minutes"),
+    ] {
+        let err = Community::parse(CommunityInput {
+            max_sessions_per_year: per_year,
+            max_session_minutes: minutes,
+            ..valid()
+        })
+        .unwrap_err();
+        assert_eq!(err.errors().len(), 1);
+        assert_eq!(err.errors()[0].field, field);
+    }
+}

@@ -200,3 +200,55 @@ fn search_text_is_lower_case_title_what_who() {
     );
     assert_eq!(p.title_key(), "vital signs: developing teams");
 }
+
+#[test]
+fn a_programme_keeps_every_field_it_was_given() {
+    let p = Programme::parse(ProgrammeInput {
+        when: Some("Spring and autumn".into()),
+        duration: Some(DurationInput {
+            min: Some(6),
+            max: None,
+            unit: Some("months".into()),
+            cadence: None,
+        }),
+        ..valid()
+    })
+    .unwrap();
+    assert_eq!(p.what(), "A co-designed programme.");
+    assert_eq!(p.how(), Some("Face to face and remote."));
+    assert_eq!(p.when(), Some("Spring and autumn"));
+    assert_eq!(p.duration().and_then(Duration::min), Some(6));
+    assert_eq!(p.partners(), ["Foundation of Nursing Studies"]);
+    assert_eq!(
+        p.stems().iter().copied().collect::<Vec<_>>(),
+        [VenusStem::Facilitation, VenusStem::CultureChange]
+    );
+}
+
+#[test]
+fn at_most_twenty_delivery_partners() {
+    let with = |n: usize| {
+        Programme::parse(ProgrammeInput {
+            partners: (0..n).map(|i| format!("Partner {i}")).collect(),
+            ..valid()
+        })
+    };
+    assert!(with(MAX_PARTNERS).is_ok());
+    let err = with(MAX_PARTNERS + 1).unwrap_err();
+    assert_eq!(fields(&err), ["delivery_partners"]);
+}
+
+#[test]
+fn a_slug_from_a_long_title_is_cut_to_eighty_characters() {
+    let exactly = "a".repeat(*SLUG_CHARS.end());
+    assert_eq!(Slug::from_title(&exactly).unwrap().as_str(), exactly);
+    let long = format!("{exactly}bcd");
+    assert_eq!(Slug::from_title(&long).unwrap().as_str(), exactly);
+    // A cut that ends on a separator drops it.
+    let words = format!("{} tail", "a".repeat(*SLUG_CHARS.end() - 1));
+    assert_eq!(
+        Slug::from_title(&words).unwrap().as_str(),
+        "a".repeat(*SLUG_CHARS.end() - 1)
+    );
+    assert_eq!(Slug::from_title("Short").unwrap().as_str(), "short");
+}

@@ -2,6 +2,7 @@
 
 pub mod cohort_sessions;
 pub mod cohorts;
+pub mod enrolment_sync;
 pub mod enrolments;
 pub mod imports;
 pub mod people;

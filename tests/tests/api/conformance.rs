@@ -13,6 +13,8 @@ use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 use serde_json::{Map, Value, json};
 
+use closed::{closed, closed_schemas};
+
 /// The committed contract, as JSON.
 pub static CONTRACT: LazyLock<Contract> = LazyLock::new(|| {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml");
@@ -322,85 +324,6 @@ fn excerpt(s: &str) -> String {
     }
 }
 
-/// The component schemas, closed (see [`closed`]) but for those that are members of an
-/// `allOf` somewhere: their siblings' properties would be "unevaluated" inside them (the
-/// `allOf` itself is closed instead, which sees every member's properties).
-fn closed_schemas(doc: &Value) -> Value {
-    let mut in_all_of = Vec::new();
-    all_of_members(doc, &mut in_all_of);
-    let mut out = Map::new();
-    for (name, schema) in doc["components"]["schemas"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default()
-    {
-        let open = in_all_of.contains(&format!("#/components/schemas/{name}"));
-        out.insert(name, if open { schema } else { closed(&schema) });
-    }
-    Value::Object(out)
-}
-
-fn all_of_members(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for member in m
-                .get("allOf")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(r) = member.get("$ref").and_then(Value::as_str) {
-                    out.push(r.to_owned());
-                }
-            }
-            m.values().for_each(|v| all_of_members(v, out));
-        }
-        Value::Array(a) => a.iter().for_each(|v| all_of_members(v, out)),
-        _ => {}
-    }
-}
-
-/// `schema` with `unevaluatedProperties: false` on every object that lists its properties
-/// (or combines others with `allOf`) and says nothing about other properties. Members of an
-/// `allOf` stay open: the combination is closed instead.
-fn closed(schema: &Value) -> Value {
-    close(schema, false)
-}
-
-fn close(schema: &Value, in_all_of: bool) -> Value {
-    match schema {
-        Value::Object(m) => {
-            let mut m: Map<String, Value> = m
-                .iter()
-                .map(|(k, v)| {
-                    let v = match k.as_str() {
-                        "example" | "examples" | "enum" | "default" | "const" => v.clone(),
-                        "allOf" => match v {
-                            Value::Array(a) => {
-                                Value::Array(a.iter().map(|s| close(s, true)).collect())
-                            }
-                            other => other.clone(),
-                        },
-                        _ => close(v, false),
-                    };
-                    (k.clone(), v)
-                })
-                .collect();
-            let describes_object = m.contains_key("properties") || m.contains_key("allOf");
-            if describes_object
-                && !in_all_of
-                && !m.contains_key("additionalProperties")
-                && !m.contains_key("unevaluatedProperties")
-            {
-                m.insert("unevaluatedProperties".into(), Value::Bool(false));
-            }
-            Value::Object(m)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(|v| close(v, in_all_of)).collect()),
-        other => other.clone(),
-    }
-}
-
 /// The client layer that checks every response against the contract.
 pub struct Conformance;
 
@@ -440,110 +363,5 @@ impl Middleware for Conformance {
 }
 
 /// The checker itself: each way a response can break the contract is caught.
-mod checks {
-    use reqwest::header::{HeaderMap, HeaderValue};
-
-    use super::CONTRACT;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    const JSON: (&str, &str) = ("content-type", "application/json");
-
-    fn priority(extra: &str) -> String {
-        format!(
-            r#"{{"code": 6, "slug": "learning-together", "title": "Learning together",
-                "description": "d", "published_programmes": 3{extra}}}"#
-        )
-    }
-
-    fn check(
-        method: &str,
-        path: &str,
-        status: u16,
-        h: &HeaderMap,
-        body: &str,
-    ) -> Result<(), String> {
-        CONTRACT.check(method, path, status, h, body.as_bytes())
-    }
-
-    #[test]
-    fn a_conforming_response_passes() {
-        let h = headers(&[JSON, ("x-request-id", "r1")]);
-        check("GET", "/api/v1/priorities/6", 200, &h, &priority("")).unwrap();
-    }
-
-    #[test]
-    fn an_undocumented_status_fails() {
-        let e = check("GET", "/api/v1/priorities/6", 418, &headers(&[JSON]), "{}").unwrap_err();
-        assert!(e.contains("418 is not documented"), "{e}");
-    }
-
-    #[test]
-    fn an_undeclared_header_fails() {
-        let h = headers(&[JSON, ("x-powered-by", "php")]);
-        let e = check("GET", "/api/v1/priorities/6", 200, &h, &priority("")).unwrap_err();
-        assert!(e.contains("x-powered-by"), "{e}");
-    }
-
-    #[test]
-    fn a_field_the_contract_does_not_list_fails() {
-        let e = check(
-            "GET",
-            "/api/v1/priorities/6",
-            200,
-            &headers(&[JSON]),
-            &priority(r#", "secret": 1"#),
-        )
-        .unwrap_err();
-        assert!(e.contains("secret"), "{e}");
-    }
-
-    #[tokio::test]
-    async fn a_value_outside_an_enumeration_fails() {
-        let app = crate::helpers::spawn_app().await;
-        // Read past the checking client, then check by hand.
-        let res = reqwest::get(app.url("/api/v1/communities")).await.unwrap();
-        let (status, h) = (res.status().as_u16(), res.headers().clone());
-        let body = res.text().await.unwrap();
-        check("GET", "/api/v1/communities", status, &h, &body).unwrap();
-        assert!(body.contains(r#""kind":"venus_stem""#));
-        let rust_name = body.replace(r#""kind":"venus_stem""#, r#""kind":"VenusStem""#);
-        let e = check("GET", "/api/v1/communities", status, &h, &rust_name).unwrap_err();
-        assert!(e.contains("VenusStem"), "{e}");
-    }
-
-    #[test]
-    fn an_undeclared_content_type_fails() {
-        let h = headers(&[("content-type", "text/html")]);
-        let e = check("GET", "/api/v1/priorities/6", 200, &h, "<p>hi</p>").unwrap_err();
-        assert!(e.contains("text/html"), "{e}");
-    }
-
-    #[test]
-    fn a_route_outside_the_contract_may_only_be_a_404_problem() {
-        let e = check("GET", "/api/v1/secret-admin", 200, &headers(&[JSON]), "{}").unwrap_err();
-        assert!(e.contains("not in the contract"), "{e}");
-        let problem = r#"{"type": "about:blank", "title": "Not Found", "status": 404}"#;
-        let h = headers(&[("content-type", "application/problem+json")]);
-        check("GET", "/api/v1/secret-admin", 404, &h, problem).unwrap();
-    }
-
-    #[test]
-    fn a_body_on_a_304_fails() {
-        let e = check(
-            "GET",
-            "/api/v1/programmes/vital-signs",
-            304,
-            &headers(&[JSON]),
-            "{}",
-        )
-        .unwrap_err();
-        assert!(e.contains("304"), "{e}");
-    }
-}
+mod checks;
+mod closed;

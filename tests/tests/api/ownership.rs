@@ -7,6 +7,8 @@
 //! know of), and the academy's shared data (catalogue, cohorts, communities) needs a scope
 //! it cannot hold (403). An academy client with the academy's scopes (not admin) changes all.
 
+mod cases;
+
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -333,104 +335,7 @@ async fn partners_change_only_their_own_people_and_the_academy_its_shared_data()
     assert_eq!(send(&app, &partner, &register).await, 409);
 
     // …and none of the academy's shared data (403: no partner can hold the scope).
-    let shared = [
-        case(
-            "create a programme",
-            Method::POST,
-            "/api/v1/programmes".into(),
-            Some(json!({"title": "Mine"})),
-        ),
-        case(
-            "edit a programme",
-            Method::PATCH,
-            "/api/v1/programmes/vital-signs".into(),
-            Some(json!({"status": "published"})),
-        ),
-        case(
-            "delete a programme",
-            Method::DELETE,
-            "/api/v1/programmes/vital-signs".into(),
-            None,
-        ),
-        case(
-            "schedule a cohort",
-            Method::POST,
-            "/api/v1/programmes/vital-signs/cohorts".into(),
-            Some(json!({"label": "Ours"})),
-        ),
-        case(
-            "edit a cohort",
-            Method::PATCH,
-            format!("/api/v1/cohorts/{c}"),
-            Some(json!({"capacity": 1})),
-        ),
-        case(
-            "cancel a cohort",
-            Method::POST,
-            format!("/api/v1/cohorts/{c}/cancel"),
-            None,
-        ),
-        case(
-            "start a cohort",
-            Method::POST,
-            format!("/api/v1/cohorts/{c}/start"),
-            None,
-        ),
-        case(
-            "add a cohort session",
-            Method::POST,
-            format!("/api/v1/cohorts/{c}/sessions"),
-            Some(json!({"title": "x"})),
-        ),
-        case(
-            "create a community",
-            Method::POST,
-            "/api/v1/communities".into(),
-            Some(json!({"name": "Ours", "purpose": "x"})),
-        ),
-        case(
-            "close a community",
-            Method::PATCH,
-            "/api/v1/communities/facilitation".into(),
-            Some(json!({"status": "closed"})),
-        ),
-        case(
-            "schedule a community session",
-            Method::POST,
-            "/api/v1/communities/facilitation/sessions".into(),
-            Some(json!({"title": "x"})),
-        ),
-        case(
-            "cancel a community session",
-            Method::POST,
-            format!("/api/v1/communities/facilitation/sessions/{community_session}/cancel"),
-            None,
-        ),
-        case(
-            "add a community resource",
-            Method::POST,
-            "/api/v1/communities/facilitation/resources".into(),
-            Some(json!({"title": "x"})),
-        ),
-        case(
-            "create an organisation",
-            Method::POST,
-            "/api/v1/organisations".into(),
-            Some(json!({"name": "Ours", "kind": "other"})),
-        ),
-        case(
-            "edit an organisation",
-            Method::PATCH,
-            format!("/api/v1/organisations/{}", w.other_org),
-            Some(json!({"status": "inactive"})),
-        ),
-        case(
-            "create a client",
-            Method::POST,
-            "/api/v1/clients".into(),
-            Some(json!({"name": "x", "scopes": ["admin"]})),
-        ),
-    ];
+    let shared = cases::shared(&c, &community_session, &w.other_org);
     for c in &shared {
         assert_eq!(
             send(&app, &partner, c).await,
@@ -441,56 +346,13 @@ async fn partners_change_only_their_own_people_and_the_academy_its_shared_data()
     }
 
     // The academy's client changes the shared data and anyone's people.
-    let academy_cases = [
-        case(
-            "edit a programme",
-            Method::PATCH,
-            "/api/v1/programmes/vital-signs".into(),
-            Some(json!({"who": "Teams"})),
-        ),
-        case(
-            "edit a cohort",
-            Method::PATCH,
-            format!("/api/v1/cohorts/{c}"),
-            Some(json!({"capacity": 12})),
-        ),
-        case(
-            "close a community",
-            Method::PATCH,
-            "/api/v1/communities/culture-change".into(),
-            Some(json!({"status": "closed"})),
-        ),
-        case(
-            "cancel a community session",
-            Method::POST,
-            format!("/api/v1/communities/facilitation/sessions/{community_session}/cancel"),
-            None,
-        ),
-        case(
-            "edit another organisation's person",
-            Method::PATCH,
-            format!("/api/v1/people/{}", id(&theirs)),
-            Some(json!({"job_role": "Matron"})),
-        ),
-        case(
-            "take anyone out of a community",
-            Method::DELETE,
-            format!("/api/v1/communities/facilitation/members/{}", id(&citizen)),
-            None,
-        ),
-        case(
-            "withdraw anyone's enrolment",
-            Method::POST,
-            format!("/api/v1/enrolments/{their_enrolment}/withdraw"),
-            None,
-        ),
-        case(
-            "cancel a cohort",
-            Method::POST,
-            format!("/api/v1/cohorts/{c}/cancel"),
-            None,
-        ),
-    ];
+    let academy_cases = cases::academy(
+        &c,
+        &community_session,
+        &id(&theirs),
+        &id(&citizen),
+        &their_enrolment,
+    );
     for c in &academy_cases {
         let status = send(&app, &academy, c).await;
         assert!(
@@ -499,48 +361,4 @@ async fn partners_change_only_their_own_people_and_the_academy_its_shared_data()
             c.what
         );
     }
-}
-
-#[tokio::test]
-async fn a_partner_cannot_be_given_a_scope_over_shared_data() {
-    let app = spawn_app().await;
-    let w = world(&app).await;
-    for scope in [
-        "catalogue:write",
-        "cohorts:write",
-        "communities:write",
-        "admin",
-    ] {
-        let res = app
-            .send(
-                Method::POST,
-                "/api/v1/clients",
-                Some(&w.admin),
-                Some(&json!({"name": "Partner", "organisation_id": w.org, "scopes": [scope]})),
-            )
-            .await;
-        let p = crate::helpers::assert_problem(res, 422).await;
-        assert!(
-            p["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains("academy clients only"),
-            "{scope}"
-        );
-    }
-    // Nor have it added later.
-    let c = app
-        .create_client(&w.admin, &["people:read"], Some(&w.org))
-        .await;
-    let res = app
-        .client
-        .patch(app.url(&format!("/api/v1/clients/{}", c.id)))
-        .bearer_auth(&w.admin)
-        .header("if-match", "*")
-        .header("content-type", "application/merge-patch+json")
-        .body(r#"{"scopes": ["people:read", "cohorts:write"]}"#)
-        .send()
-        .await
-        .unwrap();
-    crate::helpers::assert_problem(res, 422).await;
 }

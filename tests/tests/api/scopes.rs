@@ -235,3 +235,47 @@ async fn each_operation_needs_exactly_the_scope_its_contract_names() {
     }
     assert!(checked >= 40, "only {checked} operations checked");
 }
+
+#[tokio::test]
+async fn a_partner_cannot_be_given_a_scope_over_shared_data() {
+    let app = spawn_app().await;
+    let w = crate::fixtures::world(&app).await;
+    for scope in [
+        "catalogue:write",
+        "cohorts:write",
+        "communities:write",
+        "admin",
+    ] {
+        let res = app
+            .send(
+                Method::POST,
+                "/api/v1/clients",
+                Some(&w.admin),
+                Some(&serde_json::json!({"name": "Partner", "organisation_id": w.org, "scopes": [scope]})),
+            )
+            .await;
+        let p = crate::helpers::assert_problem(res, 422).await;
+        assert!(
+            p["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("academy clients only"),
+            "{scope}"
+        );
+    }
+    // Nor have it added later.
+    let c = app
+        .create_client(&w.admin, &["people:read"], Some(&w.org))
+        .await;
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/clients/{}", c.id)))
+        .bearer_auth(&w.admin)
+        .header("if-match", "*")
+        .header("content-type", "application/merge-patch+json")
+        .body(r#"{"scopes": ["people:read", "cohorts:write"]}"#)
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::assert_problem(res, 422).await;
+}

@@ -7,10 +7,11 @@ use domain::{CohortInput, CohortStatus, DeliveryMode, Priority};
 use persistence::learning::cohort_sessions::SessionRow;
 use persistence::learning::cohorts::CohortRecord;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::http::merge_patch::nullable;
+use crate::openapi::rules::PriorityRefInput;
 use crate::openapi::rules::{
     CohortPriorities, Day, Instant, LinkOrBlank, Location, Name, SessionTitle,
 };
@@ -254,6 +255,53 @@ pub struct SessionCreate {
     pub starts_at: Option<DateTime<Utc>>,
     #[schema(value_type = i32, minimum = 1, maximum = 1440)]
     pub duration_minutes: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CohortQuery {
+    /// Programme id(s) or slug(s).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<String>>, explode, style = Form)]
+    pub programme: Vec<String>,
+    #[serde(default)]
+    #[param(value_type = Option<Vec<CohortStatus>>, explode, style = Form)]
+    pub status: Vec<String>,
+    /// Only cohorts starting after this date (YYYY-MM-DD).
+    #[param(value_type = Option<crate::openapi::rules::Day>)]
+    pub starts_after: Option<String>,
+    /// The commissioning organisation.
+    #[param(value_type = Option<Uuid>)]
+    pub organisation: Option<String>,
+    /// Leeds priority code(s) or slug(s).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<PriorityRefInput>>, explode, style = Form)]
+    pub priority: Vec<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+/// Filters of one programme's cohorts: those of `GET /cohorts`, the programme in the path.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct ProgrammeCohortQuery(pub CohortQuery);
+
+impl IntoParams for ProgrammeCohortQuery {
+    fn into_params(
+        place: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        crate::http::query::without(CohortQuery::into_params(place), &["programme"])
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": [], "next_cursor": null}))]
+pub struct CohortList {
+    /// By start date.
+    pub data: Vec<CohortDto>,
+    pub next_cursor: Option<String>,
 }
 
 impl crate::http::merge_patch::Nullable for CohortPatch {

@@ -4,11 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::{CohortSpec, CohortStatus, Priority, ValidationErrors, Vocabulary};
 use persistence::Store;
 use persistence::learning::cohorts::{self, CohortFilter, CohortRecord, CohortWrite};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::cohort_dto::{CohortCreate, CohortDto, CohortPatch, priority_set};
+use super::cohort_dto::{
+    CohortCreate, CohortDto, CohortList, CohortPatch, CohortQuery, ProgrammeCohortQuery,
+    priority_set,
+};
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
@@ -18,55 +19,7 @@ use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::problems::{Conflict, Unprocessable};
-use crate::openapi::rules::PriorityRefInput;
 use crate::routes::v1::catalogue::programmes;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CohortQuery {
-    /// Programme id(s) or slug(s).
-    #[serde(default)]
-    #[param(value_type = Option<Vec<String>>, explode, style = Form)]
-    pub programme: Vec<String>,
-    #[serde(default)]
-    #[param(value_type = Option<Vec<CohortStatus>>, explode, style = Form)]
-    pub status: Vec<String>,
-    /// Only cohorts starting after this date (YYYY-MM-DD).
-    #[param(value_type = Option<crate::openapi::rules::Day>)]
-    pub starts_after: Option<String>,
-    /// The commissioning organisation.
-    #[param(value_type = Option<Uuid>)]
-    pub organisation: Option<String>,
-    /// Leeds priority code(s) or slug(s).
-    #[serde(default)]
-    #[param(value_type = Option<Vec<PriorityRefInput>>, explode, style = Form)]
-    pub priority: Vec<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<String>,
-    #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
-}
-
-/// Filters of one programme's cohorts: those of `GET /cohorts`, the programme in the path.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct ProgrammeCohortQuery(pub CohortQuery);
-
-impl IntoParams for ProgrammeCohortQuery {
-    fn into_params(
-        place: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
-    ) -> Vec<utoipa::openapi::path::Parameter> {
-        crate::http::query::without(CohortQuery::into_params(place), &["programme"])
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"data": [], "next_cursor": null}))]
-pub struct CohortList {
-    /// By start date.
-    pub data: Vec<CohortDto>,
-    pub next_cursor: Option<String>,
-}
 
 /// The one cohort lookup: the cohort the path names, or the 404 naming it.
 pub async fn find(store: &Store, cohort: &CohortId) -> Result<CohortRecord, ApiError> {

@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::enrolment::attendance_rate;
 use domain::{AttendanceStatus, EnrolmentStatus};
-use persistence::learning::enrolments::{EnrolmentRecord, EnrolmentView};
+use persistence::learning::enrolment_sync::EnrolmentView;
+use persistence::learning::enrolments::EnrolmentRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -7,7 +7,7 @@ use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::EnrolmentStatus;
 use persistence::Store;
-use persistence::learning::enrolments::{self, EnrolmentFilter};
+use persistence::learning::enrolment_sync::{self as enrolments, EnrolmentFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -9,6 +9,7 @@ pub mod enrolment_sync;
 pub mod enrolments;
 pub mod imports;
 pub mod people;
+pub mod person_dto;
 pub mod register;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -13,158 +13,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+mod http;
+mod server;
+
+use http::{export, import_csv, percentile, post_json};
+use server::{peak_rss_mb, serve, spawn, with_database};
+
+use std::time::Instant;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use futures_util::StreamExt;
 use serde_json::{Value, json};
-
-fn with_database(url: &str, name: &str) -> String {
-    let base = url.split('?').next().unwrap();
-    let cut = base.rfind('/').unwrap();
-    format!("{}/{name}", &base[..cut])
-}
-
-/// Server mode: `bench --serve DATABASE_URL PORT`.
-fn serve(url: &str, port: u16) {
-    let mut settings =
-        api::config::Settings::development(persistence::DatabaseUrl::parse(url).unwrap());
-    settings.port = port;
-    settings.workers = Some(2);
-    if let Some(n) = std::env::var("BENCH_POOL_SIZE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        settings.pool.max_size = n;
-    }
-    settings.sync_settle = Duration::ZERO;
-    settings.rate_limits.client_requests = 10_000_000;
-    settings.rate_limits.anonymous_requests = 10_000_000;
-    actix_web::rt::System::new().block_on(async move {
-        let app = api::startup::Application::build(settings).await.unwrap();
-        app.run_until_stopped().await.unwrap();
-    });
-}
-
-fn peak_rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Server {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(url: &str) -> Server {
-    let port = free_port();
-    let child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--serve", url, &port.to_string()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-async fn post_json(http: &reqwest::Client, url: String, token: &str, body: Value) -> Value {
-    let res = http
-        .post(url)
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{}", res.status());
-    res.json().await.unwrap()
-}
-
-async fn import_csv(
-    http: &reqwest::Client,
-    url: String,
-    token: &str,
-    csv: String,
-) -> (Duration, Value) {
-    let started = Instant::now();
-    let res = http
-        .post(url)
-        .bearer_auth(token)
-        .header("Content-Type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert!(status.is_success(), "{status}: {body}");
-    (started.elapsed(), body["summary"].clone())
-}
-
-/// Streams the export; returns (rows, seconds).
-async fn export(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    accept: &str,
-    query: &str,
-) -> (usize, f64) {
-    let started = Instant::now();
-    let res = http
-        .get(format!("{base}/api/v1/enrolments/export?{query}"))
-        .bearer_auth(token)
-        .header("Accept", accept)
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
-    let mut stream = res.bytes_stream();
-    let mut newlines = 0usize;
-    while let Some(chunk) = stream.next().await {
-        newlines += chunk.unwrap().iter().filter(|b| **b == b'\n').count();
-    }
-    let rows = if accept == "text/csv" {
-        newlines.saturating_sub(1)
-    } else {
-        newlines
-    };
-    (rows, started.elapsed().as_secs_f64())
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 #[tokio::main]
 async fn main() {
