@@ -76,9 +76,8 @@ impl Slug {
                 slug.push('-');
             }
         }
-        if slug.len() > *SLUG_CHARS.end() {
-            slug.truncate(*SLUG_CHARS.end());
-        }
+        // ASCII only, so the byte length is the character count (a no-op when shorter).
+        slug.truncate(*SLUG_CHARS.end());
         Self::parse(slug.trim_end_matches('-'))
     }
 

@@ -228,3 +228,20 @@ fn an_out_of_range_commitment_fails_an_otherwise_valid_community() {
         assert_eq!(err.errors()[0].field, field);
     }
 }
+
+#[test]
+fn a_community_keeps_its_own_commitment() {
+    let c = Community::parse(CommunityInput {
+        max_sessions_per_year: Some(4),
+        max_session_minutes: Some(90),
+        ..valid()
+    })
+    .unwrap();
+    assert_eq!(
+        c.commitment(),
+        Commitment {
+            max_sessions_per_year: 4,
+            max_session_minutes: 90
+        }
+    );
+}

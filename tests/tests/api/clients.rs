@@ -303,14 +303,8 @@ async fn revocation_and_rotation_reach_another_process_within_its_check_interval
     let path = format!("/api/v1/clients/{}", editor.id);
     let etag = app_a.etag_as(&path, &admin).await;
     let res = app_a
-        .client
-        .patch(app_a.url(&path))
-        .bearer_auth(&admin)
-        .header("If-Match", etag)
-        .json(&json!({"status": "revoked"}))
-        .send()
-        .await
-        .unwrap();
+        .patch_if_match(&path, &admin, &etag, &json!({"status": "revoked"}))
+        .await;
     assert_eq!(res.status(), 200);
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(on_b(fresh).await, 401);

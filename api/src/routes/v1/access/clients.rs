@@ -18,7 +18,6 @@ use crate::http::error::unprocessable;
 use crate::http::path_ids::{ClientId, OrNotFound};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
-use crate::openapi::problems::Unprocessable;
 use crate::openapi::rules::{Name, Scopes};
 
 /// An API client (never its secret).
@@ -141,7 +140,6 @@ async fn new_secret() -> Result<(String, String), ApiError> {
     responses(
         (status = 201, description = "Created; `client_secret` is shown only now.", body = ClientCredentials,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/clients")]
@@ -260,7 +258,6 @@ pub async fn get_client(
     security(("oauth2" = ["admin"]), ("bearer" = ["admin"])),
     responses(
         (status = 200, description = "The client as changed.", body = ClientDto, headers(("ETag" = String))),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[patch("/clients/{id}")]

@@ -15,7 +15,7 @@ use crate::http::error::unprocessable;
 use crate::http::path_ids::{OrNotFound, OrganisationId};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
-use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::problems::Conflict;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -121,8 +121,6 @@ pub async fn get_organisation(
     responses(
         (status = 201, description = "Created.", body = OrganisationDto,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/organisations")]
@@ -155,7 +153,6 @@ pub async fn create_organisation(
     responses(
         (status = 200, description = "The organisation as changed.", body = OrganisationDto, headers(("ETag" = String))),
         (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[patch("/organisations/{id}")]

@@ -14,7 +14,7 @@ use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::path_ids::ProgrammeRef;
 use crate::http::{ApiError, db, etag, respond};
-use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::problems::Conflict;
 
 /// Add a programme to the catalogue (a draft unless `status` says otherwise).
 #[utoipa::path(
@@ -23,8 +23,6 @@ use crate::openapi::problems::{Conflict, Unprocessable};
     security(("oauth2" = ["catalogue:write"]), ("bearer" = ["catalogue:write"])),
     responses(
         (status = 201, description = "Created.", body = ProgrammeDto, headers(("Location" = String), ("ETag" = String))),
-        (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/programmes")]
@@ -57,7 +55,6 @@ pub async fn create_programme(
     responses(
         (status = 200, description = "The programme as changed.", body = ProgrammeDto, headers(("ETag" = String))),
         (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[patch("/programmes/{id_or_slug}")]

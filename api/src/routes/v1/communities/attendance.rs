@@ -16,7 +16,7 @@ use crate::http::error::unprocessable;
 use crate::http::path_ids::{CommunityRef, CommunitySessionId, MemberId, OrNotFound, PersonId};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
-use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::problems::Conflict;
 
 /// A member's attendance at a session.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -56,7 +56,6 @@ pub struct CommunityAttendanceDto {
     responses(
         (status = 200, description = "Recorded.", body = CommunityAttendanceDto),
         (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[put("/communities/{id_or_slug}/sessions/{session_id}/attendance/{person_id}")]

@@ -22,7 +22,7 @@ use crate::http::path_ids::{CommunityRef, OrNotFound};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, respond};
-use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::problems::Conflict;
 use crate::openapi::rules::{Name, Purpose, Slug};
 
 /// How often and how long a community meets.
@@ -224,8 +224,6 @@ pub struct CommunityCreate {
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Created.", body = CommunityDto, headers(("Location" = String))),
-        (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/communities")]
@@ -319,7 +317,6 @@ impl CommunityPatch {
     responses(
         (status = 200, description = "The community as changed.", body = CommunityDto, headers(("ETag" = String))),
         (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[patch("/communities/{id_or_slug}")]

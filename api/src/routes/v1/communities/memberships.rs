@@ -17,7 +17,6 @@ use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::path_ids::{CommunityRef, MemberId, OrNotFound, PersonId};
 use crate::http::{ApiError, db};
-use crate::openapi::problems::{Conflict, Unprocessable};
 use crate::openapi::rules::CommunityKey;
 
 /// One person's membership of one community; `left_at` is null while it lasts.
@@ -125,8 +124,6 @@ fn role_of(raw: Option<&str>) -> Result<MemberRole, ApiError> {
     security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
         (status = 201, description = "Joined.", body = MembershipDto, headers(("Location" = String))),
-        (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/communities/{id_or_slug}/members")]
@@ -229,8 +226,6 @@ pub async fn list_person_memberships(
     security(("oauth2" = ["memberships:write"]), ("bearer" = ["memberships:write"])),
     responses(
         (status = 200, description = "Moved.", body = MembershipMoved),
-        (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/people/{id}/memberships/move")]

@@ -17,7 +17,6 @@ use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::path_ids::{CommunityRef, OrNotFound};
 use crate::http::{ApiError, db};
-use crate::openapi::problems::Unprocessable;
 use crate::openapi::rules::{ResourceTitle, WebLink};
 
 /// A shared resource.
@@ -81,7 +80,6 @@ pub struct ResourceList {
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Shared.", body = ResourceDto, headers(("Location" = String))),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/communities/{id_or_slug}/resources")]

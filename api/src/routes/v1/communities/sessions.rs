@@ -21,7 +21,6 @@ use crate::http::error::unprocessable;
 use crate::http::path_ids::{CommunityRef, CommunitySessionId, OrNotFound};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging};
-use crate::openapi::problems::{Conflict, Unprocessable};
 use crate::openapi::rules::{LinkOrBlank, SessionTitle, Venue};
 
 /// A community session.
@@ -119,7 +118,6 @@ fn parse(b: CommunitySessionCreate) -> Result<NewSession, ValidationErrors> {
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 201, description = "Scheduled.", body = CommunitySessionDto, headers(("Location" = String))),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/communities/{id_or_slug}/sessions")]
@@ -176,7 +174,6 @@ pub async fn list_community_sessions(
     security(("oauth2" = ["communities:write"]), ("bearer" = ["communities:write"])),
     responses(
         (status = 200, description = "Cancelled.", body = CommunitySessionDto),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/communities/{id_or_slug}/sessions/{session_id}/cancel")]

@@ -16,7 +16,6 @@ use crate::http::body::Json;
 use crate::http::error::unprocessable;
 use crate::http::path_ids::CohortId;
 use crate::http::{ApiError, db};
-use crate::openapi::problems::Unprocessable;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"data": []}))]
@@ -32,7 +31,6 @@ pub struct SessionList {
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 201, description = "Created.", body = SessionDto, headers(("Location" = String))),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/cohorts/{id}/sessions")]

@@ -18,7 +18,7 @@ use crate::http::path_ids::{CohortId, OrNotFound, ProgrammeRef};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
-use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::problems::Conflict;
 use crate::routes::v1::catalogue::programmes;
 
 /// The one cohort lookup: the cohort the path names, or the 404 naming it.
@@ -37,7 +37,6 @@ pub async fn find(store: &Store, cohort: &CohortId) -> Result<CohortRecord, ApiE
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 201, description = "Created.", body = CohortDto, headers(("Location" = String), ("ETag" = String))),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/programmes/{id_or_slug}/cohorts")]
@@ -216,7 +215,6 @@ pub async fn get_cohort(
     responses(
         (status = 200, description = "The cohort as changed.", body = CohortDto, headers(("ETag" = String))),
         (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[patch("/cohorts/{id}")]
@@ -288,7 +286,6 @@ async fn transition(
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/cohorts/{id}/open")]
@@ -308,7 +305,6 @@ pub async fn open_cohort(
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/cohorts/{id}/start")]
@@ -328,7 +324,6 @@ pub async fn start_cohort(
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/cohorts/{id}/complete")]
@@ -348,7 +343,6 @@ pub async fn complete_cohort(
     security(("oauth2" = ["cohorts:write"]), ("bearer" = ["cohorts:write"])),
     responses(
         (status = 200, description = "The cohort in its new state.", body = CohortDto, headers(("ETag" = String))),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/cohorts/{id}/cancel")]

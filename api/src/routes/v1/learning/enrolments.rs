@@ -17,7 +17,6 @@ use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::path_ids::{CohortId, EnrolmentId, OrNotFound};
 use crate::http::{ApiError, db, respond};
-use crate::openapi::problems::Conflict;
 
 /// The one enrolment lookup: the enrolment the path names if the caller may see it, or the
 /// 404 naming it.
@@ -46,7 +45,6 @@ async fn find(
     responses(
         (status = 201, description = "Enrolled, or waitlisted with a position.", body = EnrolmentDto,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/cohorts/{id}/enrolments")]
@@ -164,7 +162,6 @@ async fn transition(
     security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
     responses(
         (status = 200, description = "The enrolment in its new state.", body = EnrolmentDto, headers(("ETag" = String))),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/enrolments/{id}/withdraw")]
@@ -194,7 +191,6 @@ pub async fn withdraw_enrolment(
     security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
     responses(
         (status = 200, description = "The enrolment in its new state.", body = EnrolmentDto, headers(("ETag" = String))),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/enrolments/{id}/complete")]
@@ -224,7 +220,6 @@ pub async fn complete_enrolment(
     security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
     responses(
         (status = 200, description = "The enrolment in its new state.", body = EnrolmentDto, headers(("ETag" = String))),
-        (status = 409, response = Conflict),
     )
 )]
 #[post("/enrolments/{id}/not-complete")]

@@ -22,7 +22,6 @@ use crate::csv_import::{FileError, ImportResult, people as people_rows, roster};
 use crate::http::path_ids::{CohortId, OrganisationId};
 use crate::http::problem::{Problem, ProblemField};
 use crate::http::{ApiError, StrictQuery, db, paging};
-use crate::openapi::problems::Unprocessable;
 
 /// Options of a roster import.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -172,7 +171,6 @@ fn answer(report: ImportReport, mode: Mode) -> Result<HttpResponse, ApiError> {
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 200, description = "What was (or, on a dry run, would be) done: counts, and the rejected rows.", body = ImportResult),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/organisations/{id}/people/import")]
@@ -232,7 +230,6 @@ pub async fn import_people(
     security(("oauth2" = ["enrolments:write"]), ("bearer" = ["enrolments:write"])),
     responses(
         (status = 200, description = "What was (or, on a dry run, would be) done: counts, and the rejected rows.", body = ImportResult),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/cohorts/{id}/enrolments/import")]

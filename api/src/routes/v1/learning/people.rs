@@ -14,7 +14,7 @@ use crate::http::error::unprocessable;
 use crate::http::path_ids::{OrNotFound, OrganisationId, PersonId, StaffNumber};
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
-use crate::openapi::problems::{Conflict, Unprocessable};
+use crate::openapi::problems::Conflict;
 
 use super::person_dto::{PeopleList, PeopleQuery, PersonCreate, PersonDto, PersonPatch};
 
@@ -38,8 +38,6 @@ pub async fn find(
     security(("oauth2" = ["people:write"]), ("bearer" = ["people:write"])),
     responses(
         (status = 201, description = "Created.", body = PersonDto, headers(("Location" = String), ("ETag" = String))),
-        (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/people")]
@@ -197,7 +195,6 @@ pub async fn get_person_by_ref(
     responses(
         (status = 200, description = "The person as changed.", body = PersonDto, headers(("ETag" = String))),
         (status = 409, response = Conflict),
-        (status = 422, response = Unprocessable),
     )
 )]
 #[patch("/people/{id}")]
