@@ -47,6 +47,30 @@ impl<N: Noun> PathId<N> {
     }
 }
 
+/// What a path segment names, for a 404 that names its parent: "cohort '…'".
+pub trait Named {
+    fn named(&self) -> String;
+}
+
+impl<N: Noun> Named for PathId<N> {
+    fn named(&self) -> String {
+        format!("{} '{}'", N::NOUN, self.raw)
+    }
+}
+
+impl<N: Noun> Named for PathKey<N> {
+    fn named(&self) -> String {
+        format!("{} '{}'", N::NOUN, self.raw)
+    }
+}
+
+impl<N: Noun> PathId<N> {
+    /// The 404 detail for this id under `parent`: "cohort '…' has no session '…'".
+    pub fn missing_in(&self, parent: &impl Named) -> String {
+        format!("{} has no {} '{}'", parent.named(), N::NOUN, self.raw)
+    }
+}
+
 impl<N: Noun> PathKey<N> {
     pub fn as_str(&self) -> &str {
         &self.raw
@@ -217,6 +241,17 @@ mod tests {
         );
         let session = extract::<CohortSessionId>("id", &Uuid::now_v7().to_string());
         assert!(session.is_err(), "a session id is read from `session_id`");
+    }
+
+    #[test]
+    fn a_child_id_is_missing_in_its_parent() {
+        let id = Uuid::now_v7();
+        let cohort = extract::<CohortId>("id", &id.to_string()).ok();
+        let session = extract::<CohortSessionId>("session_id", "s1");
+        assert!(session.is_err(), "not a UUID");
+        let session = extract::<CohortSessionId>("session_id", &id.to_string()).ok();
+        let detail = cohort.zip(session).map(|(c, s)| s.missing_in(&c));
+        assert_eq!(detail, Some(format!("cohort '{id}' has no session '{id}'")));
     }
 
     #[test]

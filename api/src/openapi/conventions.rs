@@ -31,6 +31,8 @@ pub struct Conventions;
 
 const IDEMPOTENCY_KEY: &str = "IdempotencyKey";
 const IF_MATCH: &str = "IfMatch";
+/// An entity tag as the server makes them, for the examples of `If-Match`.
+const ETAG_EXAMPLE: &str = "\"0193a1b45f6e7c3d9a2b1c4d5e6f7a8b.3\"";
 const IF_NONE_MATCH: &str = "IfNoneMatch";
 
 fn header_parameters() -> [(&'static str, Parameter); 3] {
@@ -70,7 +72,7 @@ fn header_parameters() -> [(&'static str, Parameter); 3] {
                      428 when absent.",
                 ))
                 .schema(Some(string(tags, None)))
-                .example(Some(serde_json::json!("\"0193a1b45f6e7c3d9a2b1c4d5e6f7a8b.3\"")))
+                .example(Some(serde_json::json!(ETAG_EXAMPLE)))
                 .build(),
         ),
         (
@@ -164,7 +166,12 @@ fn tighten_parameters(op: &mut Operation) {
                     .into_iter()
                     .find(|(name, _)| *name == IF_MATCH)
                 {
-                    p.schema = required.schema;
+                    // The same syntax, and an example of it (clients and test generators
+                    // start from the example).
+                    *p = ParameterBuilder::from(p.clone())
+                        .schema(required.schema)
+                        .example(Some(serde_json::json!(ETAG_EXAMPLE)))
+                        .build();
                 }
             }
             _ => {}

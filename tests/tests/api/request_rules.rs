@@ -181,6 +181,24 @@ async fn if_match_takes_exactly_the_contract_syntax() {
     )
     .await;
     assert_eq!(patch(format!(r#"W/"nope" , {etag}"#)).await.status(), 200);
+    // A conditional DELETE's optional If-Match takes the same syntax: malformed is 400 and
+    // the programme stays.
+    for malformed in ["0", "G"] {
+        let res = app
+            .client
+            .delete(app.url("/api/v1/programmes/vital-signs"))
+            .bearer_auth(&admin)
+            .header("if-match", malformed)
+            .send()
+            .await
+            .unwrap();
+        let p = assert_problem(res, 400).await;
+        assert_eq!(p["type"], "/problems/invalid-if-match", "{malformed}");
+    }
+    assert_eq!(
+        app.get("/api/v1/programmes/vital-signs").await.status(),
+        200
+    );
 }
 
 #[tokio::test]

@@ -185,13 +185,10 @@ pub async fn cancel_community_session(
     session: CommunitySessionId,
 ) -> Result<HttpResponse, ApiError> {
     let (audit, key, id) = (audit_entry(&req), community.as_str().to_owned(), session.id);
-    let session = db(&store, move |conn| sessions::cancel(conn, &key, id, &audit))
+    let cancelled = db(&store, move |conn| sessions::cancel(conn, &key, id, &audit))
         .await
-        .or_not_found(format!(
-            "community '{}' has no session '{id}'",
-            community.as_str()
-        ))?;
-    Ok(HttpResponse::Ok().json(CommunitySessionDto::from(session)))
+        .or_not_found(session.missing_in(&community))?;
+    Ok(HttpResponse::Ok().json(CommunitySessionDto::from(cancelled)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -14,11 +14,6 @@ use crate::http::path_ids::{CohortId, CohortSessionId, OrNotFound};
 use crate::http::{ApiError, db};
 use crate::openapi::problems::Conflict;
 
-/// The 404 detail when the cohort, or the session in it, does not exist.
-fn missing(cohort: &CohortId, session: &CohortSessionId) -> String {
-    format!("cohort '{}' has no session '{}'", cohort.id, session.id)
-}
-
 /// Record the register of a session: the attendance of each listed enrolment (present,
 /// absent or excused), replacing what was recorded for them. All or nothing.
 #[utoipa::path(
@@ -52,7 +47,7 @@ pub async fn record_session_attendance(
         cohort_sessions::record(conn, cohort_id, session_id, &marks, visibility, &audit)
     })
     .await
-    .or_not_found(missing(&cohort, &session))?;
+    .or_not_found(session.missing_in(&cohort))?;
     Ok(HttpResponse::Ok().json(to_register(register)))
 }
 
@@ -78,7 +73,7 @@ pub async fn get_session_attendance(
         cohort_sessions::register(conn, cohort_id, session_id, visibility)
     })
     .await
-    .or_not_found(missing(&cohort, &session))?;
+    .or_not_found(session.missing_in(&cohort))?;
     Ok(HttpResponse::Ok().json(to_register(register)))
 }
 
