@@ -160,11 +160,23 @@ impl<N: Noun> IntoParams for PathKey<N> {
 /// A 404 from the store, reworded to name what the caller asked for; any other error as is.
 pub trait OrNotFound<T> {
     fn or_not_found(self, detail: impl Into<String>) -> Result<T, ApiError>;
+
+    /// A 404 as `None`: for a list filter naming something that does not exist, which
+    /// matches nothing rather than failing the list.
+    fn or_none(self) -> Result<Option<T>, ApiError>;
 }
 
 impl<T> OrNotFound<T> for Result<T, ApiError> {
     fn or_not_found(self, detail: impl Into<String>) -> Result<T, ApiError> {
         self.map_err(|e| e.or_not_found(detail))
+    }
+
+    fn or_none(self) -> Result<Option<T>, ApiError> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::enrolment::{Seats, admit};
-use domain::{Admission, CohortStatus, EnrolmentStatus, Refusal, Vocabulary};
+use domain::{Admission, EnrolmentStatus, Refusal, Vocabulary};
 use uuid::Uuid;
 
 use super::people;
@@ -13,7 +13,7 @@ use crate::access::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::{DbConnection, MultiBackend};
 use crate::error::{Refused, StoreError, StoreResult};
-use crate::schema::{cohorts as cohorts_t, enrolments};
+use crate::schema::enrolments;
 use crate::sql_types::DbUuid;
 use crate::visibility::Visibility;
 
@@ -146,37 +146,17 @@ pub fn enrol(
         } else {
             None
         };
-        let cohort: Option<(String, i32, bool, i32)> =
-            diesel::update(cohorts_t::table.filter(cohorts_t::id.eq(DbUuid(cohort_id))))
-                .set(cohorts_t::next_queue_seq.eq(cohorts_t::next_queue_seq + 1))
-                .returning((
-                    cohorts_t::status,
-                    cohorts_t::capacity,
-                    cohorts_t::waitlist_enabled,
-                    cohorts_t::next_queue_seq,
-                ))
-                .get_result(conn)
-                .optional()?;
-        let (status, capacity, waitlist_enabled, next_ticket) =
-            cohort.ok_or(StoreError::NotFound)?;
+        let ticket = seats::lock_for_admission(conn, cohort_id)?;
         let organisation = match early {
             Some(o) => o,
             None => person_of(conn)?,
         };
-        let status =
-            CohortStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let taken: i64 = enrolments::table
-            .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
-            .filter(enrolments::status.eq_any(seats::SEATED.map(|s| s.value())))
-            .count()
-            .get_result(conn)?;
-        let seats = Seats {
-            status,
-            capacity: i64::from(capacity),
-            enrolled: taken,
-            waitlist_enabled,
+        let next_ticket = ticket.next_ticket;
+        let decision = Seats {
+            enrolled: seats::taken(conn, cohort_id)?,
+            ..ticket.seats
         };
-        let admission = admit(seats, None).map_err(StoreError::refused)?;
+        let admission = admit(decision, None).map_err(StoreError::refused)?;
         let at = now();
         let id = DbUuid(Uuid::now_v7());
         let (status, queue_seq, enrolled_at) = match admission {

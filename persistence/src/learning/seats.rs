@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use domain::{CohortStatus, EnrolmentStatus, Vocabulary};
+use domain::{CohortStatus, EnrolmentStatus, Seats, Vocabulary};
 use uuid::Uuid;
 
 use crate::clock::now;
@@ -50,6 +50,54 @@ pub fn lock(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
     } else {
         Ok(())
     }
+}
+
+/// What an admission needs of the cohort, read under its lock, and the waitlist ticket the
+/// lock drew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmissionLock {
+    /// Status, capacity and waitlist of the cohort; `enrolled` is 0 until [`taken`] fills it.
+    pub seats: Seats,
+    /// The cohort's next waitlist ticket after this one was drawn.
+    pub next_ticket: i32,
+}
+
+/// The admission variant of [`lock`]: one `UPDATE … RETURNING` takes the cohort's lock, draws
+/// a waitlist ticket and reads what the seat decision needs (the storm's hot path: the fewer
+/// statements under the lock, the shorter the queue behind it). `NotFound` when there is no
+/// such cohort.
+pub fn lock_for_admission(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<AdmissionLock> {
+    let row: Option<(String, i32, bool, i32)> =
+        diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(cohort_id))))
+            .set(cohorts::next_queue_seq.eq(cohorts::next_queue_seq + 1))
+            .returning((
+                cohorts::status,
+                cohorts::capacity,
+                cohorts::waitlist_enabled,
+                cohorts::next_queue_seq,
+            ))
+            .get_result(conn)
+            .optional()?;
+    let (status, capacity, waitlist_enabled, next_ticket) = row.ok_or(StoreError::NotFound)?;
+    let status = CohortStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(AdmissionLock {
+        seats: Seats {
+            status,
+            capacity: i64::from(capacity),
+            enrolled: 0,
+            waitlist_enabled,
+        },
+        next_ticket,
+    })
+}
+
+/// Seats in use on one cohort (enrolled, completed and not completed), in one count.
+pub fn taken(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<i64> {
+    Ok(enrolments::table
+        .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
+        .filter(enrolments::status.eq_any(SEATED.map(|s| s.value())))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Seat counts of the given cohorts (a cohort nobody joined is absent).

@@ -70,18 +70,15 @@ async fn a_renamed_seeded_programme_is_not_duplicated_and_a_deleted_one_stays_de
         _db: db,
     };
     let admin = app.admin_token().await;
+    let etag = app.etag_as("/api/v1/programmes/vital-signs", &admin).await;
     let res = app
-        .client
-        .patch(app.url("/api/v1/programmes/vital-signs"))
-        .bearer_auth(&admin)
-        .header(
-            "If-Match",
-            app.get("/api/v1/programmes/vital-signs").await.headers()["etag"].clone(),
+        .patch_if_match(
+            "/api/v1/programmes/vital-signs",
+            &admin,
+            &etag,
+            &serde_json::json!({"slug": "vital-signs-leeds"}),
         )
-        .json(&serde_json::json!({"slug": "vital-signs-leeds"}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(res.status(), 200);
     let res = app
         .send(

@@ -1,8 +1,8 @@
 //! Version 1 of the API, under `/api/v1`, in the same four areas as `persistence`:
 //! `catalogue` (programmes, priorities, taxonomy), `access` (organisations, clients, tokens,
 //! audit), `learning` (people, cohorts, enrolments, imports) and `communities`. Each area's
-//! `configure` registers its handlers; a handler's file is named after the resource its path
-//! starts with.
+//! `configure` registers its handlers; a handler's file is named after the resource or concept
+//! it serves (`/people/{id}/memberships` is with the other memberships).
 
 pub mod access;
 pub mod catalogue;

@@ -278,9 +278,8 @@ pub async fn find(store: &Store, raw: &str) -> Result<ProgrammeRecord, ApiError>
 /// the nil id, which nothing carries: a filter on a programme that does not exist matches
 /// nothing, as a filter on any other value that nobody has.
 pub async fn filter_id(store: &Store, raw: &str) -> Result<Uuid, ApiError> {
-    match find(store, raw).await {
-        Ok(record) => Ok(record.id),
-        Err(e) if e.is_not_found() => Ok(Uuid::nil()),
-        Err(e) => Err(e),
-    }
+    Ok(find(store, raw)
+        .await
+        .or_none()?
+        .map_or(Uuid::nil(), |r| r.id))
 }

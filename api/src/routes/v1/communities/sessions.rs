@@ -246,11 +246,12 @@ pub async fn list_sessions(
     // A community that does not exist matches nothing, as any filter value nobody has.
     let community_id = match query.community {
         None => None,
-        Some(key) => match db(&store, move |conn| community::get(conn, &key)).await {
-            Ok(c) => Some(c.id),
-            Err(e) if e.is_not_found() => Some(Uuid::nil()),
-            Err(other) => return Err(other),
-        },
+        Some(key) => Some(
+            db(&store, move |conn| community::get(conn, &key))
+                .await
+                .or_none()?
+                .map_or(Uuid::nil(), |c| c.id),
+        ),
     };
     let rows = db(&store, move |conn| {
         sessions::calendar(conn, period.start, period.end, community_id)
