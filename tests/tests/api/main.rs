@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
+mod calendar_feed;
 mod clients;
 mod cohorts;
 mod communities;
