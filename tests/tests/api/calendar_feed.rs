@@ -34,16 +34,15 @@ async fn the_feed_names_the_academy_and_says_what_changed() {
                 .to_owned(),
         );
     }
-    let cancel = format!(
-        "/api/v1/communities/facilitation/sessions/{}/cancel",
-        ids[1]
-    );
-    assert_eq!(
-        app.send(Method::POST, &cancel, Some(&admin), None)
-            .await
-            .status(),
-        200
-    );
+    let cancel = |id: String| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let path = format!("/api/v1/communities/facilitation/sessions/{id}/cancel");
+            let res = app.send(Method::POST, &path, Some(&admin), None).await;
+            assert_eq!(res.status(), 200);
+        }
+    };
+    cancel(ids[1].clone()).await;
 
     let res = app.get(FEED).await;
     assert_eq!(res.status(), 200);
@@ -90,16 +89,7 @@ async fn the_feed_names_the_academy_and_says_what_changed() {
         .unwrap();
     assert_eq!(again.status(), 304);
     assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
-    let cancel = format!(
-        "/api/v1/communities/facilitation/sessions/{}/cancel",
-        ids[0]
-    );
-    assert_eq!(
-        app.send(Method::POST, &cancel, Some(&admin), None)
-            .await
-            .status(),
-        200
-    );
+    cancel(ids[0].clone()).await;
     let changed = app
         .client
         .get(app.url(FEED))

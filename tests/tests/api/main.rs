@@ -43,4 +43,5 @@ mod register;
 mod request_rules;
 mod scopes;
 mod seed;
+mod taxonomy;
 mod tokens;

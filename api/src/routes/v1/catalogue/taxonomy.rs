@@ -1,9 +1,14 @@
-//! The vocabularies a client needs to draw filters and forms.
+//! The vocabularies a client needs to draw filters, forms and statuses: every one the API
+//! uses, each value with its human label.
 
 use actix_web::{get, web};
+use domain::community::{
+    CommunityKind, CommunityStatus, JoinPolicy, MemberRole, ResourceKind, SessionFormat,
+};
 use domain::{
-    Availability, DeliveryMode, DurationUnit, ProgrammeStatus, SystemLevel, Theme, VenusStem,
-    Vocabulary,
+    AttendanceStatus, Availability, ClientStatus, CohortStatus, DeliveryMode, DurationUnit,
+    EnrolmentStatus, OrganisationKind, OrganisationStatus, ProgrammeStatus, Scope, SystemLevel,
+    Theme, VenusStem, Vocabulary,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -46,7 +51,20 @@ fn terms<T: Vocabulary>() -> Vec<Term> {
     "delivery_modes": [{"value": "online", "label": "Online"}],
     "availabilities": [{"value": "on_demand", "label": "On demand"}],
     "statuses": [{"value": "published", "label": "Published"}],
-    "duration_units": [{"value": "months", "label": "months"}]
+    "duration_units": [{"value": "months", "label": "months"}],
+    "cohort_statuses": [{"value": "open", "label": "Open for enrolment"}],
+    "enrolment_statuses": [{"value": "waitlisted", "label": "Waitlisted"}],
+    "attendance_statuses": [{"value": "present", "label": "Present"}],
+    "organisation_kinds": [{"value": "nhs_trust", "label": "NHS trust"}],
+    "organisation_statuses": [{"value": "active", "label": "Active"}],
+    "community_kinds": [{"value": "venus_stem", "label": "Venus stem community"}],
+    "community_statuses": [{"value": "active", "label": "Active"}],
+    "join_policies": [{"value": "open", "label": "Open: anyone may join"}],
+    "member_roles": [{"value": "ics_lead", "label": "ICS lead"}],
+    "session_formats": [{"value": "virtual", "label": "Virtual"}],
+    "resource_kinds": [{"value": "tool", "label": "Tool"}],
+    "client_statuses": [{"value": "active", "label": "Active"}],
+    "scopes": [{"value": "people:read", "label": "Read people of the client's organisation"}]
 }))]
 pub struct Taxonomy {
     /// The three themes of the portfolio.
@@ -61,11 +79,37 @@ pub struct Taxonomy {
     pub statuses: Vec<Term>,
     /// Units of a programme's duration.
     pub duration_units: Vec<Term>,
+    /// A cohort's life cycle.
+    pub cohort_statuses: Vec<Term>,
+    /// An enrolment's life cycle.
+    pub enrolment_statuses: Vec<Term>,
+    /// Attendance at a session.
+    pub attendance_statuses: Vec<Term>,
+    /// Kinds of partner organisation.
+    pub organisation_kinds: Vec<Term>,
+    pub organisation_statuses: Vec<Term>,
+    /// Kinds of Community of Practice.
+    pub community_kinds: Vec<Term>,
+    pub community_statuses: Vec<Term>,
+    /// Who may join a community.
+    pub join_policies: Vec<Term>,
+    /// Roles in a community (the tripartite leadership and members).
+    pub member_roles: Vec<Term>,
+    /// How a community session is held.
+    pub session_formats: Vec<Term>,
+    /// Kinds of resource shared with a community.
+    pub resource_kinds: Vec<Term>,
+    /// API client statuses.
+    pub client_statuses: Vec<Term>,
+    /// The scopes an API client may hold.
+    pub scopes: Vec<Term>,
 }
 
-/// Get the catalogue's taxonomy: themes, levels, Venus stems, delivery modes, availabilities.
+/// Get every vocabulary the API uses, with labels: the catalogue's themes, levels, Venus
+/// stems, delivery modes and availabilities, and the statuses, kinds, roles, formats and
+/// scopes of cohorts, enrolments, attendance, organisations, communities and clients.
 ///
-/// Static reference data: the values here are the ones the programme filters accept.
+/// Static reference data: the values here are exactly the ones bodies and filters take.
 #[utoipa::path(
     tag = "catalogue",
     responses(
@@ -89,5 +133,18 @@ pub async fn get_taxonomy() -> web::Json<Taxonomy> {
         availabilities: terms::<Availability>(),
         statuses: terms::<ProgrammeStatus>(),
         duration_units: terms::<DurationUnit>(),
+        cohort_statuses: terms::<CohortStatus>(),
+        enrolment_statuses: terms::<EnrolmentStatus>(),
+        attendance_statuses: terms::<AttendanceStatus>(),
+        organisation_kinds: terms::<OrganisationKind>(),
+        organisation_statuses: terms::<OrganisationStatus>(),
+        community_kinds: terms::<CommunityKind>(),
+        community_statuses: terms::<CommunityStatus>(),
+        join_policies: terms::<JoinPolicy>(),
+        member_roles: terms::<MemberRole>(),
+        session_formats: terms::<SessionFormat>(),
+        resource_kinds: terms::<ResourceKind>(),
+        client_statuses: terms::<ClientStatus>(),
+        scopes: terms::<Scope>(),
     })
 }
