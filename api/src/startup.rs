@@ -20,7 +20,7 @@ use crate::routes::v1::learning::enrolment_sync::SyncSettle;
 use persistence::access::throttle::Policy;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
-/// first: request id → security headers → tracing span → CORS → problem normalisation → audit of failed
+/// first: compression (gzip or br, as `Accept-Encoding` asks, of every body) → request id → security headers → tracing span → CORS → problem normalisation → audit of failed
 /// writes → authentication → rate limit → idempotency keys → HEAD as GET → unknown query
 /// parameters → panic catching → handler.
 #[macro_export]
@@ -59,6 +59,7 @@ macro_rules! with_middleware {
             .wrap(actix_web::middleware::from_fn(
                 $crate::http::request_id::middleware,
             ))
+            .wrap(actix_web::middleware::Compress::default())
     };
 }
 

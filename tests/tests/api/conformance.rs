@@ -346,7 +346,9 @@ impl Middleware for Conformance {
             .bytes()
             .await
             .map_err(reqwest_middleware::Error::Reqwest)?;
-        if let Err(e) = CONTRACT.check(&method, &path, status.as_u16(), &headers, &body) {
+        // The contract describes the representation; a content coding only wraps it.
+        let decoded = decoded(&headers, &body);
+        if let Err(e) = CONTRACT.check(&method, &path, status.as_u16(), &headers, &decoded) {
             panic!("contract broken by {method} {path} → {status}: {e}");
         }
         let mut rebuilt = http::Response::builder().status(status).version(version);
@@ -360,6 +362,31 @@ impl Middleware for Conformance {
             .map_err(|e| reqwest_middleware::Error::Middleware(e.into()))?;
         Ok(Response::from(rebuilt))
     }
+}
+
+/// The body without its `Content-Encoding` (gzip or br), as the client will read it.
+pub fn decoded(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let coding = headers
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    match coding {
+        "gzip" => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .unwrap_or_else(|e| panic!("a gzip body that does not decode: {e}"));
+        }
+        "br" => {
+            brotli::Decompressor::new(body, 4096)
+                .read_to_end(&mut out)
+                .unwrap_or_else(|e| panic!("a br body that does not decode: {e}"));
+        }
+        "" => out.extend_from_slice(body),
+        other => panic!("a content coding no client asked for: {other}"),
+    }
+    out
 }
 
 /// The checker itself: each way a response can break the contract is caught.

@@ -12,6 +12,7 @@ mod communities;
 mod community_commitment;
 mod community_resources;
 mod community_sessions;
+mod compression;
 mod conformance;
 mod contract;
 mod cors;
