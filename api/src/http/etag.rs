@@ -9,6 +9,18 @@ pub fn tag(id: uuid::Uuid, version: i32) -> EntityTag {
     EntityTag::new_strong(format!("{}.{version}", id.simple()))
 }
 
+/// The strong tag of a representation that has no version of its own (a list, a feed): the
+/// first 128 bits of its SHA-256, in hex. Equal bytes, equal tag, in any process.
+pub fn of_bytes(body: &[u8]) -> EntityTag {
+    use sha2::{Digest, Sha256};
+    let hex: String = Sha256::digest(body)
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    EntityTag::new_strong(hex)
+}
+
 /// True when the client's `If-None-Match` already names `etag` (weak comparison, RFC 9110 §13.1.2).
 pub fn not_modified(req: &HttpRequest, etag: &EntityTag) -> bool {
     match IfNoneMatch::parse(req) {

@@ -41,6 +41,35 @@ pub fn conditional<T: Serialize>(
     resource(id, version, body)
 }
 
+/// How long a browser or CDN may reuse a public catalogue answer without asking again.
+/// Short: a catalogue edit reaches everyone within a minute; after that, `If-None-Match`
+/// revalidates for the price of a 304.
+pub const PUBLIC_MAX_AGE: &str = "public, max-age=60";
+
+/// A public answer (the catalogue, the taxonomy, communities): a strong `ETag` over its
+/// bytes, 304 when `If-None-Match` names it, and `Cache-Control: public, max-age=60`.
+/// `res` carries any other header (`Link`). An authenticated request's answer is `no-store`
+/// whatever this says (see `security_headers`): it may hold what only that caller sees.
+pub fn public<T: Serialize>(
+    req: &actix_web::HttpRequest,
+    mut res: actix_web::HttpResponseBuilder,
+    body: &T,
+) -> Result<HttpResponse, super::ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| super::ApiError::Internal(e.into()))?;
+    let tag = etag::of_bytes(&bytes);
+    if etag::not_modified(req, &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((ETAG, tag))
+            .insert_header((CACHE_CONTROL, PUBLIC_MAX_AGE))
+            .finish());
+    }
+    Ok(res
+        .insert_header((ETAG, tag))
+        .insert_header((CACHE_CONTROL, PUBLIC_MAX_AGE))
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(bytes))
+}
+
 /// A page of a list: `{"data": [...], "next_cursor": ...}` (built by `body` from the encoded
 /// cursor) with `Link: <…>; rel="next"` when there is a next page.
 pub fn listed<B: Serialize>(

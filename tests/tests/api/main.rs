@@ -23,6 +23,7 @@ mod fixtures;
 mod headers;
 mod helpers;
 mod hostile_input;
+mod http_caching;
 mod idempotency;
 mod imports;
 mod jwt;

@@ -1,6 +1,6 @@
 //! The seven Leeds One Workforce strategic workforce priorities.
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::Priority;
 use persistence::Store;
 use persistence::catalogue::priorities::{self, PriorityUsage};
@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::path_ids::PriorityRef;
-use crate::http::{ApiError, db};
+use crate::http::{ApiError, db, respond};
 
 /// A Leeds strategic workforce priority with the number of published programmes serving it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,15 +62,20 @@ pub struct PriorityList {
 #[utoipa::path(
     tag = "catalogue",
     responses(
-        (status = 200, description = "The seven priorities, in code order.", body = PriorityList),
+        (status = 200, description = "The seven priorities, in code order.", body = PriorityList,
+            headers(("ETag" = String))),
     )
 )]
 #[get("/priorities")]
-pub async fn list_priorities(store: web::Data<Store>) -> Result<web::Json<PriorityList>, ApiError> {
+pub async fn list_priorities(
+    req: HttpRequest,
+    store: web::Data<Store>,
+) -> Result<HttpResponse, ApiError> {
     let data = db(&store, priorities::list).await?;
-    Ok(web::Json(PriorityList {
+    let list = PriorityList {
         data: data.into_iter().map(PriorityDto::from).collect(),
-    }))
+    };
+    respond::public(&req, HttpResponse::Ok(), &list)
 }
 
 /// Get one priority by code (`6`) or slug (`learning-together`).
@@ -78,14 +83,15 @@ pub async fn list_priorities(store: web::Data<Store>) -> Result<web::Json<Priori
     tag = "catalogue",
     params(PriorityRef),
     responses(
-        (status = 200, description = "The priority.", body = PriorityDto),
+        (status = 200, description = "The priority.", body = PriorityDto, headers(("ETag" = String))),
     )
 )]
 #[get("/priorities/{code_or_slug}")]
 pub async fn get_priority(
     code_or_slug: PriorityRef,
+    req: HttpRequest,
     store: web::Data<Store>,
-) -> Result<web::Json<PriorityDto>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let raw = code_or_slug.as_str();
     let priority = Priority::parse(raw).map_err(|e| {
         ApiError::not_found(format!(
@@ -94,5 +100,5 @@ pub async fn get_priority(
         ))
     })?;
     let usage = db(&store, move |conn| priorities::get(conn, priority)).await?;
-    Ok(web::Json(usage.into()))
+    respond::public(&req, HttpResponse::Ok(), &PriorityDto::from(usage))
 }

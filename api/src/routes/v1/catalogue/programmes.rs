@@ -184,12 +184,13 @@ impl ProgrammeQuery {
 /// Published programmes by default, sorted by title. The body's `facets` count the
 /// programmes matching the current filters per theme, level, stem and priority; `total`
 /// counts them all. Follow `next_cursor` (or the `Link: rel="next"` header) for the next page.
+/// Carries an `ETag` (`If-None-Match` → 304) and may be cached publicly for a minute.
 #[utoipa::path(
     tag = "catalogue",
     params(ProgrammeQuery),
     responses(
         (status = 200, description = "One page of programmes.", body = ProgrammeList,
-            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page."))),
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when there is a next page."), ("ETag" = String))),
     )
 )]
 #[get("/programmes")]
@@ -222,12 +223,13 @@ pub async fn list_programmes(
     if let Some(c) = &next_cursor {
         res.insert_header((LINK, paging::next_link(&req, c)));
     }
-    Ok(res.json(ProgrammeList {
+    let list = ProgrammeList {
         data: page.items.into_iter().map(ProgrammeDto::from).collect(),
         next_cursor,
         total: facets.total,
         facets: facets.into(),
-    }))
+    };
+    respond::public(&req, res, &list)
 }
 
 /// Get one programme by id or slug.

@@ -1,7 +1,7 @@
 //! The vocabularies a client needs to draw filters, forms and statuses: every one the API
 //! uses, each value with its human label.
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use domain::community::{
     CommunityKind, CommunityStatus, JoinPolicy, MemberRole, ResourceKind, SessionFormat,
 };
@@ -12,6 +12,8 @@ use domain::{
 };
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::http::{ApiError, respond};
 
 /// A value of a vocabulary and its human label.
 #[derive(Debug, Serialize, ToSchema)]
@@ -113,12 +115,13 @@ pub struct Taxonomy {
 #[utoipa::path(
     tag = "catalogue",
     responses(
-        (status = 200, description = "Every vocabulary with labels.", body = Taxonomy),
+        (status = 200, description = "Every vocabulary with labels.", body = Taxonomy,
+            headers(("ETag" = String))),
     )
 )]
 #[get("/taxonomy")]
-pub async fn get_taxonomy() -> web::Json<Taxonomy> {
-    web::Json(Taxonomy {
+pub async fn get_taxonomy(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let taxonomy = Taxonomy {
         themes: terms::<Theme>(),
         levels: terms::<SystemLevel>(),
         stems: VenusStem::all()
@@ -146,5 +149,6 @@ pub async fn get_taxonomy() -> web::Json<Taxonomy> {
         resource_kinds: terms::<ResourceKind>(),
         client_statuses: terms::<ClientStatus>(),
         scopes: terms::<Scope>(),
-    })
+    };
+    respond::public(&req, HttpResponse::Ok(), &taxonomy)
 }

@@ -1,6 +1,6 @@
 //! A community's sessions as an iCalendar feed (RFC 5545) for calendar applications.
 
-use actix_web::http::header::{CACHE_CONTROL, ETAG, EntityTag};
+use actix_web::http::header::{CACHE_CONTROL, ETAG};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Duration;
 use domain::Vocabulary;
@@ -8,7 +8,6 @@ use domain::community::SessionFormat;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 use persistence::Store;
 use persistence::communities::{community, sessions};
-use sha2::{Digest, Sha256};
 
 use crate::http::path_ids::{CommunityRef, OrNotFound};
 use crate::http::{ApiError, db, etag};
@@ -44,7 +43,7 @@ pub async fn get_community_calendar(
     .await
     .or_not_found(community.missing())?;
     let body = feed(c.community.name(), &rows);
-    let tag = EntityTag::new_strong(digest(&body));
+    let tag = etag::of_bytes(body.as_bytes());
     let cache = (CACHE_CONTROL, "public, max-age=300");
     if etag::not_modified(&req, &tag) {
         return Ok(HttpResponse::NotModified()
@@ -124,13 +123,4 @@ fn event(community: &str, s: &sessions::SessionRecord) -> Event {
         event.url(link);
     }
     event.done()
-}
-
-/// A strong tag for a body: the first 128 bits of its SHA-256, in hex.
-fn digest(body: &str) -> String {
-    Sha256::digest(body.as_bytes())
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

@@ -129,16 +129,19 @@ pub struct CommunityQuery {
 
 /// List the Communities of Practice, by name.
 ///
-/// Few enough to return in one response, so not paginated. Anyone may read them.
+/// Few enough to return in one response, so not paginated. Anyone may read them. Carries an
+/// `ETag` (`If-None-Match` → 304) and may be cached publicly for a minute.
 #[utoipa::path(
     tag = "communities",
     params(CommunityQuery),
     responses(
-        (status = 200, description = "Every matching community, by name.", body = CommunityList),
+        (status = 200, description = "Every matching community, by name.", body = CommunityList,
+            headers(("ETag" = String))),
     )
 )]
 #[get("/communities")]
 pub async fn list_communities(
+    req: HttpRequest,
     store: web::Data<Store>,
     StrictQuery(query): StrictQuery<CommunityQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -154,9 +157,10 @@ pub async fn list_communities(
         }
     };
     let rows = db(&store, move |conn| community::list(conn, complete)).await?;
-    Ok(HttpResponse::Ok().json(CommunityList {
+    let list = CommunityList {
         data: rows.into_iter().map(Into::into).collect(),
-    }))
+    };
+    respond::public(&req, HttpResponse::Ok(), &list)
 }
 
 /// Get one community by id or slug.
