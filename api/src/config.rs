@@ -37,7 +37,9 @@ impl Default for RateLimits {
     fn default() -> Self {
         Self {
             client_requests: 600,
-            anonymous_requests: 120,
+            // Many people share one address (a trust's or a council's internet gateway):
+            // enough for hundreds of catalogue page views a minute from one of them.
+            anonymous_requests: 1200,
             window: Duration::from_secs(60),
         }
     }
@@ -120,6 +122,7 @@ fn parsed<T: std::str::FromStr>(
 
 impl Settings {
     pub fn from_env() -> Result<Self, ConfigError> {
+        let defaults = RateLimits::default();
         let database_url = DatabaseUrl::parse(
             &var("DATABASE_URL").unwrap_or_else(|| DatabaseUrl::DEFAULT.to_owned()),
         )?;
@@ -188,19 +191,19 @@ impl Settings {
             rate_limits: RateLimits {
                 client_requests: parsed(
                     "RATE_LIMIT_REQUESTS",
-                    600,
+                    defaults.client_requests,
                     "a whole number ≥ 1",
                     |n: &u32| *n >= 1,
                 )?,
                 anonymous_requests: parsed(
                     "RATE_LIMIT_ANONYMOUS_REQUESTS",
-                    120,
+                    defaults.anonymous_requests,
                     "a whole number ≥ 1",
                     |n: &u32| *n >= 1,
                 )?,
                 window: Duration::from_secs(parsed(
                     "RATE_LIMIT_WINDOW_SECONDS",
-                    60,
+                    defaults.window.as_secs(),
                     "a whole number of seconds ≥ 1",
                     |n: &u64| *n >= 1,
                 )?),
