@@ -241,11 +241,14 @@ pub fn list(
 /// How many programmes matching a filter fall under each value of a facet.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facets {
+    /// The programmes matching every filter.
     pub total: i64,
     pub themes: Vec<(Theme, i64)>,
     pub levels: Vec<(SystemLevel, i64)>,
     pub stems: Vec<(VenusStem, i64)>,
     pub priorities: Vec<(Priority, i64)>,
+    pub delivery_modes: Vec<(DeliveryMode, i64)>,
+    pub availabilities: Vec<(Availability, i64)>,
 }
 
 fn every<T: Vocabulary + PartialEq>(counts: &[(String, i64)]) -> Vec<(T, i64)> {
@@ -265,30 +268,38 @@ fn every<T: Vocabulary + PartialEq>(counts: &[(String, i64)]) -> Vec<(T, i64)> {
 
 /// Facet counts over everything matching `f` (all pages), every value listed, zeros included.
 pub fn facets(conn: &mut DbConnection, f: &ProgrammeFilter) -> StoreResult<Facets> {
-    // GROUP BY before boxing: diesel cannot add a GROUP BY to a boxed query.
-    let themes: Vec<(String, i64)> = apply_filters!(
-        programmes::table
-            .group_by(programmes::theme)
-            .select((programmes::theme, count_star()))
-            .into_boxed::<MultiBackend>(),
-        f
-    )
-    .load(conn)?;
-    let levels: Vec<(String, i64)> = apply_filters!(
-        programmes::table
-            .group_by(programmes::level)
-            .select((programmes::level, count_star()))
-            .into_boxed::<MultiBackend>(),
-        f
-    )
-    .load(conn)?;
+    // Disjunctive: each facet counts what every other filter leaves, ignoring its own, so a
+    // front end can offer the other values of a facet as OR choices (as Algolia and
+    // Elasticsearch do). GROUP BY before boxing: diesel cannot add one to a boxed query.
+    let without = |clear: fn(&mut ProgrammeFilter)| {
+        let mut g = f.clone();
+        clear(&mut g);
+        g
+    };
+    macro_rules! by_column {
+        ($column:expr, $clear:expr) => {{
+            let rows: Vec<(String, i64)> = apply_filters!(
+                programmes::table
+                    .group_by($column)
+                    .select(($column, count_star()))
+                    .into_boxed::<MultiBackend>(),
+                &without($clear)
+            )
+            .load(conn)?;
+            rows
+        }};
+    }
+    let themes = by_column!(programmes::theme, |g| g.themes.clear());
+    let levels = by_column!(programmes::level, |g| g.levels.clear());
+    let delivery_modes = by_column!(programmes::delivery_mode, |g| g.delivery_modes.clear());
+    let availabilities = by_column!(programmes::availability, |g| g.availabilities.clear());
     let stems: Vec<(String, i64)> = apply_filters!(
         programme_stems::table
             .inner_join(programmes::table)
             .group_by(programme_stems::stem)
             .select((programme_stems::stem, count_star()))
             .into_boxed::<MultiBackend>(),
-        f
+        &without(|g| g.stems.clear())
     )
     .load(conn)?;
     let priorities: Vec<(i32, i64)> = apply_filters!(
@@ -297,14 +308,24 @@ pub fn facets(conn: &mut DbConnection, f: &ProgrammeFilter) -> StoreResult<Facet
             .group_by(programme_priorities::priority_code)
             .select((programme_priorities::priority_code, count_star()))
             .into_boxed::<MultiBackend>(),
-        f
+        &without(|g| g.priorities.clear())
     )
     .load(conn)?;
+    let themes: Vec<(Theme, i64)> = every(&themes);
+    // Every programme has one theme, so the programmes matching every filter are those the
+    // theme facet counts under the chosen themes (all of them when none is chosen).
+    let total = themes
+        .iter()
+        .filter(|(t, _)| f.themes.is_empty() || f.themes.contains(t))
+        .map(|(_, n)| n)
+        .sum();
     Ok(Facets {
-        total: themes.iter().map(|(_, n)| n).sum(),
-        themes: every(&themes),
+        total,
+        themes,
         levels: every(&levels),
         stems: every(&stems),
+        delivery_modes: every(&delivery_modes),
+        availabilities: every(&availabilities),
         priorities: Priority::ALL
             .iter()
             .map(|p| {

@@ -147,14 +147,19 @@ pub struct FacetCount {
     pub count: i64,
 }
 
-/// Counts per value of each facet over every programme matching the current filters (all
-/// pages); every value is listed, zeros included, so a front end can draw its filters.
+/// Counts per value of each facet, over all pages. Disjunctive: a facet counts the programmes
+/// matching every *other* filter, ignoring its own, so after `theme=facilitation` the theme
+/// facet still says how many each other theme would add (an OR choice), while the level,
+/// stem, priority, delivery mode and availability facets count within the facilitation
+/// programmes. Every value is listed, zeros included, so a front end can draw its filters.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "theme": [{"value": "facilitation", "label": "Facilitation of Workforce Transformation", "count": 2}],
     "level": [{"value": "micro", "label": "Micro — team development", "count": 2}],
     "stem": [{"value": "innovation_and_improvement", "label": "Innovation and Improvement", "count": 2}],
-    "priority": [{"value": "learning-together", "label": "Learning together", "count": 2}]
+    "priority": [{"value": "learning-together", "label": "Learning together", "count": 2}],
+    "delivery_mode": [{"value": "blended", "label": "Blended (online and face to face)", "count": 1}],
+    "availability": [{"value": "commissioned", "label": "Commissioned", "count": 2}]
 }))]
 pub struct ProgrammeFacets {
     pub theme: Vec<FacetCount>,
@@ -162,6 +167,8 @@ pub struct ProgrammeFacets {
     pub stem: Vec<FacetCount>,
     /// Values are priority slugs (the filter also accepts codes).
     pub priority: Vec<FacetCount>,
+    pub delivery_mode: Vec<FacetCount>,
+    pub availability: Vec<FacetCount>,
 }
 
 fn counts<T: Vocabulary>(v: Vec<(T, i64)>) -> Vec<FacetCount> {
@@ -180,6 +187,8 @@ impl From<Facets> for ProgrammeFacets {
             theme: counts(f.themes),
             level: counts(f.levels),
             stem: counts(f.stems),
+            delivery_mode: counts(f.delivery_modes),
+            availability: counts(f.availabilities),
             priority: f
                 .priorities
                 .into_iter()
@@ -203,7 +212,7 @@ impl From<Facets> for ProgrammeFacets {
               "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}],
     "next_cursor": "eyJzIjoidGl0bGUiLCJrIjoidml0YWwgc2lnbnMiLCJpIjoiMDE5M2ExYjQtNWY2ZS03YzNkLTlhMmItMWM0ZDVlNmY3YThiIn0",
     "total": 2,
-    "facets": {"theme": [], "level": [], "stem": [], "priority": []}
+    "facets": {"theme": [], "level": [], "stem": [], "priority": [], "delivery_mode": [], "availability": []}
 }))]
 pub struct ProgrammeList {
     pub data: Vec<ProgrammeDto>,

@@ -181,9 +181,10 @@ impl ProgrammeQuery {
 
 /// List programmes, with filters, facet counts and keyset pagination.
 ///
-/// Published programmes by default, sorted by title. The body's `facets` count the
-/// programmes matching the current filters per theme, level, stem and priority; `total`
-/// counts them all. Follow `next_cursor` (or the `Link: rel="next"` header) for the next page.
+/// Published programmes by default, sorted by title. The body's `facets` count programmes
+/// per theme, level, stem, priority, delivery mode and availability, each ignoring its own
+/// filter (disjunctive facets, for OR choices); `total` counts the programmes matching every
+/// filter. Follow `next_cursor` (or the `Link: rel="next"` header) for the next page.
 /// Carries an `ETag` (`If-None-Match` → 304) and may be cached publicly for a minute.
 #[utoipa::path(
     tag = "catalogue",
