@@ -344,6 +344,12 @@ impl Programme {
         }
     }
 
+    /// A short summary for a card: the first sentence of `what`, or — when that is longer than
+    /// [`SUMMARY_CHARS`] — its first words up to that length, ending in `…`.
+    pub fn summary(&self) -> String {
+        summary(&self.what)
+    }
+
     /// The lower-cased text that `q` searches: title, what and who. Lower-casing happens
     /// here, in Rust, so both databases compare exactly the same strings.
     pub fn search_text(&self) -> String {
@@ -364,6 +370,10 @@ impl Programme {
         self.title.to_lowercase()
     }
 }
+
+mod summary;
+pub use summary::SUMMARY_CHARS;
+use summary::summary;
 
 #[cfg(test)]
 mod tests;

@@ -252,3 +252,37 @@ fn a_slug_from_a_long_title_is_cut_to_eighty_characters() {
     );
     assert_eq!(Slug::from_title("Short").unwrap().as_str(), "short");
 }
+
+#[test]
+fn a_summary_is_the_first_sentence_or_its_first_words() {
+    assert_eq!(summary("One sentence. Another one."), "One sentence.");
+    assert_eq!(summary("Why not?  Because."), "Why not?");
+    assert_eq!(summary("No full stop at all"), "No full stop at all");
+    assert_eq!(summary("Ends here."), "Ends here.");
+    assert_eq!(summary("Version 2.0 is out. More."), "Version 2.0 is out.");
+    assert_eq!(summary("  Spaces\n and   lines. "), "Spaces and lines.");
+    let long = format!("{} end.", "word ".repeat(60));
+    let s = summary(&long);
+    assert!(s.ends_with('…') && !s.ends_with(" …"), "{s}");
+    assert!(s.chars().count() <= SUMMARY_CHARS, "{}", s.chars().count());
+    assert!(
+        s.chars().count() >= SUMMARY_CHARS - 6,
+        "as many words as fit: {s}"
+    );
+    let exactly = format!("{}.", "a".repeat(SUMMARY_CHARS - 1));
+    assert_eq!(
+        summary(&exactly),
+        exactly,
+        "exactly the limit is kept whole"
+    );
+    let one_word = "x".repeat(SUMMARY_CHARS + 10);
+    let cut = summary(&one_word);
+    assert_eq!(cut.chars().count(), SUMMARY_CHARS);
+    assert!(cut.ends_with('…'));
+    assert_eq!(
+        summary("Lists, commas, and; more words that go on"),
+        "Lists, commas, and; more words that go on"
+    );
+    let p = Programme::parse(valid()).unwrap();
+    assert_eq!(p.summary(), "A co-designed programme.");
+}

@@ -321,3 +321,25 @@ async fn etag_and_if_none_match_give_304() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["slug"], "vital-signs");
 }
+
+#[tokio::test]
+async fn every_programme_has_a_card_summary_taken_from_what_it_is() {
+    let app = spawn_app().await;
+    let programmes = app.all_programmes("").await;
+    assert_eq!(programmes.len(), 23);
+    for p in programmes {
+        let summary = p["summary"].as_str().unwrap();
+        let what = p["what"].as_str().unwrap();
+        assert!(
+            !summary.is_empty() && summary.chars().count() <= 160,
+            "{}: {summary}",
+            p["slug"]
+        );
+        let words = what.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.starts_with(summary.trim_end_matches('…')),
+            "{}: {summary}",
+            p["slug"]
+        );
+    }
+}

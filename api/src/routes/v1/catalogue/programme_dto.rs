@@ -54,6 +54,7 @@ pub struct DurationDto {
     "theme": "facilitation",
     "level": "micro",
     "what": "This programme develops confidence to make improvements based on evidence and research capabilities",
+    "summary": "This programme develops confidence to make improvements based on evidence and research capabilities",
     "how": "1) Supporting staff to initiate improvements to practice through the use of research and evidence-based practice. …",
     "who": "Open to students, service users and all interested in influencing change at a local level through research",
     "when": null,
@@ -77,6 +78,9 @@ pub struct ProgrammeDto {
     pub level: SystemLevel,
     /// What the programme is.
     pub what: String,
+    /// A short summary for cards: the first sentence of `what`, or its first words up to
+    /// 160 characters ending in `…`.
+    pub summary: String,
     /// How it is delivered.
     pub how: Option<String>,
     /// Who it is for.
@@ -108,6 +112,7 @@ impl From<ProgrammeRecord> for ProgrammeDto {
             title: p.title().to_owned(),
             theme: p.theme(),
             level: p.level(),
+            summary: p.summary(),
             what: p.what().to_owned(),
             how: p.how().map(str::to_owned),
             who: p.who().map(str::to_owned),
@@ -206,7 +211,7 @@ impl From<Facets> for ProgrammeFacets {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "data": [{"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "slug": "vital-signs", "title": "VITAL Signs: Developing teams to initiate what matters to people in your organisation",
-              "theme": "facilitation", "level": "micro", "what": "This is a co-designed programme …", "how": null, "who": null, "when": null, "duration": null,
+              "theme": "facilitation", "level": "micro", "what": "This is a co-designed programme …", "summary": "This is a co-designed programme …", "how": null, "who": null, "when": null, "duration": null,
               "delivery_mode": "blended", "availability": "commissioned", "delivery_partners": [], "stems": ["innovation_and_improvement", "culture_change"],
               "priorities": [{"code": 6, "slug": "learning-together", "title": "Learning together"}], "status": "published", "version": 1,
               "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}],
