@@ -269,6 +269,12 @@ fn a_summary_is_the_first_sentence_or_its_first_words() {
         s.chars().count() >= SUMMARY_CHARS - 6,
         "as many words as fit: {s}"
     );
+    // Exactly as many whole words as fit with their spaces and the ellipsis: 32 × "word"
+    // and 31 spaces are 159 characters, and "…" makes 160.
+    assert_eq!(s, format!("{}…", vec!["word"; 32].join(" ")));
+    let letters = summary(&format!("{}end.", "a ".repeat(100)));
+    assert_eq!(letters, format!("{}…", vec!["a"; 80].join(" ")));
+    assert_eq!(letters.chars().count(), SUMMARY_CHARS);
     let exactly = format!("{}.", "a".repeat(SUMMARY_CHARS - 1));
     assert_eq!(
         summary(&exactly),
