@@ -56,18 +56,28 @@ pub fn public<T: Serialize>(
     body: &T,
 ) -> Result<HttpResponse, super::ApiError> {
     let bytes = serde_json::to_vec(body).map_err(|e| super::ApiError::Internal(e.into()))?;
+    res.content_type(actix_web::http::header::ContentType::json());
+    Ok(public_bytes(req, res, bytes, PUBLIC_MAX_AGE))
+}
+
+/// [`public`] for a body already encoded (its content type set on `res`), cacheable as
+/// `cache_control` says.
+pub fn public_bytes(
+    req: &actix_web::HttpRequest,
+    mut res: actix_web::HttpResponseBuilder,
+    bytes: Vec<u8>,
+    cache_control: &'static str,
+) -> HttpResponse {
     let tag = etag::of_bytes(&bytes);
     if etag::not_modified(req, &tag) {
-        return Ok(HttpResponse::NotModified()
+        return HttpResponse::NotModified()
             .insert_header((ETAG, tag))
-            .insert_header((CACHE_CONTROL, PUBLIC_MAX_AGE))
-            .finish());
+            .insert_header((CACHE_CONTROL, cache_control))
+            .finish();
     }
-    Ok(res
-        .insert_header((ETAG, tag))
-        .insert_header((CACHE_CONTROL, PUBLIC_MAX_AGE))
-        .content_type(actix_web::http::header::ContentType::json())
-        .body(bytes))
+    res.insert_header((ETAG, tag))
+        .insert_header((CACHE_CONTROL, cache_control))
+        .body(bytes)
 }
 
 /// A page of a list: `{"data": [...], "next_cursor": ...}` (built by `body` from the encoded

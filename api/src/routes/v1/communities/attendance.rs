@@ -68,7 +68,7 @@ pub async fn record_community_attendance(
     member: MemberId,
     body: Json<CommunityAttendanceInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (key, session_id, person_id) = (community.as_str().to_owned(), session.id, member.id);
+    let (session_id, person_id) = (session.id, member.id);
     let status = match body
         .into_inner()
         .status
@@ -86,7 +86,11 @@ pub async fn record_community_attendance(
             return Err(unprocessable(e));
         }
     };
-    let (visibility, audit, lookup) = (auth.principal.visibility(), audit_entry(&req), key.clone());
+    let (visibility, audit, lookup) = (
+        auth.principal.visibility(),
+        audit_entry(&req),
+        community.as_str().to_owned(),
+    );
     let recorded_at = db(&store, move |conn| {
         attendance::record(
             conn, &lookup, session_id, person_id, status, visibility, &audit,

@@ -1,6 +1,5 @@
 //! A community's sessions as an iCalendar feed (RFC 5545) for calendar applications.
 
-use actix_web::http::header::{CACHE_CONTROL, ETAG};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Duration;
 use domain::Vocabulary;
@@ -10,7 +9,7 @@ use persistence::Store;
 use persistence::communities::{community, sessions};
 
 use crate::http::path_ids::{CommunityRef, OrNotFound};
-use crate::http::{ApiError, db, etag};
+use crate::http::{ApiError, db, respond};
 
 /// Subscribe to a community's sessions in a calendar application.
 ///
@@ -43,19 +42,14 @@ pub async fn get_community_calendar(
     .await
     .or_not_found(community.missing())?;
     let body = feed(c.community.name(), &rows);
-    let tag = etag::of_bytes(body.as_bytes());
-    let cache = (CACHE_CONTROL, "public, max-age=300");
-    if etag::not_modified(&req, &tag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((ETAG, tag))
-            .insert_header(cache)
-            .finish());
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("text/calendar; charset=utf-8")
-        .insert_header((ETAG, tag))
-        .insert_header(cache)
-        .body(body))
+    let mut res = HttpResponse::Ok();
+    res.content_type("text/calendar; charset=utf-8");
+    Ok(respond::public_bytes(
+        &req,
+        res,
+        body.into_bytes(),
+        "public, max-age=300",
+    ))
 }
 
 /// Who made the feed, as RFC 5545's `PRODID` wants it (not the library's default).

@@ -331,9 +331,8 @@ pub async fn update_community(
     community: CommunityRef,
     body: crate::http::merge_patch::MergePatch<CommunityPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = community.as_str().to_owned();
     let precondition = etag::if_match(&req)?;
-    let lookup = key.clone();
+    let lookup = community.as_str().to_owned();
     let current = db(&store, move |conn| community::get(conn, &lookup))
         .await
         .or_not_found(community.missing())?;

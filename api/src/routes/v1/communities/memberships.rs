@@ -134,18 +134,18 @@ pub async fn add_community_member(
     community: CommunityRef,
     body: Json<MembershipCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = community.as_str().to_owned();
     let body = body.into_inner();
     let role = role_of(body.role.as_deref())?;
     let person = body.person_id;
     let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
-    let lookup = key.clone();
+    let lookup = community.as_str().to_owned();
     let record = db(&store, move |conn| {
         memberships::join(conn, &lookup, person, role, visibility, &audit)
     })
     .await
     .or_not_found(format!(
-        "no community '{key}', or no person '{person}' you may add"
+        "no community '{}', or no person '{person}' you may add",
+        community.as_str()
     ))?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -175,15 +175,16 @@ pub async fn remove_community_member(
     community: CommunityRef,
     member: MemberId,
 ) -> Result<HttpResponse, ApiError> {
-    let (key, person) = (community.as_str().to_owned(), member.id);
+    let person = member.id;
     let (visibility, audit) = (auth.principal.visibility(), audit_entry(&req));
-    let lookup = key.clone();
+    let lookup = community.as_str().to_owned();
     db(&store, move |conn| {
         memberships::leave(conn, &lookup, person, visibility, &audit)
     })
     .await
     .or_not_found(format!(
-        "person '{person}' is not a current member of community '{key}' that you may see"
+        "person '{person}' is not a current member of community '{}' that you may see",
+        community.as_str()
     ))?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -272,8 +273,7 @@ pub async fn list_community_members(
     store: web::Data<Store>,
     community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let key = community.as_str().to_owned();
-    let (visibility, lookup) = (auth.principal.visibility(), key.clone());
+    let (visibility, lookup) = (auth.principal.visibility(), community.as_str().to_owned());
     let rows = db(&store, move |conn| {
         memberships::current(conn, &lookup, visibility)
     })

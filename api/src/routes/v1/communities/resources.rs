@@ -90,17 +90,23 @@ pub async fn add_community_resource(
     community: CommunityRef,
     body: Json<ResourceCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = community.as_str().to_owned();
     let b = body.into_inner();
     let new = NewResource::parse(b.title, b.link, b.kind).map_err(unprocessable)?;
-    let (client, audit, lookup) = (auth.principal.client_id, audit_entry(&req), key.clone());
+    let (client, audit, lookup) = (
+        auth.principal.client_id,
+        audit_entry(&req),
+        community.as_str().to_owned(),
+    );
     let record = db(&store, move |conn| {
         resources::add(conn, &lookup, &new, Some(client), &audit)
     })
     .await
     .or_not_found(community.missing())?;
     Ok(HttpResponse::Created()
-        .insert_header((LOCATION, format!("/api/v1/communities/{key}/resources")))
+        .insert_header((
+            LOCATION,
+            format!("/api/v1/communities/{}/resources", community.as_str()),
+        ))
         .json(ResourceDto::from(record)))
 }
 
@@ -117,8 +123,7 @@ pub async fn list_community_resources(
     store: web::Data<Store>,
     community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let key = community.as_str().to_owned();
-    let lookup = key.clone();
+    let lookup = community.as_str().to_owned();
     let rows = db(&store, move |conn| resources::of_community(conn, &lookup))
         .await
         .or_not_found(community.missing())?;

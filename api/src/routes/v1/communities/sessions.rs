@@ -128,16 +128,18 @@ pub async fn create_community_session(
     community: CommunityRef,
     body: Json<CommunitySessionCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = community.as_str().to_owned();
     let new = parse(body.into_inner()).map_err(unprocessable)?;
-    let (audit, lookup) = (audit_entry(&req), key.clone());
+    let (audit, lookup) = (audit_entry(&req), community.as_str().to_owned());
     let session = db(&store, move |conn| {
         sessions::create(conn, &lookup, &new, &audit)
     })
     .await
     .or_not_found(community.missing())?;
     Ok(HttpResponse::Created()
-        .insert_header((LOCATION, format!("/api/v1/communities/{key}/sessions")))
+        .insert_header((
+            LOCATION,
+            format!("/api/v1/communities/{}/sessions", community.as_str()),
+        ))
         .json(CommunitySessionDto::from(session)))
 }
 
@@ -154,8 +156,7 @@ pub async fn list_community_sessions(
     store: web::Data<Store>,
     community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let key = community.as_str().to_owned();
-    let lookup = key.clone();
+    let lookup = community.as_str().to_owned();
     let rows = db(&store, move |conn| sessions::of_community(conn, &lookup))
         .await
         .or_not_found(community.missing())?;
