@@ -65,6 +65,10 @@ pub struct Settings {
     /// Delta sync leaves out rows changed in the last `sync_settle`, so a write still in
     /// flight when a page is read is never skipped: it shows in the next call instead.
     pub sync_settle: Duration,
+    /// The longest a process serves the catalogue snapshot without checking the catalogue's
+    /// version (`CATALOGUE_MAX_STALENESS_MS`): the bound when a notification is lost, and
+    /// how soon another process's enrolments show in the seats left of next cohorts.
+    pub catalogue_max_staleness: Duration,
 }
 
 /// The largest CSV import accepted: bytes and data rows (413 beyond either).
@@ -215,6 +219,12 @@ impl Settings {
                 "a whole number of milliseconds from 0 to 60000",
                 |n: &u64| *n <= 60_000,
             )?),
+            catalogue_max_staleness: Duration::from_millis(parsed(
+                "CATALOGUE_MAX_STALENESS_MS",
+                1000,
+                "a whole number of milliseconds from 10 to 3600000",
+                |n: &u64| (10..=3_600_000).contains(n),
+            )?),
         })
     }
 
@@ -236,6 +246,7 @@ impl Settings {
             rate_limits: RateLimits::default(),
             cors_origins: Vec::new(),
             sync_settle: Duration::from_secs(1),
+            catalogue_max_staleness: Duration::from_secs(1),
         }
     }
 }

@@ -8,5 +8,6 @@ pub mod csv_import;
 pub mod http;
 pub mod openapi;
 pub mod routes;
+pub mod snapshot;
 pub mod startup;
 pub mod telemetry;

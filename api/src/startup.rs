@@ -22,11 +22,14 @@ use persistence::access::throttle::Policy;
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
 /// first: compression (gzip or br, as `Accept-Encoding` asks, of every body) → request id → security headers → tracing span → CORS → problem normalisation → audit of failed
 /// writes → authentication → rate limit → idempotency keys → HEAD as GET → unknown query
-/// parameters → panic catching → handler.
+/// parameters → catalogue invalidation by writes → panic catching → handler.
 #[macro_export]
 macro_rules! with_middleware {
     ($app:expr, $cors:expr) => {
         $app.wrap(actix_web_lab::middleware::CatchPanic::default())
+            .wrap(actix_web::middleware::from_fn(
+                $crate::snapshot::invalidate::middleware,
+            ))
             .wrap(actix_web::middleware::from_fn(
                 $crate::http::routes_table::check_query_and_path,
             ))
@@ -130,12 +133,22 @@ impl Application {
     /// Prepares the store and binds `HOST:PORT` (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let prepared = settings.clone();
-        let store = actix_web::rt::task::spawn_blocking(move || prepare_store(&prepared)).await??;
+        let (store, catalogue) = actix_web::rt::task::spawn_blocking(move || {
+            let store = prepare_store(&prepared)?;
+            let catalogue = crate::snapshot::Catalogue::load(store.clone())?;
+            anyhow::Ok((store, catalogue))
+        })
+        .await??;
+        let catalogue = web::Data::new(catalogue);
+        crate::snapshot::Catalogue::watch(
+            &catalogue.clone().into_inner(),
+            settings.catalogue_max_staleness,
+        );
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).map_err(|e| {
             anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port)
         })?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, store, &settings)?;
+        let server = run(listener, store, catalogue, &settings)?;
         Ok(Self { port, server })
     }
 
@@ -149,7 +162,12 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Result<Server> {
+fn run(
+    listener: TcpListener,
+    store: Store,
+    catalogue: web::Data<crate::snapshot::Catalogue>,
+    settings: &Settings,
+) -> anyhow::Result<Server> {
     let doc = openapi::document();
     let table = web::Data::new(RouteTable::from_openapi(&doc));
     let store = web::Data::new(store);
@@ -180,6 +198,7 @@ fn run(listener: TcpListener, store: Store, settings: &Settings) -> anyhow::Resu
         let app = App::new()
             .into_utoipa_app()
             .app_data(store.clone())
+            .app_data(catalogue.clone())
             .app_data(table.clone())
             .app_data(tokens.clone())
             .app_data(revocations.clone())

@@ -189,6 +189,15 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
+
+    catalogue_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
     use crate::sql_types::PortableUuid;
 
     cohorts (id) {
@@ -392,6 +401,7 @@ diesel::joinable!(programme_priorities -> priorities (priority_code));
 diesel::joinable!(programme_partners -> programmes (programme_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    catalogue_version,
     priorities,
     venus_stems,
     programmes,

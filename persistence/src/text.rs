@@ -14,10 +14,49 @@ pub fn contains_pattern(q: &str) -> String {
     pattern
 }
 
+/// Text folded for word search: compatibility-decomposed (NFKD), combining marks dropped,
+/// lower-cased, so "Café", "CAFE" and "café" all fold to "cafe" and "ﬁ" to "fi". Pure Rust:
+/// the catalogue snapshot searches in memory, identically whatever the database.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The words of a search, folded: split on whitespace and on punctuation that joins words
+/// ("co-design" is the words "co" and "design"), so a search matches the words in any order.
+pub fn search_words(q: &str) -> Vec<String> {
+    let mut words: Vec<String> = fold(q)
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | ',' | ';' | ':' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn escapes_wildcards_and_lowercases() {
         assert_eq!(super::contains_pattern("50%_Off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn folding_ignores_case_and_accents() {
+        assert_eq!(super::fold("Café CRÈME ﬁne Øre"), "cafe creme fine øre");
+    }
+
+    #[test]
+    fn search_words_are_folded_split_and_unique() {
+        assert_eq!(
+            super::search_words("  Leadership  co-design CARE care\tÉvaluation "),
+            ["care", "co", "design", "evaluation", "leadership"]
+        );
+        assert!(super::search_words(" - ").is_empty());
     }
 }

@@ -9,6 +9,15 @@ pub fn tag(id: uuid::Uuid, version: i32) -> EntityTag {
     EntityTag::new_strong(format!("{}.{version}", id.simple()))
 }
 
+/// The strong tag of a representation of one version of a resource that embeds data the
+/// version does not count (a programme's next cohorts and their seats):
+/// `"<id>.<version>.<first 32 bits of the body's SHA-256>"`. `If-Match` accepts it for that
+/// version ([`Precondition::check`]): embedded data is not what a write conflicts on.
+pub fn derived(id: uuid::Uuid, version: i32, body: &[u8]) -> EntityTag {
+    let digest = of_bytes(body);
+    EntityTag::new_strong(format!("{}.{version}.{}", id.simple(), &digest.tag()[..8]))
+}
+
 /// The strong tag of a representation that has no version of its own (a list, a feed): the
 /// first 128 bits of its SHA-256, in hex. Equal bytes, equal tag, in any process.
 pub fn of_bytes(body: &[u8]) -> EntityTag {
@@ -102,13 +111,17 @@ pub fn if_match(req: &HttpRequest) -> Result<Precondition, crate::http::ApiError
 }
 
 impl Precondition {
-    /// The version to update from, or 412 when the client's tag is not the current one.
+    /// The version to update from, or 412 when the client's tag is not the current one
+    /// (the version's own tag, or one [`derived`] from it).
     pub fn check(&self, id: uuid::Uuid, current: i32) -> Result<i32, crate::http::ApiError> {
+        let own = tag(id, current);
+        let names_current = |t: &String| {
+            t.strip_prefix(own.tag())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        };
         match self {
             Precondition::Any => Ok(current),
-            Precondition::Tags(tags) if tags.iter().any(|t| *t == tag(id, current).tag()) => {
-                Ok(current)
-            }
+            Precondition::Tags(tags) if tags.iter().any(names_current) => Ok(current),
             Precondition::Tags(_) => Err(persistence::StoreError::Stale.into()),
         }
     }

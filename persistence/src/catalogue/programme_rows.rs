@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use domain::{DurationInput, Programme, ProgrammeInput, Vocabulary};
 use uuid::Uuid;
 
-use crate::db::DbConnection;
+use crate::db::{DbConnection, MultiBackend};
 use crate::error::{StoreError, StoreResult};
 use crate::schema::{programme_partners, programme_priorities, programme_stems, programmes};
 use crate::sql_types::DbUuid;
@@ -113,36 +113,42 @@ pub(crate) struct Children {
 }
 
 impl Children {
-    pub fn load(conn: &mut DbConnection, ids: &[DbUuid]) -> StoreResult<Self> {
+    /// The child rows of the programmes `ids`, or of every programme when `ids` is `None`.
+    pub fn load(conn: &mut DbConnection, ids: Option<&[DbUuid]>) -> StoreResult<Self> {
         let mut children = Children::default();
-        if ids.is_empty() {
+        if ids.is_some_and(<[DbUuid]>::is_empty) {
             return Ok(children);
         }
-        let stems: Vec<(DbUuid, String)> = programme_stems::table
-            .filter(programme_stems::programme_id.eq_any(ids))
+        let mut stems = programme_stems::table
             .select((programme_stems::programme_id, programme_stems::stem))
-            .load(conn)?;
-        for (id, stem) in stems {
-            children.stems.entry(id).or_default().push(stem);
-        }
-        let priorities: Vec<(DbUuid, i32)> = programme_priorities::table
-            .filter(programme_priorities::programme_id.eq_any(ids))
+            .into_boxed::<MultiBackend>();
+        let mut priorities = programme_priorities::table
             .select((
                 programme_priorities::programme_id,
                 programme_priorities::priority_code,
             ))
-            .load(conn)?;
-        for (id, code) in priorities {
-            children.priorities.entry(id).or_default().push(code);
-        }
-        let partners: Vec<(DbUuid, String)> = programme_partners::table
-            .filter(programme_partners::programme_id.eq_any(ids))
+            .into_boxed::<MultiBackend>();
+        let mut partners = programme_partners::table
             .order((
                 programme_partners::programme_id,
                 programme_partners::position,
             ))
             .select((programme_partners::programme_id, programme_partners::name))
-            .load(conn)?;
+            .into_boxed::<MultiBackend>();
+        if let Some(ids) = ids {
+            stems = stems.filter(programme_stems::programme_id.eq_any(ids));
+            priorities = priorities.filter(programme_priorities::programme_id.eq_any(ids));
+            partners = partners.filter(programme_partners::programme_id.eq_any(ids));
+        }
+        let stems: Vec<(DbUuid, String)> = stems.load(conn)?;
+        for (id, stem) in stems {
+            children.stems.entry(id).or_default().push(stem);
+        }
+        let priorities: Vec<(DbUuid, i32)> = priorities.load(conn)?;
+        for (id, code) in priorities {
+            children.priorities.entry(id).or_default().push(code);
+        }
+        let partners: Vec<(DbUuid, String)> = partners.load(conn)?;
         for (id, name) in partners {
             children.partners.entry(id).or_default().push(name);
         }
@@ -207,7 +213,16 @@ pub(crate) fn records(
     rows: Vec<ProgrammeRow>,
 ) -> StoreResult<Vec<ProgrammeRecord>> {
     let ids: Vec<DbUuid> = rows.iter().map(|r| r.id).collect();
-    let mut children = Children::load(conn, &ids)?;
+    let mut children = Children::load(conn, Some(&ids))?;
+    rows.into_iter().map(|r| children.record(r)).collect()
+}
+
+/// Every programme, whatever its status, with its children: four statements.
+pub(crate) fn all_records(conn: &mut DbConnection) -> StoreResult<Vec<ProgrammeRecord>> {
+    let rows: Vec<ProgrammeRow> = programmes::table
+        .select(programmes::all_columns)
+        .load(conn)?;
+    let mut children = Children::load(conn, None)?;
     rows.into_iter().map(|r| children.record(r)).collect()
 }
 

@@ -42,6 +42,7 @@ pub fn create(
             .map_err(StoreError::from)
             .map_err(slug_conflict(p))?;
         replace_children(conn, id, p)?;
+        super::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded("programme.create", "programme", Some(id.0.to_string()), 201),
@@ -76,6 +77,7 @@ pub fn update(
             return Err(StoreError::Stale);
         }
         replace_children(conn, DbUuid(id), p)?;
+        super::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded("programme.update", "programme", Some(id.to_string()), 200),
@@ -121,6 +123,7 @@ pub fn remove(
             if n == 0 {
                 return Err(StoreError::Stale);
             }
+            super::version::bump(conn)?;
             audit::record(
                 conn,
                 &audit.succeeded("programme.retire", "programme", Some(id.to_string()), 200),
@@ -133,6 +136,7 @@ pub fn remove(
         if diesel::delete(this).execute(conn)? == 0 {
             return Err(StoreError::Stale);
         }
+        super::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded("programme.delete", "programme", Some(id.to_string()), 204),

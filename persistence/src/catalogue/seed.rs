@@ -177,6 +177,9 @@ pub fn run(conn: &mut DbConnection) -> StoreResult<SeedReport> {
             }
         }
         report.communities = crate::communities::seed::run(conn)?;
+        if report.inserted + report.refreshed > 0 {
+            super::version::bump(conn)?;
+        }
         Ok(report)
     })
 }

@@ -169,6 +169,7 @@ pub fn create(
             ))
             .execute(conn)?;
         write_priorities(conn, id, w.priorities)?;
+        crate::catalogue::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded("cohort.create", "cohort", Some(id.0.to_string()), 201),
@@ -213,6 +214,7 @@ pub fn update(
             .execute(conn)?;
         write_priorities(conn, DbUuid(id), w.priorities)?;
         seats::fill(conn, id)?;
+        crate::catalogue::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded("cohort.update", "cohort", Some(id.to_string()), 200),
@@ -253,6 +255,7 @@ pub fn transition(
                 CohortStatus::Planned => "plan",
             }
         );
+        crate::catalogue::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded(&action, "cohort", Some(id.to_string()), 200),
@@ -267,6 +270,17 @@ pub fn get(conn: &mut DbConnection, id: Uuid) -> StoreResult<CohortRecord> {
         .select(cohorts::all_columns)
         .first(conn)?;
     records(conn, vec![row])?.pop().ok_or(StoreError::NotFound)
+}
+
+/// Every planned or open cohort, by programme and start date, with its seats: the
+/// catalogue snapshot's "next cohorts".
+pub fn upcoming(conn: &mut DbConnection) -> StoreResult<Vec<CohortRecord>> {
+    let rows: Vec<CohortRow> = cohorts::table
+        .filter(cohorts::status.eq_any([CohortStatus::Planned.value(), CohortStatus::Open.value()]))
+        .order((cohorts::programme_id, cohorts::start_date, cohorts::id))
+        .select(cohorts::all_columns)
+        .load(conn)?;
+    records(conn, rows)
 }
 
 pub fn programme_has_cohorts(conn: &mut DbConnection, programme_id: Uuid) -> StoreResult<bool> {

@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release -p tests --bin bench            # BENCH_DATABASE_URL=postgres://… to choose the server
+//! BENCH_CATALOGUE_ONLY=1 cargo run --release -p tests --bin bench   # only the catalogue (issue 11)
 //! BENCH_STORM_ONLY=1 BENCH_POOL_SIZE=4 cargo run --release -p tests --bin bench   # only the enrolment storm
 //! ```
 //!
@@ -13,6 +14,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod catalogue;
 mod http;
 mod server;
 
@@ -41,11 +43,49 @@ async fn main() {
         .execute(&mut admin_conn)
         .unwrap();
     let url = with_database(&server, &name);
-    let report = run(&url).await;
+    let mut report = catalogue_report(&server, &mut admin_conn).await;
+    if std::env::var("BENCH_CATALOGUE_ONLY").is_err() {
+        report.push_str("\n");
+        report.push_str(&run(&url).await);
+    }
     diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut admin_conn)
         .unwrap();
     println!("{report}");
+}
+
+/// Issue 11: the catalogue on SQLite and PostgreSQL, next to `pgbench -S`.
+async fn catalogue_report(server: &str, admin_conn: &mut PgConnection) -> String {
+    let scratch = format!("wtxa_pgbench_{}", std::process::id());
+    diesel::sql_query(format!("CREATE DATABASE {scratch}"))
+        .execute(admin_conn)
+        .unwrap();
+    let tps = catalogue::pgbench(server, &scratch);
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
+        .execute(admin_conn)
+        .unwrap();
+    let mut out = format!(
+        "`pgbench -S -c 32 -j 2` (select-only, the same client count): {}\n\n\
+         | Backend, catalogue | Request | Result (32 connections) | % of `/health/live` | % of `pgbench -S` |\n\
+         | --- | --- | --- | --- | --- |\n",
+        tps.map_or("pgbench not installed".to_owned(), |t| format!(
+            "{t:.0} tps"
+        ))
+    );
+    let dir = std::env::temp_dir().join(format!("wtxa_bench_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sqlite = format!("sqlite://{}", dir.join("bench.db").display());
+    out.push_str(&catalogue::run(&sqlite, "SQLite", tps).await);
+    let _ = std::fs::remove_dir_all(&dir);
+    let pg_name = format!("wtxa_bench_catalogue_{}", std::process::id());
+    diesel::sql_query(format!("CREATE DATABASE {pg_name}"))
+        .execute(admin_conn)
+        .unwrap();
+    out.push_str(&catalogue::run(&with_database(server, &pg_name), "PostgreSQL", tps).await);
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"))
+        .execute(admin_conn)
+        .unwrap();
+    out
 }
 
 async fn run(url: &str) -> String {

@@ -30,11 +30,21 @@ pub fn serve(url: &str, port: u16) {
     });
 }
 
+/// The peak resident memory of `pid`, in MB.
 pub fn peak_rss_mb(pid: u32) -> f64 {
+    memory_mb(pid, "VmHWM:")
+}
+
+/// The resident memory of `pid` now, in MB.
+pub fn current_rss_mb(pid: u32) -> f64 {
+    memory_mb(pid, "VmRSS:")
+}
+
+fn memory_mb(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)

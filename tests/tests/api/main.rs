@@ -6,6 +6,8 @@
 
 mod audit;
 mod calendar_feed;
+mod catalogue_processes;
+mod catalogue_snapshot;
 mod clients;
 mod cohorts;
 mod communities;

@@ -2,13 +2,14 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::Priority;
-use persistence::Store;
-use persistence::catalogue::priorities::{self, PriorityUsage};
+use persistence::catalogue::priorities::PriorityUsage;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::path_ids::PriorityRef;
-use crate::http::{ApiError, db, respond};
+use crate::http::{ApiError, etag, respond};
+use crate::snapshot::Catalogue;
+use crate::snapshot::rendered::Rendered;
 
 /// A Leeds strategic workforce priority with the number of published programmes serving it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,13 +70,20 @@ pub struct PriorityList {
 #[get("/priorities")]
 pub async fn list_priorities(
     req: HttpRequest,
-    store: web::Data<Store>,
+    catalogue: web::Data<Catalogue>,
 ) -> Result<HttpResponse, ApiError> {
-    let data = db(&store, priorities::list).await?;
-    let list = PriorityList {
-        data: data.into_iter().map(PriorityDto::from).collect(),
-    };
-    respond::public(&req, HttpResponse::Ok(), &list)
+    let live = catalogue.live().await;
+    let rendered = live.rendered("priorities", |snapshot| {
+        let list = PriorityList {
+            data: snapshot
+                .priority_usage()
+                .into_iter()
+                .map(PriorityDto::from)
+                .collect(),
+        };
+        Rendered::json(&list, etag::of_bytes, None)
+    })?;
+    Ok(rendered.respond(&req, respond::PUBLIC_MAX_AGE))
 }
 
 /// Get one priority by code (`6`) or slug (`learning-together`).
@@ -90,7 +98,7 @@ pub async fn list_priorities(
 pub async fn get_priority(
     code_or_slug: PriorityRef,
     req: HttpRequest,
-    store: web::Data<Store>,
+    catalogue: web::Data<Catalogue>,
 ) -> Result<HttpResponse, ApiError> {
     let raw = code_or_slug.as_str();
     let priority = Priority::parse(raw).map_err(|e| {
@@ -99,6 +107,14 @@ pub async fn get_priority(
             e.allowed[..7].join(", ")
         ))
     })?;
-    let usage = db(&store, move |conn| priorities::get(conn, priority)).await?;
-    respond::public(&req, HttpResponse::Ok(), &PriorityDto::from(usage))
+    let live = catalogue.live().await;
+    let rendered = live.rendered(&format!("priority:{}", priority.code()), |snapshot| {
+        let usage = snapshot
+            .priority_usage()
+            .into_iter()
+            .find(|u| u.priority == priority)
+            .ok_or_else(|| ApiError::not_found(format!("no priority has code or slug '{raw}'")))?;
+        Rendered::json(&PriorityDto::from(usage), etag::of_bytes, None)
+    })?;
+    Ok(rendered.respond(&req, respond::PUBLIC_MAX_AGE))
 }

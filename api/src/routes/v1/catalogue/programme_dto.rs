@@ -1,12 +1,13 @@
 //! JSON shapes of programmes and the programme list.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
-    Availability, DeliveryMode, DurationUnit, Priority, ProgrammeStatus, SystemLevel, Theme,
-    VenusStem, Vocabulary,
+    Availability, CohortStatus, DeliveryMode, DurationUnit, Priority, ProgrammeStatus, SystemLevel,
+    Theme, VenusStem, Vocabulary,
 };
 use persistence::catalogue::programme_rows::ProgrammeRecord;
 use persistence::catalogue::programmes::Facets;
+use persistence::catalogue::snapshot::NextCohort;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -45,6 +46,46 @@ pub struct DurationDto {
     pub summary: String,
 }
 
+/// An upcoming cohort as a catalogue card shows it: when it starts and how many seats are
+/// left. Seats are counted within `CATALOGUE_MAX_STALENESS_MS` (a second by default); the
+/// cohort itself (`/api/v1/cohorts/{id}`) is always exact.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "label": "Leeds spring 2027", "status": "open",
+    "start_date": "2027-03-01", "end_date": "2027-08-31", "delivery_mode": "blended", "capacity": 20, "seats_left": 2,
+    "waitlist_enabled": true, "commissioning_organisation_id": null}))]
+pub struct NextCohortDto {
+    pub id: Uuid,
+    pub label: String,
+    /// `planned` (announced) or `open` (taking enrolments).
+    pub status: CohortStatus,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub delivery_mode: DeliveryMode,
+    pub capacity: i64,
+    pub seats_left: i64,
+    /// Whether a full cohort still takes people onto its waitlist.
+    pub waitlist_enabled: bool,
+    /// The organisation that commissioned it (its staff fill it), if any.
+    pub commissioning_organisation_id: Option<Uuid>,
+}
+
+impl From<&NextCohort> for NextCohortDto {
+    fn from(c: &NextCohort) -> Self {
+        Self {
+            id: c.id,
+            label: c.label.clone(),
+            status: c.status,
+            start_date: c.start_date,
+            end_date: c.end_date,
+            delivery_mode: c.delivery_mode,
+            capacity: c.capacity,
+            seats_left: c.seats_left,
+            waitlist_enabled: c.waitlist_enabled,
+            commissioning_organisation_id: c.commissioning_organisation_id,
+        }
+    }
+}
+
 /// A programme of the academy's portfolio.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -65,6 +106,7 @@ pub struct DurationDto {
     "stems": ["practice_development", "innovation_and_improvement"],
     "priorities": [{"code": 2, "slug": "growing-and-developing-registrants", "title": "Growing and Developing Registrants"}],
     "status": "published",
+    "next_cohorts": [],
     "version": 1,
     "created_at": "2026-11-23T09:00:00Z",
     "updated_at": "2026-11-23T09:00:00Z"
@@ -97,14 +139,17 @@ pub struct ProgrammeDto {
     /// Leeds workforce priorities it serves, in code order.
     pub priorities: Vec<PriorityRef>,
     pub status: ProgrammeStatus,
-    /// Incremented by every change; the `ETag`.
+    /// Its next planned or open cohorts (at most three), soonest first.
+    pub next_cohorts: Vec<NextCohortDto>,
+    /// Incremented by every change of the programme (not of its cohorts).
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<ProgrammeRecord> for ProgrammeDto {
-    fn from(r: ProgrammeRecord) -> Self {
+impl ProgrammeDto {
+    /// The programme `r` with its next cohorts.
+    pub fn new(r: ProgrammeRecord, next_cohorts: &[NextCohort]) -> Self {
         let p = &r.programme;
         Self {
             id: r.id,
@@ -135,6 +180,7 @@ impl From<ProgrammeRecord> for ProgrammeDto {
                 .map(PriorityRef::from)
                 .collect(),
             status: p.status(),
+            next_cohorts: next_cohorts.iter().map(NextCohortDto::from).collect(),
             version: r.version,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
@@ -213,7 +259,7 @@ impl From<Facets> for ProgrammeFacets {
     "data": [{"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "slug": "vital-signs", "title": "VITAL Signs: Developing teams to initiate what matters to people in your organisation",
               "theme": "facilitation", "level": "micro", "what": "This is a co-designed programme …", "summary": "This is a co-designed programme …", "how": null, "who": null, "when": null, "duration": null,
               "delivery_mode": "blended", "availability": "commissioned", "delivery_partners": [], "stems": ["innovation_and_improvement", "culture_change"],
-              "priorities": [{"code": 6, "slug": "learning-together", "title": "Learning together"}], "status": "published", "version": 1,
+              "priorities": [{"code": 6, "slug": "learning-together", "title": "Learning together"}], "status": "published", "next_cohorts": [], "version": 1,
               "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}],
     "next_cursor": "eyJzIjoidGl0bGUiLCJrIjoidml0YWwgc2lnbnMiLCJpIjoiMDE5M2ExYjQtNWY2ZS03YzNkLTlhMmItMWM0ZDVlNmY3YThiIn0",
     "total": 2,

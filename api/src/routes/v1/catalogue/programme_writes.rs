@@ -7,7 +7,7 @@ use persistence::catalogue::programme_writes::{self, Removal};
 
 use super::programme_dto::ProgrammeDto;
 use super::programme_input::{ProgrammeCreate, ProgrammePatch};
-use super::programmes::find;
+use super::programmes::{as_shown, find};
 use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
@@ -15,6 +15,7 @@ use crate::http::error::unprocessable;
 use crate::http::path_ids::ProgrammeRef;
 use crate::http::{ApiError, db, etag, respond};
 use crate::openapi::problems::Conflict;
+use crate::snapshot::Catalogue;
 
 /// Add a programme to the catalogue (a draft unless `status` says otherwise).
 #[utoipa::path(
@@ -42,7 +43,8 @@ pub async fn create_programme(
         format!("/api/v1/programmes/{}", record.id),
         record.id,
         record.version,
-        &ProgrammeDto::from(record),
+        // A new programme has no cohorts yet.
+        &ProgrammeDto::new(record, &[]),
     ))
 }
 
@@ -62,6 +64,7 @@ pub async fn update_programme(
     _access: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
+    catalogue: web::Data<Catalogue>,
     programme: ProgrammeRef,
     body: crate::http::merge_patch::MergePatch<ProgrammePatch>,
 ) -> Result<HttpResponse, ApiError> {
@@ -75,11 +78,9 @@ pub async fn update_programme(
         programme_writes::update(conn, id, version, &programme, &audit)
     })
     .await?;
-    Ok(respond::resource(
-        record.id,
-        record.version,
-        &ProgrammeDto::from(record),
-    ))
+    let (id, version) = (record.id, record.version);
+    let shown = as_shown(&catalogue, record).await?;
+    Ok(respond::resource(id, version, &shown))
 }
 
 /// Remove a programme: deleted when nothing refers to it; retired (200, with the programme)
@@ -101,6 +102,7 @@ pub async fn delete_programme(
     _access: Authorized<scope::CatalogueWrite>,
     req: HttpRequest,
     store: web::Data<Store>,
+    catalogue: web::Data<Catalogue>,
     programme: ProgrammeRef,
 ) -> Result<HttpResponse, ApiError> {
     let current = find(&store, programme.as_str()).await?;
@@ -118,10 +120,10 @@ pub async fn delete_programme(
     .await?
     {
         Removal::Deleted => Ok(HttpResponse::NoContent().finish()),
-        Removal::Retired(record) => Ok(respond::resource(
-            record.id,
-            record.version,
-            &ProgrammeDto::from(*record),
-        )),
+        Removal::Retired(record) => {
+            let (id, version) = (record.id, record.version);
+            let shown = as_shown(&catalogue, *record).await?;
+            Ok(respond::resource(id, version, &shown))
+        }
     }
 }

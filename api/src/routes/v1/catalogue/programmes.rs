@@ -1,7 +1,6 @@
 //! The programme catalogue (read side): list with filters, facets and keyset pagination;
 //! get by id or slug with ETag.
 
-use actix_web::http::header::LINK;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::{
     Availability, DeliveryMode, Priority, ProgrammeStatus, Scope, SystemLevel, Theme, VenusStem,
@@ -10,6 +9,9 @@ use domain::{
 use persistence::catalogue::programme_rows::ProgrammeRecord;
 use persistence::catalogue::programmes::{self, ProgrammeFilter, ProgrammeKey, ProgrammeSort};
 use persistence::{Cursor, Store};
+
+use crate::snapshot::Catalogue;
+use crate::snapshot::rendered::Rendered;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
@@ -20,7 +22,7 @@ use crate::auth::principal::{MaybePrincipal, permits, require};
 use crate::http::path_ids::{OrNotFound, ProgrammeRef};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
-use crate::http::{ApiError, StrictQuery, db, paging, respond};
+use crate::http::{ApiError, StrictQuery, db, etag, paging, respond};
 use crate::openapi::rules::PriorityRefInput;
 
 fn sort_schema() -> Schema {
@@ -66,7 +68,8 @@ pub struct ProgrammeQuery {
     #[serde(default)]
     #[param(value_type = Option<Vec<ProgrammeStatus>>, explode, style = Form)]
     pub status: Vec<String>,
-    /// Case-insensitive text searched in title, what and who. `%` and `_` match literally.
+    /// Words searched in title, what and who: every word must occur, in any order, ignoring
+    /// case and accents (`q=leadership care`). `%` and `_` match literally.
     #[param(value_type = Option<String>, max_length = 200, example = "research")]
     pub q: Option<String>,
     #[param(schema_with = sort_schema)]
@@ -179,13 +182,17 @@ impl ProgrammeQuery {
     }
 }
 
-/// List programmes, with filters, facet counts and keyset pagination.
+/// List programmes, with filters, word search, facet counts and keyset pagination.
 ///
-/// Published programmes by default, sorted by title. The body's `facets` count programmes
-/// per theme, level, stem, priority, delivery mode and availability, each ignoring its own
+/// Published programmes by default, sorted by title. `q` finds programmes containing every
+/// word (in any order, ignoring case and accents) in their title, what or who;
+/// `sort=relevance` puts title matches first. The body's `facets` count programmes per
+/// theme, level, stem, priority, delivery mode and availability, each ignoring its own
 /// filter (disjunctive facets, for OR choices); `total` counts the programmes matching every
-/// filter. Follow `next_cursor` (or the `Link: rel="next"` header) for the next page.
-/// Carries an `ETag` (`If-None-Match` → 304) and may be cached publicly for a minute.
+/// filter. Each programme carries its next cohorts with their seats left. Follow
+/// `next_cursor` (or the `Link: rel="next"` header) for the next page. Answered from the
+/// process's catalogue snapshot; carries an `ETag` (`If-None-Match` → 304) and may be
+/// cached publicly for a minute.
 #[utoipa::path(
     tag = "catalogue",
     params(ProgrammeQuery),
@@ -198,7 +205,7 @@ impl ProgrammeQuery {
 pub async fn list_programmes(
     req: HttpRequest,
     caller: MaybePrincipal,
-    store: web::Data<Store>,
+    catalogue: web::Data<Catalogue>,
     StrictQuery(query): StrictQuery<ProgrammeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let ListRequest {
@@ -210,33 +217,36 @@ pub async fn list_programmes(
     if filter.statuses.contains(&ProgrammeStatus::Draft) {
         require(caller.0.as_ref(), Scope::CatalogueWrite)?;
     }
-    let (page, facets) = db(&store, move |conn| {
-        // One snapshot: the page, `total` and the facets agree even while others write.
-        persistence::db::read_snapshot(conn, |conn| {
-            let page = programmes::list(conn, &filter, sort, limit, cursor.as_ref())?;
-            let facets = programmes::facets(conn, &filter)?;
-            Ok((page, facets))
-        })
-    })
-    .await?;
-    let next_cursor = page.next_cursor.map(|c| c.encode());
-    let mut res = HttpResponse::Ok();
-    if let Some(c) = &next_cursor {
-        res.insert_header((LINK, paging::next_link(&req, c)));
-    }
-    let list = ProgrammeList {
-        data: page.items.into_iter().map(ProgrammeDto::from).collect(),
-        next_cursor,
-        total: facets.total,
-        facets: facets.into(),
-    };
-    respond::public(&req, res, &list)
+    let live = catalogue.live().await;
+    // The same query gives the same answer from one snapshot, to whoever may ask it.
+    let key = format!("list?{}", req.query_string());
+    let rendered = live.rendered(&key, |snapshot| {
+        let (page, facets) = snapshot.list(&filter, sort, limit, cursor.as_ref());
+        let next_cursor = page.next_cursor.map(|c| c.encode());
+        let link = next_cursor.as_ref().map(|c| paging::next_link(&req, c));
+        let list = ProgrammeList {
+            data: page
+                .items
+                .into_iter()
+                .map(|r| {
+                    let next = snapshot.next_cohorts(r.id);
+                    ProgrammeDto::new(r, next)
+                })
+                .collect(),
+            next_cursor,
+            total: facets.total,
+            facets: facets.into(),
+        };
+        Rendered::json(&list, etag::of_bytes, link)
+    })?;
+    Ok(rendered.respond(&req, respond::PUBLIC_MAX_AGE))
 }
 
-/// Get one programme by id or slug.
+/// Get one programme by id or slug, with its next cohorts.
 ///
-/// Carries an `ETag`; send it back in `If-None-Match` to get `304 Not Modified` when the
-/// programme has not changed.
+/// Carries an `ETag` naming this version of the programme and of its next cohorts; send it
+/// back in `If-None-Match` to get `304 Not Modified` when neither has changed, or in
+/// `If-Match` to change the programme (a change of its cohorts' seats does not conflict).
 #[utoipa::path(
     tag = "catalogue",
     params(ProgrammeRef),
@@ -251,21 +261,41 @@ pub async fn get_programme(
     programme: ProgrammeRef,
     req: HttpRequest,
     caller: MaybePrincipal,
-    store: web::Data<Store>,
+    catalogue: web::Data<Catalogue>,
 ) -> Result<HttpResponse, ApiError> {
-    let record = find(&store, programme.as_str()).await?;
+    let live = catalogue.live().await;
+    let record = live
+        .snapshot
+        .get(&ProgrammeKey::parse(programme.as_str()))
+        .ok_or_else(|| ApiError::not_found(not_found_message(programme.as_str())))?;
     // Drafts are seen only by those who may edit the catalogue.
     if record.programme.status() == ProgrammeStatus::Draft
         && !permits(caller.0.as_ref(), Scope::CatalogueWrite)
     {
         return Err(ApiError::not_found(programme.missing()));
     }
-    Ok(respond::conditional(
-        &req,
-        record.id,
-        record.version,
-        &ProgrammeDto::from(record),
-    ))
+    let (id, version) = (record.id, record.version);
+    let rendered = live.rendered(&format!("one:{id}"), |snapshot| {
+        let dto = ProgrammeDto::new(record.clone(), snapshot.next_cohorts(id));
+        Rendered::json(&dto, |bytes| etag::derived(id, version, bytes), None)
+    })?;
+    Ok(rendered.respond(&req, "no-cache"))
+}
+
+/// The programme as the catalogue shows it after this process changed it: with its next
+/// cohorts from the refreshed snapshot.
+pub async fn as_shown(
+    catalogue: &Catalogue,
+    record: ProgrammeRecord,
+) -> Result<ProgrammeDto, ApiError> {
+    catalogue.mark_dirty();
+    let live = catalogue.live().await;
+    let next = live.snapshot.next_cohorts(record.id);
+    Ok(ProgrammeDto::new(record, next))
+}
+
+fn not_found_message(raw: &str) -> String {
+    format!("no programme has id or slug '{raw}'")
 }
 
 /// The one programme lookup, by id or slug and whatever its status (callers decide who
@@ -274,7 +304,7 @@ pub async fn find(store: &Store, raw: &str) -> Result<ProgrammeRecord, ApiError>
     let key = ProgrammeKey::parse(raw);
     db(store, move |conn| programmes::get(conn, &key))
         .await
-        .or_not_found(format!("no programme has id or slug '{raw}'"))
+        .or_not_found(not_found_message(raw))
 }
 
 /// The id of a programme named in a list filter. A slug or id that no programme has gives

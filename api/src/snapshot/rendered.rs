@@ -1,0 +1,109 @@
+//! Catalogue answers rendered once per snapshot: the JSON bytes, their strong `ETag` and,
+//! made on first demand and kept, their gzip and brotli codings, so serving a catalogue
+//! answer neither serialises nor compresses.
+
+use std::io::Write;
+use std::sync::OnceLock;
+
+use actix_web::http::header::{
+    AcceptEncoding, CACHE_CONTROL, CONTENT_ENCODING, ContentType, ETAG, Encoding, EntityTag,
+    Header, LINK, VARY,
+};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use crate::http::{ApiError, etag};
+
+/// One answer: a JSON body, how to tag and link it, and its codings.
+pub struct Rendered {
+    tag: EntityTag,
+    link: Option<String>,
+    json: Bytes,
+    gzip: OnceLock<Bytes>,
+    br: OnceLock<Bytes>,
+}
+
+impl Rendered {
+    /// Renders `body`, tagged by `tag` of its JSON; `link` becomes a `Link` header.
+    pub fn json<T: Serialize>(
+        body: &T,
+        tag: impl FnOnce(&[u8]) -> EntityTag,
+        link: Option<String>,
+    ) -> Result<Self, ApiError> {
+        let json = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.into()))?;
+        Ok(Self {
+            tag: tag(&json),
+            link,
+            json: Bytes::from(json),
+            gzip: OnceLock::new(),
+            br: OnceLock::new(),
+        })
+    }
+
+    pub fn tag(&self) -> &EntityTag {
+        &self.tag
+    }
+
+    pub fn json_bytes(&self) -> &Bytes {
+        &self.json
+    }
+
+    fn gzip(&self) -> Bytes {
+        self.gzip
+            .get_or_init(|| {
+                let mut e =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                // Writing to a Vec cannot fail.
+                let _ = e.write_all(&self.json);
+                Bytes::from(e.finish().unwrap_or_default())
+            })
+            .clone()
+    }
+
+    fn br(&self) -> Bytes {
+        self.br
+            .get_or_init(|| {
+                let mut out = Vec::new();
+                {
+                    let mut w = brotli::CompressorWriter::new(&mut out, 32 * 1024, 7, 22);
+                    let _ = w.write_all(&self.json);
+                }
+                Bytes::from(out)
+            })
+            .clone()
+    }
+
+    /// The answer to `req`: 304 when its `If-None-Match` names the tag; else the body in
+    /// the best coding the client accepts (brotli, gzip, or none), with `Vary`.
+    pub fn respond(&self, req: &HttpRequest, cache_control: &'static str) -> HttpResponse {
+        if etag::not_modified(req, &self.tag) {
+            return HttpResponse::NotModified()
+                .insert_header((ETAG, self.tag.clone()))
+                .insert_header((CACHE_CONTROL, cache_control))
+                .insert_header((VARY, "accept-encoding"))
+                .finish();
+        }
+        let mut res = HttpResponse::Ok();
+        res.content_type(ContentType::json())
+            .insert_header((ETAG, self.tag.clone()))
+            .insert_header((CACHE_CONTROL, cache_control))
+            .insert_header((VARY, "accept-encoding"));
+        if let Some(link) = &self.link {
+            res.insert_header((LINK, link.as_str()));
+        }
+        let supported = [Encoding::brotli(), Encoding::gzip(), Encoding::identity()];
+        let chosen = AcceptEncoding::parse(req)
+            .ok()
+            .and_then(|a| a.negotiate(supported.iter()));
+        match chosen {
+            Some(e) if e == Encoding::brotli() => {
+                res.insert_header((CONTENT_ENCODING, "br")).body(self.br())
+            }
+            Some(e) if e == Encoding::gzip() => res
+                .insert_header((CONTENT_ENCODING, "gzip"))
+                .body(self.gzip()),
+            _ => res.body(self.json.clone()),
+        }
+    }
+}
