@@ -30,6 +30,6 @@ pub use organisation::{
 pub use person::{Email, ExternalRef, Person, PersonInput};
 pub use priority::Priority;
 pub use programme::{Programme, ProgrammeInput, ProgrammeStatus, Slug};
-pub use taxonomy::{Availability, DeliveryMode, SystemLevel, Theme, VenusStem};
+pub use taxonomy::{Availability, DeliveryMode, Strand, SystemLevel, Theme, VenusStem};
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{UnknownValue, Vocabulary};

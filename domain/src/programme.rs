@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::duration::{Duration, DurationInput};
 use crate::priority::Priority;
-use crate::taxonomy::{Availability, DeliveryMode, SystemLevel, Theme, VenusStem};
+use crate::taxonomy::{Availability, DeliveryMode, Strand, SystemLevel, Theme, VenusStem};
 use crate::validation::{ValidationErrors, required, text, vocabulary};
 use crate::vocabulary::{Vocabulary, vocabulary_enum};
 
@@ -139,8 +139,9 @@ pub struct Programme {
     who: Option<String>,
     when: Option<String>,
     duration: Option<Duration>,
-    delivery_mode: DeliveryMode,
-    availability: Availability,
+    /// `None`: the prospectus does not say (a front end shows "not stated", never a guess).
+    delivery_mode: Option<DeliveryMode>,
+    availability: Option<Availability>,
     partners: Vec<String>,
     stems: BTreeSet<VenusStem>,
     priorities: BTreeSet<Priority>,
@@ -180,9 +181,13 @@ impl Programme {
                 None
             }
         });
-        let delivery_mode =
-            vocabulary::<DeliveryMode>(&mut e, "delivery_mode", input.delivery_mode);
-        let availability = vocabulary::<Availability>(&mut e, "availability", input.availability);
+        // Absent means "not stated"; a value must be one of the vocabulary's.
+        let delivery_mode = input
+            .delivery_mode
+            .and_then(|raw| e.check("delivery_mode", DeliveryMode::parse(&raw)));
+        let availability = input
+            .availability
+            .and_then(|raw| e.check("availability", Availability::parse(&raw)));
         let status = match input.status {
             None => Some(ProgrammeStatus::Draft),
             Some(s) => e.check("status", ProgrammeStatus::parse(&s)),
@@ -232,42 +237,28 @@ impl Programme {
             }
         }
 
-        match (
-            slug,
-            title,
-            theme,
-            level,
-            what,
-            delivery_mode,
-            availability,
-            status,
-        ) {
-            (
-                Some(slug),
-                Some(title),
-                Some(theme),
-                Some(level),
-                Some(what),
-                Some(delivery_mode),
-                Some(availability),
-                Some(status),
-            ) if e.is_empty() => Ok(Programme {
-                slug,
-                title,
-                theme,
-                level,
-                what,
-                how,
-                who,
-                when,
-                duration,
-                delivery_mode,
-                availability,
-                partners,
-                stems,
-                priorities,
-                status,
-            }),
+        match (slug, title, theme, level, what, status) {
+            (Some(slug), Some(title), Some(theme), Some(level), Some(what), Some(status))
+                if e.is_empty() =>
+            {
+                Ok(Programme {
+                    slug,
+                    title,
+                    theme,
+                    level,
+                    what,
+                    how,
+                    who,
+                    when,
+                    duration,
+                    delivery_mode,
+                    availability,
+                    partners,
+                    stems,
+                    priorities,
+                    status,
+                })
+            }
             _ => Err(e),
         }
     }
@@ -299,11 +290,15 @@ impl Programme {
     pub fn duration(&self) -> Option<&Duration> {
         self.duration.as_ref()
     }
-    pub fn delivery_mode(&self) -> DeliveryMode {
+    pub fn delivery_mode(&self) -> Option<DeliveryMode> {
         self.delivery_mode
     }
-    pub fn availability(&self) -> Availability {
+    pub fn availability(&self) -> Option<Availability> {
         self.availability
+    }
+    /// The prospectus strand: the heading of its theme × level cell.
+    pub fn strand(&self) -> Strand {
+        Strand::of(self.theme, self.level)
     }
     /// Delivery partners in the order given.
     pub fn partners(&self) -> &[String] {
@@ -331,8 +326,8 @@ impl Programme {
             who: self.who.clone(),
             when: self.when.clone(),
             duration: self.duration.as_ref().map(Duration::to_input),
-            delivery_mode: Some(self.delivery_mode.value().to_owned()),
-            availability: Some(self.availability.value().to_owned()),
+            delivery_mode: self.delivery_mode.map(|d| d.value().to_owned()),
+            availability: self.availability.map(|a| a.value().to_owned()),
             partners: self.partners.clone(),
             stems: self.stems.iter().map(|s| s.value().to_owned()).collect(),
             priorities: self

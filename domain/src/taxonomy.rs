@@ -1,5 +1,5 @@
-//! The prospectus' taxonomy: themes, system levels, Venus model stems, delivery modes and
-//! availability. Machine values are `snake_case` and stable: they are part of the API.
+//! The prospectus' taxonomy: themes, system levels, strands, Venus model stems, delivery
+//! modes and availability. Machine values are `snake_case` and stable: they are part of the API.
 
 use crate::vocabulary::vocabulary_enum;
 
@@ -10,8 +10,8 @@ vocabulary_enum! {
         Leadership = "leadership": "Leadership Development and Culture Change for Transformation",
         /// Facilitation of Workforce Transformation.
         Facilitation = "facilitation": "Facilitation of Workforce Transformation",
-        /// Developing and Evaluating Best Practice: embedded research, inquiry and knowledge-rich cultures.
-        BestPractice = "best_practice": "Developing and Evaluating Best Practice",
+        /// Developing and Evaluating Best Practice – embedded research, inquiry and knowledge rich cultures for transformation.
+        BestPractice = "best_practice": "Developing and Evaluating Best Practice – embedded research, inquiry and knowledge rich cultures for transformation",
     }
 }
 
@@ -24,6 +24,40 @@ vocabulary_enum! {
         Meso = "meso": "Meso — organisational and partner development",
         /// Micro: team development.
         Micro = "micro": "Micro — team development",
+    }
+}
+
+vocabulary_enum! {
+    /// The prospectus' strands: the heading of each theme × level cell of its matrix, in
+    /// the prospectus' words.
+    Strand {
+        SystemsLeadership = "systems_leadership": "Systems Leadership",
+        OrganisationalLeadership = "organisational_leadership": "Organisational Leadership for transformation",
+        TeamLeadership = "team_leadership": "Team Leadership",
+        SystemsFacilitation = "systems_facilitation": "Systems facilitation for learning, quality, safety, innovation and shared governance",
+        OrganisationFacilitation = "organisation_facilitation": "Facilitators of an integrated approach to learning, development, improvement. Knowledge translation, inquiry and innovation across organisations",
+        TeamFacilitation = "team_facilitation": "Facilitation learning, development, improvement, knowledge translation across teams (link workers, champions)",
+        SystemsResearch = "systems_research": "Effective research for system transformation",
+        QualitySafetyResearch = "quality_safety_research": "Quality safety and transformational research",
+        TeamResearch = "team_research": "Teams (research/quality champion programmes)",
+    }
+}
+
+impl Strand {
+    /// The strand of a theme × level cell: each cell has exactly one.
+    pub fn of(theme: Theme, level: SystemLevel) -> Self {
+        use SystemLevel::{Macro, Meso, Micro};
+        match (theme, level) {
+            (Theme::Leadership, Macro) => Self::SystemsLeadership,
+            (Theme::Leadership, Meso) => Self::OrganisationalLeadership,
+            (Theme::Leadership, Micro) => Self::TeamLeadership,
+            (Theme::Facilitation, Macro) => Self::SystemsFacilitation,
+            (Theme::Facilitation, Meso) => Self::OrganisationFacilitation,
+            (Theme::Facilitation, Micro) => Self::TeamFacilitation,
+            (Theme::BestPractice, Macro) => Self::SystemsResearch,
+            (Theme::BestPractice, Meso) => Self::QualitySafetyResearch,
+            (Theme::BestPractice, Micro) => Self::TeamResearch,
+        }
     }
 }
 

@@ -292,3 +292,81 @@ fn a_summary_is_the_first_sentence_or_its_first_words() {
     let p = Programme::parse(valid()).unwrap();
     assert_eq!(p.summary(), "A co-designed programme.");
 }
+
+#[test]
+fn delivery_mode_and_availability_may_be_not_stated_but_not_unknown() {
+    let p = Programme::parse(ProgrammeInput {
+        delivery_mode: None,
+        availability: None,
+        ..valid()
+    })
+    .unwrap();
+    assert_eq!((p.delivery_mode(), p.availability()), (None, None));
+    assert_eq!(
+        Programme::parse(p.to_input()).unwrap(),
+        p,
+        "round trips as not stated"
+    );
+    let stated = Programme::parse(valid()).unwrap();
+    assert_eq!(stated.delivery_mode(), Some(DeliveryMode::Blended));
+    assert_eq!(stated.availability(), Some(Availability::Commissioned));
+    let err = Programme::parse(ProgrammeInput {
+        delivery_mode: Some("by_post".into()),
+        availability: Some("sometimes".into()),
+        ..valid()
+    })
+    .unwrap_err();
+    assert_eq!(fields(&err), vec!["delivery_mode", "availability"]);
+}
+
+#[test]
+fn the_strand_is_the_heading_of_the_theme_and_level_cell() {
+    let cells = [
+        (Theme::Leadership, SystemLevel::Macro, "Systems Leadership"),
+        (
+            Theme::Leadership,
+            SystemLevel::Meso,
+            "Organisational Leadership for transformation",
+        ),
+        (Theme::Leadership, SystemLevel::Micro, "Team Leadership"),
+        (
+            Theme::Facilitation,
+            SystemLevel::Macro,
+            "systems_facilitation",
+        ),
+        (
+            Theme::Facilitation,
+            SystemLevel::Meso,
+            "organisation_facilitation",
+        ),
+        (Theme::Facilitation, SystemLevel::Micro, "team_facilitation"),
+        (
+            Theme::BestPractice,
+            SystemLevel::Macro,
+            "Effective research for system transformation",
+        ),
+        (
+            Theme::BestPractice,
+            SystemLevel::Meso,
+            "Quality safety and transformational research",
+        ),
+        (Theme::BestPractice, SystemLevel::Micro, "team_research"),
+    ];
+    let mut seen = BTreeSet::new();
+    for (theme, level, named) in cells {
+        let s = Strand::of(theme, level);
+        assert!(
+            s.label() == named || s.value() == named,
+            "{theme:?} {level:?}: {s:?}"
+        );
+        assert!(seen.insert(s.value()), "each cell has its own strand");
+        let p = Programme::parse(ProgrammeInput {
+            theme: Some(theme.value().into()),
+            level: Some(level.value().into()),
+            ..valid()
+        })
+        .unwrap();
+        assert_eq!(p.strand(), s);
+    }
+    assert_eq!(seen.len(), Strand::all().len());
+}

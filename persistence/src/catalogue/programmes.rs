@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use domain::{
-    Availability, DeliveryMode, Priority, ProgrammeStatus, SystemLevel, Theme, VenusStem,
+    Availability, DeliveryMode, Priority, ProgrammeStatus, Strand, SystemLevel, Theme, VenusStem,
 };
 use uuid::Uuid;
 
@@ -24,6 +24,7 @@ pub struct ProgrammeFilter {
     pub priorities: Vec<Priority>,
     pub delivery_modes: Vec<DeliveryMode>,
     pub availabilities: Vec<Availability>,
+    pub strands: Vec<Strand>,
     pub statuses: Vec<ProgrammeStatus>,
     /// Words searched in title, what and who: every word must occur (case- and
     /// accent-insensitive, in any order); `%` and `_` are literal.
@@ -99,6 +100,7 @@ pub struct Facets {
     pub priorities: Vec<(Priority, i64)>,
     pub delivery_modes: Vec<(DeliveryMode, i64)>,
     pub availabilities: Vec<(Availability, i64)>,
+    pub strands: Vec<(Strand, i64)>,
 }
 
 /// How a client names a programme in a URL.

@@ -45,7 +45,7 @@ async fn main() {
     let url = with_database(&server, &name);
     let mut report = catalogue_report(&server, &mut admin_conn).await;
     if std::env::var("BENCH_CATALOGUE_ONLY").is_err() {
-        report.push_str("\n");
+        report.push('\n');
         report.push_str(&run(&url).await);
     }
     diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

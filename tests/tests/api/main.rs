@@ -42,6 +42,7 @@ mod programme_patches;
 mod programme_search;
 mod programme_writes;
 mod programmes;
+mod prospectus;
 mod readme;
 mod register;
 mod request_rules;

@@ -9,6 +9,7 @@ use crate::helpers::spawn_app;
 const KEYS: &[(&str, &str)] = &[
     ("themes", "Theme"),
     ("levels", "SystemLevel"),
+    ("strands", "Strand"),
     ("stems", "VenusStem"),
     ("delivery_modes", "DeliveryMode"),
     ("availabilities", "Availability"),

@@ -2,7 +2,7 @@
 //! text folded for word search, all computed once when the snapshot is built.
 
 use domain::{
-    Availability, DeliveryMode, Priority, ProgrammeStatus, SystemLevel, Theme, VenusStem,
+    Availability, DeliveryMode, Priority, ProgrammeStatus, Strand, SystemLevel, Theme, VenusStem,
     Vocabulary,
 };
 
@@ -17,7 +17,8 @@ pub const STEM: usize = 2;
 pub const PRIORITY: usize = 3;
 pub const DELIVERY_MODE: usize = 4;
 pub const AVAILABILITY: usize = 5;
-pub const FACETS: usize = 6;
+pub const STRAND: usize = 6;
+pub const FACETS: usize = 7;
 
 /// The bit of `value` among a vocabulary's values (every vocabulary has fewer than 32).
 pub fn bit<T: Vocabulary + PartialEq>(value: T) -> u32 {
@@ -47,10 +48,10 @@ pub struct Entry {
     /// One bit per value the programme carries, per facet.
     pub masks: [u32; FACETS],
     pub status: ProgrammeStatus,
-    /// The title, folded (see [`fold`]).
-    pub title: String,
-    /// What and who, folded.
-    pub body: String,
+    /// Title, what and who, folded (see [`fold`]), one per line: the title is the first
+    /// `title_len` bytes.
+    text: String,
+    title_len: usize,
 }
 
 impl Entry {
@@ -61,33 +62,48 @@ impl Entry {
         masks[LEVEL] = bit::<SystemLevel>(p.level());
         masks[STEM] = mask(p.stems().iter().copied(), bit::<VenusStem>);
         masks[PRIORITY] = mask(p.priorities().iter().copied(), priority_bit);
-        masks[DELIVERY_MODE] = bit::<DeliveryMode>(p.delivery_mode());
-        masks[AVAILABILITY] = bit::<Availability>(p.availability());
-        let body = [Some(p.what()), p.who()]
+        // "Not stated" carries no value: it matches no filter of that facet.
+        masks[DELIVERY_MODE] = p.delivery_mode().map_or(0, bit::<DeliveryMode>);
+        masks[AVAILABILITY] = p.availability().map_or(0, bit::<Availability>);
+        masks[STRAND] = bit::<Strand>(p.strand());
+        let title = fold(p.title());
+        let title_len = title.len();
+        let text = [Some(p.what()), p.who()]
             .into_iter()
             .flatten()
             .map(fold)
-            .collect::<Vec<_>>()
-            .join("\n");
+            .fold(title, |mut text, part| {
+                text.push('\n');
+                text.push_str(&part);
+                text
+            });
         Self {
             title_key: p.title_key(),
             updated_key: timestamp_key(record.updated_at),
             created_key: timestamp_key(record.created_at),
             masks,
             status: p.status(),
-            title: fold(p.title()),
-            body,
+            text,
+            title_len,
             record,
         }
     }
 
     /// How well the entry matches every one of `words`: `None` when one is missing, else a
-    /// score (3 for a word in the title, 1 in what or who, summed).
+    /// score (3 for a word in the title, 1 in what or who, summed). Most entries miss a word:
+    /// one scan of the whole text rejects them; only matches are scored.
     pub fn score(&self, words: &[String]) -> Option<u32> {
-        words.iter().try_fold(0, |score, w| {
-            let title = self.title.contains(w.as_str());
-            let body = self.body.contains(w.as_str());
-            (title || body).then_some(score + 3 * u32::from(title) + u32::from(body))
-        })
+        if !words.iter().all(|w| self.text.contains(w.as_str())) {
+            return None;
+        }
+        let (title, body) = self.text.split_at(self.title_len);
+        Some(
+            words
+                .iter()
+                .map(|w| {
+                    3 * u32::from(title.contains(w.as_str())) + u32::from(body.contains(w.as_str()))
+                })
+                .sum(),
+        )
     }
 }

@@ -3,14 +3,14 @@
 //! binary search); the facets take one pass over every programme.
 
 use domain::{
-    Availability, DeliveryMode, Priority, ProgrammeStatus, SystemLevel, Theme, VenusStem,
+    Availability, DeliveryMode, Priority, ProgrammeStatus, Strand, SystemLevel, Theme, VenusStem,
     Vocabulary,
 };
 use uuid::Uuid;
 
 use super::Snapshot;
 use super::entry::{
-    AVAILABILITY, DELIVERY_MODE, Entry, FACETS, LEVEL, PRIORITY, STEM, THEME, bit, mask,
+    AVAILABILITY, DELIVERY_MODE, Entry, FACETS, LEVEL, PRIORITY, STEM, STRAND, THEME, bit, mask,
     priority_bit,
 };
 use crate::catalogue::programme_rows::ProgrammeRecord;
@@ -34,6 +34,7 @@ impl Compiled {
         masks[PRIORITY] = mask(f.priorities.iter().copied(), priority_bit);
         masks[DELIVERY_MODE] = mask(f.delivery_modes.iter().copied(), bit::<DeliveryMode>);
         masks[AVAILABILITY] = mask(f.availabilities.iter().copied(), bit::<Availability>);
+        masks[STRAND] = mask(f.strands.iter().copied(), bit::<Strand>);
         Self {
             masks,
             statuses: mask(f.statuses.iter().copied(), bit::<ProgrammeStatus>),
@@ -54,10 +55,6 @@ impl Compiled {
             return None;
         }
         e.score(&self.words)
-    }
-
-    fn matches(&self, e: &Entry) -> Option<u32> {
-        self.score(e).filter(|_| self.failing(e) == 0)
     }
 }
 
@@ -87,11 +84,13 @@ impl Snapshot {
         let c = Compiled::new(f);
         let want = usize::try_from(limit).unwrap_or(0).saturating_add(1);
         let entries = &self.index.entries;
+        // One pass decides status and words for every entry; the page and the facets share it.
+        let scores: Vec<Option<u32>> = entries.iter().map(|e| c.score(e)).collect();
+        let matches = |i: usize| scores[i].filter(|_| c.failing(&entries[i]) == 0);
         let after = cursor.map(|c| (c.key.as_str(), c.id));
         let picked: Vec<(String, &Entry)> = if sort == ProgrammeSort::Relevance {
-            let mut all: Vec<(String, &Entry)> = entries
-                .iter()
-                .filter_map(|e| c.matches(e).map(|s| (relevance_key(s, e), e)))
+            let mut all: Vec<(String, &Entry)> = (0..entries.len())
+                .filter_map(|i| matches(i).map(|s| (relevance_key(s, &entries[i]), &entries[i])))
                 .collect();
             all.sort_by(|a, b| (&a.0, a.1.record.id).cmp(&(&b.0, b.1.record.id)));
             all.into_iter()
@@ -114,7 +113,7 @@ impl Snapshot {
             };
             let hit = |i: &u32| {
                 let e = &entries[*i as usize];
-                c.matches(e).map(|_| (key(e).to_owned(), e))
+                matches(*i as usize).map(|_| (key(e).to_owned(), e))
             };
             if sort.descending() {
                 let end = after.map_or(order.len(), |a| order.partition_point(|i| at(i) < a));
@@ -142,17 +141,17 @@ impl Snapshot {
                 .collect(),
             next_cursor: page.next_cursor,
         };
-        (page, self.facets(&c))
+        (page, self.facets(&c, &scores))
     }
 
     /// Disjunctive facet counts: a programme failing no filter counts under every value it
     /// carries; one failing exactly one facet's filter counts under that facet only (it is
     /// what choosing one more value there would add).
-    fn facets(&self, c: &Compiled) -> Facets {
+    fn facets(&self, c: &Compiled, scores: &[Option<u32>]) -> Facets {
         let mut counts = [[0i64; 32]; FACETS];
         let mut total = 0;
-        for e in &self.index.entries {
-            if c.score(e).is_none() {
+        for (e, score) in self.index.entries.iter().zip(scores) {
+            if score.is_none() {
                 continue;
             }
             let failing = c.failing(e);
@@ -187,6 +186,7 @@ impl Snapshot {
                 .collect(),
             delivery_modes: counted(&counts[DELIVERY_MODE]),
             availabilities: counted(&counts[AVAILABILITY]),
+            strands: counted(&counts[STRAND]),
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
-    Availability, CohortStatus, DeliveryMode, DurationUnit, Priority, ProgrammeStatus, SystemLevel,
-    Theme, VenusStem, Vocabulary,
+    Availability, CohortStatus, DeliveryMode, DurationUnit, Priority, ProgrammeStatus, Strand,
+    SystemLevel, Theme, VenusStem, Vocabulary,
 };
 use persistence::catalogue::programme_rows::ProgrammeRecord;
 use persistence::catalogue::programmes::Facets;
@@ -94,6 +94,7 @@ impl From<&NextCohort> for NextCohortDto {
     "title": "Champions4Change Programme",
     "theme": "facilitation",
     "level": "micro",
+    "strand": "team_research",
     "what": "This programme develops confidence to make improvements based on evidence and research capabilities",
     "summary": "This programme develops confidence to make improvements based on evidence and research capabilities",
     "how": "1) Supporting staff to initiate improvements to practice through the use of research and evidence-based practice. …",
@@ -118,6 +119,8 @@ pub struct ProgrammeDto {
     pub title: String,
     pub theme: Theme,
     pub level: SystemLevel,
+    /// The prospectus strand: the heading of its theme × level cell (labels in `/taxonomy`).
+    pub strand: Strand,
     /// What the programme is.
     pub what: String,
     /// A short summary for cards: the first sentence of `what`, or its first words up to
@@ -130,8 +133,10 @@ pub struct ProgrammeDto {
     /// When it runs, as the prospectus says.
     pub when: Option<String>,
     pub duration: Option<DurationDto>,
-    pub delivery_mode: DeliveryMode,
-    pub availability: Availability,
+    /// `null`: the prospectus does not say (show "not stated", not a guess).
+    pub delivery_mode: Option<DeliveryMode>,
+    /// `null`: the prospectus does not say whether it is commissioned, on demand or scheduled.
+    pub availability: Option<Availability>,
     /// Organisations delivering it with the academy.
     pub delivery_partners: Vec<String>,
     /// Venus model stems it develops.
@@ -157,6 +162,7 @@ impl ProgrammeDto {
             title: p.title().to_owned(),
             theme: p.theme(),
             level: p.level(),
+            strand: p.strand(),
             summary: p.summary(),
             what: p.what().to_owned(),
             how: p.how().map(str::to_owned),
@@ -201,8 +207,9 @@ pub struct FacetCount {
 /// Counts per value of each facet, over all pages. Disjunctive: a facet counts the programmes
 /// matching every *other* filter, ignoring its own, so after `theme=facilitation` the theme
 /// facet still says how many each other theme would add (an OR choice), while the level,
-/// stem, priority, delivery mode and availability facets count within the facilitation
-/// programmes. Every value is listed, zeros included, so a front end can draw its filters.
+/// stem, priority, delivery mode, availability and strand facets count within the
+/// facilitation programmes. A programme whose delivery mode or availability is not stated
+/// counts under no value of that facet. Every value is listed, zeros included, so a front end can draw its filters.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "theme": [{"value": "facilitation", "label": "Facilitation of Workforce Transformation", "count": 2}],
@@ -210,7 +217,8 @@ pub struct FacetCount {
     "stem": [{"value": "innovation_and_improvement", "label": "Innovation and Improvement", "count": 2}],
     "priority": [{"value": "learning-together", "label": "Learning together", "count": 2}],
     "delivery_mode": [{"value": "blended", "label": "Blended (online and face to face)", "count": 1}],
-    "availability": [{"value": "commissioned", "label": "Commissioned", "count": 2}]
+    "availability": [{"value": "commissioned", "label": "Commissioned", "count": 2}],
+    "strand": [{"value": "team_facilitation", "label": "Facilitation learning, development, improvement, knowledge translation across teams (link workers, champions)", "count": 2}]
 }))]
 pub struct ProgrammeFacets {
     pub theme: Vec<FacetCount>,
@@ -220,6 +228,7 @@ pub struct ProgrammeFacets {
     pub priority: Vec<FacetCount>,
     pub delivery_mode: Vec<FacetCount>,
     pub availability: Vec<FacetCount>,
+    pub strand: Vec<FacetCount>,
 }
 
 fn counts<T: Vocabulary>(v: Vec<(T, i64)>) -> Vec<FacetCount> {
@@ -240,6 +249,7 @@ impl From<Facets> for ProgrammeFacets {
             stem: counts(f.stems),
             delivery_mode: counts(f.delivery_modes),
             availability: counts(f.availabilities),
+            strand: counts(f.strands),
             priority: f
                 .priorities
                 .into_iter()
@@ -257,13 +267,13 @@ impl From<Facets> for ProgrammeFacets {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "data": [{"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "slug": "vital-signs", "title": "VITAL Signs: Developing teams to initiate what matters to people in your organisation",
-              "theme": "facilitation", "level": "micro", "what": "This is a co-designed programme …", "summary": "This is a co-designed programme …", "how": null, "who": null, "when": null, "duration": null,
+              "theme": "facilitation", "level": "micro", "strand": "team_facilitation", "what": "This is a co-designed programme …", "summary": "This is a co-designed programme …", "how": null, "who": null, "when": null, "duration": null,
               "delivery_mode": "blended", "availability": "commissioned", "delivery_partners": [], "stems": ["innovation_and_improvement", "culture_change"],
               "priorities": [{"code": 6, "slug": "learning-together", "title": "Learning together"}], "status": "published", "next_cohorts": [], "version": 1,
               "created_at": "2026-11-23T09:00:00Z", "updated_at": "2026-11-23T09:00:00Z"}],
     "next_cursor": "eyJzIjoidGl0bGUiLCJrIjoidml0YWwgc2lnbnMiLCJpIjoiMDE5M2ExYjQtNWY2ZS03YzNkLTlhMmItMWM0ZDVlNmY3YThiIn0",
     "total": 2,
-    "facets": {"theme": [], "level": [], "stem": [], "priority": [], "delivery_mode": [], "availability": []}
+    "facets": {"theme": [], "level": [], "stem": [], "priority": [], "delivery_mode": [], "availability": [], "strand": []}
 }))]
 pub struct ProgrammeList {
     pub data: Vec<ProgrammeDto>,

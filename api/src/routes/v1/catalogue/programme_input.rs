@@ -93,9 +93,11 @@ pub struct ProgrammeCreate {
     #[schema(value_type = Option<Prose>)]
     pub when: Option<String>,
     pub duration: Option<DurationBody>,
-    #[schema(value_type = DeliveryMode)]
+    /// Leave out (or `null`) when it is not stated.
+    #[schema(value_type = Option<DeliveryMode>)]
     pub delivery_mode: Option<String>,
-    #[schema(value_type = Availability)]
+    /// Leave out (or `null`) when it is not stated.
+    #[schema(value_type = Option<Availability>)]
     pub availability: Option<String>,
     /// At most 20, each named once (ignoring case).
     #[serde(default)]
@@ -164,10 +166,14 @@ pub struct ProgrammePatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<DurationBody>)]
     pub duration: Option<Option<DurationBody>>,
-    #[schema(value_type = DeliveryMode, required = false)]
-    pub delivery_mode: Option<String>,
-    #[schema(value_type = Availability, required = false)]
-    pub availability: Option<String>,
+    /// `null`: not stated.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<DeliveryMode>)]
+    pub delivery_mode: Option<Option<String>>,
+    /// `null`: not stated.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Availability>)]
+    pub availability: Option<Option<String>>,
     #[schema(value_type = Partners, required = false)]
     pub delivery_partners: Option<Vec<String>>,
     #[schema(value_type = Stems, required = false)]
@@ -194,8 +200,8 @@ impl ProgrammePatch {
         set(&mut i.who, self.who);
         set(&mut i.when, self.when);
         set(&mut i.duration, self.duration.map(|d| d.map(Into::into)));
-        set(&mut i.delivery_mode, self.delivery_mode.map(Some));
-        set(&mut i.availability, self.availability.map(Some));
+        set(&mut i.delivery_mode, self.delivery_mode);
+        set(&mut i.availability, self.availability);
         set(&mut i.partners, self.delivery_partners);
         set(&mut i.stems, self.stems);
         set(

@@ -3,8 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::{
-    Availability, DeliveryMode, Priority, ProgrammeStatus, Scope, SystemLevel, Theme, VenusStem,
-    Vocabulary,
+    Availability, DeliveryMode, Priority, ProgrammeStatus, Scope, Strand, SystemLevel, Theme,
+    VenusStem, Vocabulary,
 };
 use persistence::catalogue::programme_rows::ProgrammeRecord;
 use persistence::catalogue::programmes::{self, ProgrammeFilter, ProgrammeKey, ProgrammeSort};
@@ -64,6 +64,10 @@ pub struct ProgrammeQuery {
     #[serde(default)]
     #[param(value_type = Option<Vec<Availability>>, explode, style = Form)]
     pub availability: Vec<String>,
+    /// Prospectus strand(s): theme × level cells (see `/taxonomy`).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<Strand>>, explode, style = Form)]
+    pub strand: Vec<String>,
     /// Status(es); `published` when absent.
     #[serde(default)]
     #[param(value_type = Option<Vec<ProgrammeStatus>>, explode, style = Form)]
@@ -128,6 +132,7 @@ impl ProgrammeQuery {
                 &self.availability,
                 Availability::parse,
             ),
+            strands: each(&mut e, "strand", &self.strand, Strand::parse),
             statuses: each(&mut e, "status", &self.status, ProgrammeStatus::parse),
             q: None,
         };

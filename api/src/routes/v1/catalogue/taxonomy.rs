@@ -7,8 +7,8 @@ use domain::community::{
 };
 use domain::{
     AttendanceStatus, Availability, ClientStatus, CohortStatus, DeliveryMode, DurationUnit,
-    EnrolmentStatus, OrganisationKind, OrganisationStatus, ProgrammeStatus, Scope, SystemLevel,
-    Theme, VenusStem, Vocabulary,
+    EnrolmentStatus, OrganisationKind, OrganisationStatus, ProgrammeStatus, Scope, Strand,
+    SystemLevel, Theme, VenusStem, Vocabulary,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,6 +49,7 @@ fn terms<T: Vocabulary>() -> Vec<Term> {
 #[schema(example = json!({
     "themes": [{"value": "leadership", "label": "Leadership Development and Culture Change for Transformation"}],
     "levels": [{"value": "macro", "label": "Macro — system development"}],
+    "strands": [{"value": "systems_leadership", "label": "Systems Leadership"}],
     "stems": [{"value": "facilitation", "label": "Facilitation", "description": "Enabling individuals, teams and systems to learn, develop and improve: the skills of the transformational facilitator."}],
     "delivery_modes": [{"value": "online", "label": "Online"}],
     "availabilities": [{"value": "on_demand", "label": "On demand"}],
@@ -73,6 +74,8 @@ pub struct Taxonomy {
     pub themes: Vec<Term>,
     /// The three system levels: macro (system), meso (organisation/partner), micro (team).
     pub levels: Vec<Term>,
+    /// The prospectus' nine strands: one per theme × level cell, in the prospectus' words.
+    pub strands: Vec<Term>,
     /// The five stems of the Venus model.
     pub stems: Vec<StemTerm>,
     pub delivery_modes: Vec<Term>,
@@ -123,6 +126,7 @@ pub struct Taxonomy {
 pub async fn get_taxonomy(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let taxonomy = Taxonomy {
         themes: terms::<Theme>(),
+        strands: terms::<Strand>(),
         levels: terms::<SystemLevel>(),
         stems: VenusStem::all()
             .iter()
