@@ -7,8 +7,9 @@
 //! - another process writes: on PostgreSQL the write's `NOTIFY` wakes [`listener`] at once;
 //!   on both backends the watcher reads the catalogue's version at least every
 //!   `CATALOGUE_MAX_STALENESS_MS`, which bounds staleness when a notification is lost;
-//! - seats change (enrolments do not bump the version: they are too frequent): the watcher
-//!   reloads the next cohorts on each tick and swaps only when they differ.
+//! - seats or communities change (enrolments and memberships do not bump the version: they
+//!   are too frequent): the watcher reloads that volatile part on each tick and swaps only
+//!   when it differs.
 
 pub mod invalidate;
 mod listener;
@@ -20,7 +21,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
-use persistence::catalogue::snapshot::Snapshot;
+use persistence::catalogue::snapshot::{Snapshot, Volatile};
 use persistence::{Backend, Store};
 use tokio::sync::Notify;
 
@@ -140,7 +141,7 @@ impl Catalogue {
         let known = live.snapshot.version;
         let fresh = db(&self.store, move |conn| {
             if persistence::catalogue::version::current(conn)? == known {
-                Ok(Fresh::Seats(Snapshot::load_next_cohorts(conn)?))
+                Ok(Fresh::Volatile(Volatile::load(conn)?))
             } else {
                 Ok(Fresh::All(Snapshot::load(conn)?))
             }
@@ -151,11 +152,11 @@ impl Catalogue {
                 tracing::debug!(version = snapshot.version, "catalogue snapshot reloaded");
                 self.current.store(Arc::new(Live::new(snapshot)));
             }
-            Fresh::Seats(next) if &next != live.snapshot.next_cohorts_all() => {
-                let snapshot = live.snapshot.with_next_cohorts(next);
+            Fresh::Volatile(v) if &v != live.snapshot.volatile() => {
+                let snapshot = live.snapshot.with_volatile(v);
                 self.current.store(Arc::new(Live::new(snapshot)));
             }
-            Fresh::Seats(_) => {}
+            Fresh::Volatile(_) => {}
         }
         Ok(())
     }
@@ -163,7 +164,7 @@ impl Catalogue {
 
 enum Fresh {
     All(Snapshot),
-    Seats(persistence::catalogue::snapshot::NextCohorts),
+    Volatile(Volatile),
 }
 
 /// Refreshes on each notification, and at least every `max_staleness`.

@@ -183,3 +183,39 @@ async fn postgres_notifies_the_other_process_at_once_and_it_resynchronises_after
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_member_joining_through_one_process_shows_in_the_others_community() {
+    let a = crate::helpers::spawn_app().await;
+    let b = second_process(&a._db, Duration::from_millis(300)).await;
+    let w = world(&a).await;
+    let path = "/api/v1/communities/leadership";
+    let before = a.get(path).await;
+    let tag = before.headers()["etag"].to_str().unwrap().to_owned();
+    let before: Value = before.json().await.unwrap();
+    let members = before["member_count"].as_i64().unwrap();
+    let p = person(&a, &w.org_token, 1, Some(&w.org)).await;
+    let res = crate::fixtures::communities::join(&a, &w.admin, "leadership", &p, "member").await;
+    assert_eq!(res.status(), 201);
+    // This process at once; the other within the bound; the tag names the new count.
+    assert_eq!(a.get_json(path, 200).await["member_count"], members + 1);
+    let again = a.get(path).await;
+    assert_ne!(again.headers()["etag"].to_str().unwrap(), tag);
+    until(&b, path, Duration::from_millis(1500), |c| {
+        c["member_count"] == members + 1
+    })
+    .await;
+    until(
+        &b,
+        "/api/v1/communities",
+        Duration::from_millis(1500),
+        |l| {
+            l["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["slug"] == "leadership" && c["member_count"] == members + 1)
+        },
+    )
+    .await;
+}

@@ -129,6 +129,17 @@ mod database_outage {
         // The catalogue is answered from the process's snapshot: it outlives the outage.
         let catalogue = get("/api/v1/programmes?q=leadership").await.unwrap();
         assert_eq!(catalogue.status(), 200, "the catalogue needs no database");
+        for path in [
+            "/api/v1/programmes/vital-signs",
+            "/api/v1/priorities",
+            "/api/v1/communities",
+        ] {
+            assert_eq!(
+                get(path).await.unwrap().status(),
+                200,
+                "{path} during the outage"
+            );
+        }
         let res = get("/api/v1/cohorts").await.unwrap();
         assert_eq!(
             res.headers()

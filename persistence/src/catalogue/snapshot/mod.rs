@@ -19,6 +19,7 @@ use self::entry::Entry;
 use super::priorities::PriorityUsage;
 use super::programme_rows::{ProgrammeRecord, all_records};
 use super::programmes::ProgrammeKey;
+use crate::communities::community::{self, CommunityRecord};
 use crate::db::{DbConnection, read_snapshot};
 use crate::error::StoreResult;
 use crate::learning::cohorts::{self, CohortRecord};
@@ -43,6 +44,30 @@ pub struct NextCohort {
 
 /// Each programme's next cohorts (at most [`NEXT_COHORTS`], soonest first).
 pub type NextCohorts = HashMap<Uuid, Vec<NextCohort>>;
+
+/// What changes without a catalogue version bump (with every enrolment and membership): the
+/// next cohorts' seats and the communities' public view (member counts, leadership). The
+/// watcher reloads it on each tick and swaps the snapshot only when it differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volatile {
+    pub next_cohorts: NextCohorts,
+    /// Every community, by name.
+    pub communities: Vec<CommunityRecord>,
+}
+
+impl Volatile {
+    /// Reads it in one read transaction.
+    pub fn load(conn: &mut DbConnection) -> StoreResult<Self> {
+        read_snapshot(conn, Self::load_in)
+    }
+
+    fn load_in(conn: &mut DbConnection) -> StoreResult<Self> {
+        Ok(Self {
+            next_cohorts: next_cohorts(cohorts::upcoming(conn)?),
+            communities: community::list(conn, None)?,
+        })
+    }
+}
 
 fn next_cohorts(upcoming: Vec<CohortRecord>) -> NextCohorts {
     let mut by_programme: NextCohorts = HashMap::new();
@@ -116,50 +141,69 @@ pub struct Snapshot {
     /// The catalogue version it was built from.
     pub version: i64,
     index: Arc<Index>,
-    cohorts: Arc<NextCohorts>,
+    volatile: Arc<Volatile>,
 }
 
 impl Snapshot {
-    pub fn new(version: i64, programmes: Vec<ProgrammeRecord>, cohorts: NextCohorts) -> Self {
+    pub fn new(version: i64, programmes: Vec<ProgrammeRecord>, volatile: Volatile) -> Self {
         Self {
             version,
             index: Arc::new(Index::new(programmes)),
-            cohorts: Arc::new(cohorts),
+            volatile: Arc::new(volatile),
         }
     }
 
     /// Reads the whole catalogue in one read transaction: the version, the programmes and
-    /// their three kinds of child rows, the upcoming cohorts, their seats and priorities.
+    /// their three kinds of child rows, the upcoming cohorts (their seats and priorities)
+    /// and the communities (their leadership and member counts).
     pub fn load(conn: &mut DbConnection) -> StoreResult<Self> {
         read_snapshot(conn, |conn| {
             let version = super::version::current(conn)?;
             let programmes = all_records(conn)?;
-            let cohorts = next_cohorts(cohorts::upcoming(conn)?);
-            Ok(Self::new(version, programmes, cohorts))
+            Ok(Self::new(version, programmes, Volatile::load_in(conn)?))
         })
     }
 
-    /// Reads only the next cohorts, whose seats change with every enrolment.
-    pub fn load_next_cohorts(conn: &mut DbConnection) -> StoreResult<NextCohorts> {
-        read_snapshot(conn, |conn| Ok(next_cohorts(cohorts::upcoming(conn)?)))
-    }
-
-    /// This snapshot with other next cohorts, sharing its programmes.
-    pub fn with_next_cohorts(&self, cohorts: NextCohorts) -> Self {
+    /// This snapshot with another volatile part, sharing its programmes.
+    pub fn with_volatile(&self, volatile: Volatile) -> Self {
         Self {
             version: self.version,
             index: Arc::clone(&self.index),
-            cohorts: Arc::new(cohorts),
+            volatile: Arc::new(volatile),
         }
     }
 
-    pub fn next_cohorts_all(&self) -> &NextCohorts {
-        &self.cohorts
+    pub fn volatile(&self) -> &Volatile {
+        &self.volatile
     }
 
     /// A programme's next cohorts, soonest first.
     pub fn next_cohorts(&self, programme: Uuid) -> &[NextCohort] {
-        self.cohorts.get(&programme).map_or(&[], Vec::as_slice)
+        self.volatile
+            .next_cohorts
+            .get(&programme)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every community by name, or only those whose tripartite leadership is (`true`) or
+    /// is not (`false`) complete.
+    pub fn communities(&self, leadership_complete: Option<bool>) -> Vec<&CommunityRecord> {
+        self.volatile
+            .communities
+            .iter()
+            .filter(|c| {
+                leadership_complete.is_none_or(|want| c.missing_leadership.is_empty() == want)
+            })
+            .collect()
+    }
+
+    /// A community by id or slug.
+    pub fn community(&self, id_or_slug: &str) -> Option<&CommunityRecord> {
+        let id = Uuid::parse_str(id_or_slug).ok();
+        self.volatile.communities.iter().find(|c| match id {
+            Some(id) => c.id == id,
+            None => c.community.slug().as_str() == id_or_slug,
+        })
     }
 
     /// How many programmes the snapshot holds, whatever their status.

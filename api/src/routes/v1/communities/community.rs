@@ -24,6 +24,8 @@ use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, etag, respond};
 use crate::openapi::problems::Conflict;
 use crate::openapi::rules::{Name, Purpose, Slug};
+use crate::snapshot::Catalogue;
+use crate::snapshot::rendered::Rendered;
 
 /// How often and how long a community meets.
 #[derive(Debug, Serialize, ToSchema)]
@@ -142,7 +144,7 @@ pub struct CommunityQuery {
 #[get("/communities")]
 pub async fn list_communities(
     req: HttpRequest,
-    store: web::Data<Store>,
+    catalogue: web::Data<Catalogue>,
     StrictQuery(query): StrictQuery<CommunityQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let complete = match query.leadership.as_deref() {
@@ -156,11 +158,20 @@ pub async fn list_communities(
             }]));
         }
     };
-    let rows = db(&store, move |conn| community::list(conn, complete)).await?;
-    let list = CommunityList {
-        data: rows.into_iter().map(Into::into).collect(),
-    };
-    respond::public(&req, HttpResponse::Ok(), &list)
+    let live = catalogue.live().await;
+    let key = format!("communities?{complete:?}");
+    let rendered = live.rendered(&key, |snapshot| {
+        let list = CommunityList {
+            data: snapshot
+                .communities(complete)
+                .into_iter()
+                .cloned()
+                .map(Into::into)
+                .collect(),
+        };
+        Rendered::json(&list, etag::of_bytes, None)
+    })?;
+    Ok(rendered.respond(&req, respond::PUBLIC_MAX_AGE))
 }
 
 /// Get one community by id or slug.
@@ -174,19 +185,24 @@ pub async fn list_communities(
 #[get("/communities/{id_or_slug}")]
 pub async fn get_community(
     req: HttpRequest,
-    store: web::Data<Store>,
+    catalogue: web::Data<Catalogue>,
     community: CommunityRef,
 ) -> Result<HttpResponse, ApiError> {
-    let key = community.as_str().to_owned();
-    let record = db(&store, move |conn| community::get(conn, &key))
-        .await
-        .or_not_found(community.missing())?;
-    Ok(respond::conditional(
-        &req,
-        record.id,
-        record.version,
-        &CommunityDto::from(record),
-    ))
+    let live = catalogue.live().await;
+    let record = live
+        .snapshot
+        .community(community.as_str())
+        .ok_or_else(|| ApiError::not_found(community.missing()))?;
+    let (id, version) = (record.id, record.version);
+    // Its member count and leadership change without a new version: the tag names them too.
+    let rendered = live.rendered(&format!("community:{id}"), |_| {
+        Rendered::json(
+            &CommunityDto::from(record.clone()),
+            |bytes| etag::derived(id, version, bytes),
+            None,
+        )
+    })?;
+    Ok(rendered.respond(&req, "no-cache"))
 }
 
 /// A new community.
