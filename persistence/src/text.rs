@@ -27,13 +27,27 @@ pub fn fold(text: &str) -> String {
 }
 
 /// The words of a search, folded: split on whitespace and on punctuation that joins words
-/// ("co-design" is the words "co" and "design"), so a search matches the words in any order.
+/// ("co-design" is the words "co" and "design"), each stripped of the punctuation around it
+/// (`leadership.`, `"systems`), so a search matches the words in any order. A search of
+/// punctuation only is one word, as written: it never matches everything.
 pub fn search_words(q: &str) -> Vec<String> {
-    let mut words: Vec<String> = fold(q)
+    let around = |c: char| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '"' | '\'' | '[' | ']' | '{' | '}' | '“' | '”' | '‘' | '’'
+        )
+    };
+    let folded = fold(q);
+    let mut words: Vec<String> = folded
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | ',' | ';' | ':' | '(' | ')'))
+        .map(|w| w.trim_matches(around))
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
         .collect();
+    if words.is_empty() && !folded.trim().is_empty() {
+        // Only punctuation: searched as written (it matches what contains it), never "all".
+        words.push(folded.trim().to_owned());
+    }
     words.sort();
     words.dedup();
     words
@@ -57,6 +71,13 @@ mod tests {
             super::search_words("  Leadership  co-design CARE care\tÉvaluation "),
             ["care", "co", "design", "evaluation", "leadership"]
         );
-        assert!(super::search_words(" - ").is_empty());
+        assert_eq!(super::search_words(" - "), ["-"]);
+        assert!(super::search_words("  ").is_empty());
+        assert_eq!(
+            super::search_words("“Systems leadership.” care? 50%"),
+            ["50%", "care", "leadership", "systems"]
+        );
+        assert_eq!(super::search_words("\\ ."), ["\\"]);
+        assert_eq!(super::search_words(" . "), ["."]);
     }
 }

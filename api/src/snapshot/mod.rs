@@ -18,7 +18,7 @@ pub mod rendered;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use persistence::catalogue::snapshot::{Snapshot, Volatile};
@@ -28,23 +28,29 @@ use tokio::sync::Notify;
 use self::rendered::Rendered;
 use crate::http::{ApiError, db};
 
-/// Rendered answers kept per snapshot before the cache starts again (bounds memory when
-/// clients send many different queries).
+/// Rendered answers kept per snapshot, by count and by JSON bytes, before the cache starts
+/// again: bounds memory when clients send many different queries (compressed copies add
+/// about a fifth more).
 const RENDERED_MAX: usize = 512;
+const RENDERED_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// A snapshot and the answers rendered from it.
 pub struct Live {
     pub snapshot: Snapshot,
-    pub built_at: Instant,
-    rendered: Mutex<HashMap<String, Arc<Rendered>>>,
+    rendered: Mutex<Cache>,
+}
+
+#[derive(Default)]
+struct Cache {
+    answers: HashMap<String, Arc<Rendered>>,
+    bytes: usize,
 }
 
 impl Live {
     fn new(snapshot: Snapshot) -> Self {
         Self {
             snapshot,
-            built_at: Instant::now(),
-            rendered: Mutex::new(HashMap::new()),
+            rendered: Mutex::new(Cache::default()),
         }
     }
 
@@ -54,19 +60,21 @@ impl Live {
         key: &str,
         render: impl FnOnce(&Snapshot) -> Result<Rendered, ApiError>,
     ) -> Result<Arc<Rendered>, ApiError> {
-        if let Some(r) = self.lock().get(key) {
+        if let Some(r) = self.lock().answers.get(key) {
             return Ok(Arc::clone(r));
         }
         let r = Arc::new(render(&self.snapshot)?);
+        let size = r.json_bytes().len();
         let mut cache = self.lock();
-        if cache.len() >= RENDERED_MAX {
-            cache.clear();
+        if cache.answers.len() >= RENDERED_MAX || cache.bytes + size > RENDERED_MAX_BYTES {
+            *cache = Cache::default();
         }
-        cache.insert(key.to_owned(), Arc::clone(&r));
+        cache.bytes += size;
+        cache.answers.insert(key.to_owned(), Arc::clone(&r));
         Ok(r)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Rendered>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
         // A panic while holding the lock leaves a usable map: recover it.
         self.rendered.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -108,9 +116,13 @@ impl Catalogue {
     /// The current snapshot, refreshed first when this process has written since it was
     /// built. Should the refresh fail (the database is away), the last snapshot answers.
     pub async fn live(&self) -> Arc<Live> {
-        if self.included.load(Ordering::Acquire) < self.written.load(Ordering::Acquire)
+        let written = self.written.load(Ordering::Acquire);
+        if self.included.load(Ordering::Acquire) < written
             && let Err(e) = self.refresh(false).await
         {
+            // Readers do not queue retrying (each would wait for the pool's timeout): the
+            // watcher retries on its next tick and catches up when the database returns.
+            self.included.fetch_max(written, Ordering::AcqRel);
             tracing::warn!(error = %e, "catalogue snapshot refresh failed; serving the last one");
         }
         self.current.load_full()

@@ -74,36 +74,63 @@ impl Rendered {
             .clone()
     }
 
-    /// The answer to `req`: 304 when its `If-None-Match` names the tag; else the body in
-    /// the best coding the client accepts (brotli, gzip, or none), with `Vary`.
+    /// The answer to `req` in the best coding the client accepts (brotli, gzip, or none),
+    /// with `Vary`. Each coding is its own representation with its own strong tag (the
+    /// content's tag, suffixed `.br` or `.gz`); `If-None-Match` naming any of them gives 304,
+    /// since they share one content.
     pub fn respond(&self, req: &HttpRequest, cache_control: &'static str) -> HttpResponse {
-        if etag::not_modified(req, &self.tag) {
+        let supported = [Encoding::brotli(), Encoding::gzip(), Encoding::identity()];
+        let chosen = AcceptEncoding::parse(req)
+            .ok()
+            .and_then(|a| a.negotiate(supported.iter()));
+        let coding = match chosen {
+            Some(e) if e == Encoding::brotli() => Coding::Br,
+            Some(e) if e == Encoding::gzip() => Coding::Gzip,
+            _ => Coding::Identity,
+        };
+        let variant = |suffix: &str| EntityTag::new_strong(format!("{}{suffix}", self.tag.tag()));
+        let tag = variant(coding.suffix());
+        let known = [Coding::Identity, Coding::Gzip, Coding::Br]
+            .iter()
+            .any(|c| etag::not_modified(req, &variant(c.suffix())));
+        if known {
             return HttpResponse::NotModified()
-                .insert_header((ETAG, self.tag.clone()))
+                .insert_header((ETAG, tag))
                 .insert_header((CACHE_CONTROL, cache_control))
                 .insert_header((VARY, "accept-encoding"))
                 .finish();
         }
         let mut res = HttpResponse::Ok();
         res.content_type(ContentType::json())
-            .insert_header((ETAG, self.tag.clone()))
+            .insert_header((ETAG, tag))
             .insert_header((CACHE_CONTROL, cache_control))
             .insert_header((VARY, "accept-encoding"));
         if let Some(link) = &self.link {
             res.insert_header((LINK, link.as_str()));
         }
-        let supported = [Encoding::brotli(), Encoding::gzip(), Encoding::identity()];
-        let chosen = AcceptEncoding::parse(req)
-            .ok()
-            .and_then(|a| a.negotiate(supported.iter()));
-        match chosen {
-            Some(e) if e == Encoding::brotli() => {
-                res.insert_header((CONTENT_ENCODING, "br")).body(self.br())
-            }
-            Some(e) if e == Encoding::gzip() => res
+        match coding {
+            Coding::Br => res.insert_header((CONTENT_ENCODING, "br")).body(self.br()),
+            Coding::Gzip => res
                 .insert_header((CONTENT_ENCODING, "gzip"))
                 .body(self.gzip()),
-            _ => res.body(self.json.clone()),
+            Coding::Identity => res.body(self.json.clone()),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Coding {
+    Identity,
+    Gzip,
+    Br,
+}
+
+impl Coding {
+    fn suffix(self) -> &'static str {
+        match self {
+            Coding::Identity => "",
+            Coding::Gzip => ".gz",
+            Coding::Br => ".br",
         }
     }
 }

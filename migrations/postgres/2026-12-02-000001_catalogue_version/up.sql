@@ -1,5 +1,5 @@
--- One row: the version of the published catalogue (programmes, priorities, communities'
--- public view, cohorts). Every catalogue write bumps it in its own transaction, so each API
+-- One row: the version of the catalogue's programmes. Every programme write (and a seed
+-- that changes one) bumps it in its own transaction, so each API
 -- process can tell that its in-memory snapshot is stale (NOTIFY academy_catalogue wakes it
 -- at once; a periodic read of this row bounds staleness when a notification is lost).
 CREATE TABLE catalogue_version (

@@ -1,5 +1,5 @@
--- One row: the version of the published catalogue (programmes, priorities, communities'
--- public view, cohorts). Every catalogue write bumps it in its own transaction, so each API
+-- One row: the version of the catalogue's programmes. Every programme write (and a seed
+-- that changes one) bumps it in its own transaction, so each API
 -- process can tell that its in-memory snapshot is stale by a periodic read of this row.
 CREATE TABLE catalogue_version (
     id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -169,7 +169,6 @@ pub fn create(
             ))
             .execute(conn)?;
         write_priorities(conn, id, w.priorities)?;
-        crate::catalogue::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded("cohort.create", "cohort", Some(id.0.to_string()), 201),
@@ -214,7 +213,6 @@ pub fn update(
             .execute(conn)?;
         write_priorities(conn, DbUuid(id), w.priorities)?;
         seats::fill(conn, id)?;
-        crate::catalogue::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded("cohort.update", "cohort", Some(id.to_string()), 200),
@@ -255,7 +253,6 @@ pub fn transition(
                 CohortStatus::Planned => "plan",
             }
         );
-        crate::catalogue::version::bump(conn)?;
         audit::record(
             conn,
             &audit.succeeded(&action, "cohort", Some(id.to_string()), 200),

@@ -232,3 +232,58 @@ async fn next_cohorts_are_the_three_soonest_planned_or_open() {
             .all(|c| c["status"] == "planned" && c["seats_left"] == 10)
     );
 }
+
+#[tokio::test]
+async fn each_coding_has_its_own_tag_and_any_of_them_revalidates() {
+    let app = spawn_app().await;
+    let path = "/api/v1/programmes?limit=5";
+    let tag_for = |coding: &'static str| {
+        let req = app.client.get(app.url(path));
+        let req = if coding.is_empty() {
+            req
+        } else {
+            req.header("Accept-Encoding", coding)
+        };
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            assert_eq!(res.headers()["vary"], "accept-encoding");
+            res.headers()["etag"].to_str().unwrap().to_owned()
+        }
+    };
+    let (plain, gzip, br) = (
+        tag_for("").await,
+        tag_for("gzip").await,
+        tag_for("br").await,
+    );
+    assert_eq!(gzip, format!("{}.gz\"", plain.trim_end_matches('"')));
+    assert_eq!(br, format!("{}.br\"", plain.trim_end_matches('"')));
+    // The same content: a tag of another coding still says "not modified".
+    let res = app
+        .client
+        .get(app.url(path))
+        .header("If-None-Match", &br)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    assert_eq!(res.headers()["etag"].to_str().unwrap(), plain);
+}
+
+#[tokio::test]
+async fn punctuation_around_a_word_is_not_part_of_it() {
+    let app = spawn_app().await;
+    let plain = slugs_of(&app.all_programmes("q=leadership care").await);
+    assert!(!plain.is_empty());
+    for q in [
+        "“Leadership,” care?",
+        "leadership. (care)",
+        "\"care\" leadership!",
+    ] {
+        let found = slugs_of(
+            &app.all_programmes(&format!("q={}", q.replace(' ', "%20").replace('"', "%22")))
+                .await,
+        );
+        assert_eq!(found, plain, "q={q}");
+    }
+}

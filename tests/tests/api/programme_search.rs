@@ -8,13 +8,14 @@ use crate::helpers::{fields, slugs, spawn_app};
 #[tokio::test]
 async fn facets_are_disjunctive_each_ignores_its_own_filter() {
     let app = spawn_app().await;
-    const FACETS: [&str; 6] = [
+    const FACETS: [&str; 7] = [
         "theme",
         "level",
         "stem",
         "priority",
         "delivery_mode",
         "availability",
+        "strand",
     ];
     let tagged = |p: &Value, facet: &str, value: &str| match facet {
         "stem" => has_in(p, "stems", value),
@@ -28,7 +29,8 @@ async fn facets_are_disjunctive_each_ignores_its_own_filter() {
         "priority=3",
         "q=research",
         "level=micro&stem=culture_change",
-        "delivery_mode=blended&availability=commissioned",
+        "delivery_mode=online&availability=scheduled",
+        "strand=team_leadership&strand=systems_leadership&priority=6",
     ] {
         let body = app
             .get_json(&format!("/api/v1/programmes?limit=100&{query}"), 200)

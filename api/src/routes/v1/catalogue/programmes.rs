@@ -192,7 +192,7 @@ impl ProgrammeQuery {
 /// Published programmes by default, sorted by title. `q` finds programmes containing every
 /// word (in any order, ignoring case and accents) in their title, what or who;
 /// `sort=relevance` puts title matches first. The body's `facets` count programmes per
-/// theme, level, stem, priority, delivery mode and availability, each ignoring its own
+/// theme, level, stem, priority, delivery mode, availability and strand, each ignoring its own
 /// filter (disjunctive facets, for OR choices); `total` counts the programmes matching every
 /// filter. Each programme carries its next cohorts with their seats left. Follow
 /// `next_cursor` (or the `Link: rel="next"` header) for the next page. Answered from the
