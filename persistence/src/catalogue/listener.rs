@@ -46,8 +46,17 @@ pub fn run(url: &DatabaseUrl, alive: impl Fn() -> bool, wake: impl Fn()) {
     }
 }
 
+/// How long connecting may take before the attempt fails and is retried (libpq waits for
+/// the operating system's TCP timeout otherwise, minutes for an unreachable host).
+const CONNECT_TIMEOUT_SECONDS: u32 = 5;
+
 fn listen(url: &DatabaseUrl) -> Result<PgConnection, Box<dyn std::error::Error>> {
-    let mut conn = PgConnection::establish(&url.as_str())?;
+    let mut target = url.as_str();
+    if !target.contains("connect_timeout=") {
+        let joint = if target.contains('?') { '&' } else { '?' };
+        target = format!("{target}{joint}connect_timeout={CONNECT_TIMEOUT_SECONDS}");
+    }
+    let mut conn = PgConnection::establish(&target)?;
     conn.batch_execute(&format!(
         "SET application_name = '{APPLICATION_NAME}'; LISTEN {CHANNEL}"
     ))?;
