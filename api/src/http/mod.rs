@@ -14,6 +14,7 @@ pub mod path_ids;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;
+pub mod rendered;
 pub mod request_id;
 pub mod respond;
 pub mod routes_table;

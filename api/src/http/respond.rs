@@ -46,38 +46,15 @@ pub fn conditional<T: Serialize>(
 /// revalidates for the price of a 304.
 pub const PUBLIC_MAX_AGE: &str = "public, max-age=60";
 
-/// A public answer (the catalogue, the taxonomy, communities): a strong `ETag` over its
-/// bytes, 304 when `If-None-Match` names it, and `Cache-Control: public, max-age=60`.
-/// `res` carries any other header (`Link`). An authenticated request's answer is `no-store`
+/// A public answer that is not kept in the catalogue snapshot (the taxonomy): see
+/// [`super::rendered::Rendered::respond`]. An authenticated request's answer is `no-store`
 /// whatever this says (see `security_headers`): it may hold what only that caller sees.
 pub fn public<T: Serialize>(
     req: &actix_web::HttpRequest,
-    mut res: actix_web::HttpResponseBuilder,
     body: &T,
 ) -> Result<HttpResponse, super::ApiError> {
-    let bytes = serde_json::to_vec(body).map_err(|e| super::ApiError::Internal(e.into()))?;
-    res.content_type(actix_web::http::header::ContentType::json());
-    Ok(public_bytes(req, res, bytes, PUBLIC_MAX_AGE))
-}
-
-/// [`public`] for a body already encoded (its content type set on `res`), cacheable as
-/// `cache_control` says.
-pub fn public_bytes(
-    req: &actix_web::HttpRequest,
-    mut res: actix_web::HttpResponseBuilder,
-    bytes: Vec<u8>,
-    cache_control: &'static str,
-) -> HttpResponse {
-    let tag = etag::of_bytes(&bytes);
-    if etag::not_modified(req, &tag) {
-        return HttpResponse::NotModified()
-            .insert_header((ETAG, tag))
-            .insert_header((CACHE_CONTROL, cache_control))
-            .finish();
-    }
-    res.insert_header((ETAG, tag))
-        .insert_header((CACHE_CONTROL, cache_control))
-        .body(bytes)
+    let rendered = super::rendered::Rendered::json(body, etag::of_bytes, None)?;
+    Ok(rendered.respond(req, PUBLIC_MAX_AGE))
 }
 
 /// A page of a list: `{"data": [...], "next_cursor": ...}` (built by `body` from the encoded

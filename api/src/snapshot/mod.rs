@@ -13,7 +13,6 @@
 
 pub mod invalidate;
 mod listener;
-pub mod rendered;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,7 +24,7 @@ use persistence::catalogue::snapshot::{Snapshot, Volatile};
 use persistence::{Backend, Store};
 use tokio::sync::Notify;
 
-use self::rendered::Rendered;
+use crate::http::rendered::Rendered;
 use crate::http::{ApiError, db};
 
 /// Rendered answers kept per snapshot, by count and by JSON bytes, before the cache starts
@@ -72,6 +71,18 @@ impl Live {
         cache.bytes += size;
         cache.answers.insert(key.to_owned(), Arc::clone(&r));
         Ok(r)
+    }
+
+    /// The answer cached under `key` (rendered by `render` the first time), as `req` asks
+    /// for it: 304, or the body in the coding it accepts.
+    pub fn respond(
+        &self,
+        req: &actix_web::HttpRequest,
+        key: &str,
+        cache_control: &'static str,
+        render: impl FnOnce(&Snapshot) -> Result<Rendered, ApiError>,
+    ) -> Result<actix_web::HttpResponse, ApiError> {
+        Ok(self.rendered(key, render)?.respond(req, cache_control))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {

@@ -7,9 +7,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::path_ids::PriorityRef;
+use crate::http::rendered::Rendered;
 use crate::http::{ApiError, etag, respond};
 use crate::snapshot::Catalogue;
-use crate::snapshot::rendered::Rendered;
 
 /// A Leeds strategic workforce priority with the number of published programmes serving it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,7 +73,7 @@ pub async fn list_priorities(
     catalogue: web::Data<Catalogue>,
 ) -> Result<HttpResponse, ApiError> {
     let live = catalogue.live().await;
-    let rendered = live.rendered("priorities", |snapshot| {
+    live.respond(&req, "priorities", respond::PUBLIC_MAX_AGE, |snapshot| {
         let list = PriorityList {
             data: snapshot
                 .priority_usage()
@@ -82,8 +82,7 @@ pub async fn list_priorities(
                 .collect(),
         };
         Rendered::json(&list, etag::of_bytes, None)
-    })?;
-    Ok(rendered.respond(&req, respond::PUBLIC_MAX_AGE))
+    })
 }
 
 /// Get one priority by code (`6`) or slug (`learning-together`).
@@ -108,13 +107,19 @@ pub async fn get_priority(
         ))
     })?;
     let live = catalogue.live().await;
-    let rendered = live.rendered(&format!("priority:{}", priority.code()), |snapshot| {
-        let usage = snapshot
-            .priority_usage()
-            .into_iter()
-            .find(|u| u.priority == priority)
-            .ok_or_else(|| ApiError::not_found(format!("no priority has code or slug '{raw}'")))?;
-        Rendered::json(&PriorityDto::from(usage), etag::of_bytes, None)
-    })?;
-    Ok(rendered.respond(&req, respond::PUBLIC_MAX_AGE))
+    live.respond(
+        &req,
+        &format!("priority:{}", priority.code()),
+        respond::PUBLIC_MAX_AGE,
+        |snapshot| {
+            let usage = snapshot
+                .priority_usage()
+                .into_iter()
+                .find(|u| u.priority == priority)
+                .ok_or_else(|| {
+                    ApiError::not_found(format!("no priority has code or slug '{raw}'"))
+                })?;
+            Rendered::json(&PriorityDto::from(usage), etag::of_bytes, None)
+        },
+    )
 }

@@ -10,8 +10,8 @@ use persistence::catalogue::programme_rows::ProgrammeRecord;
 use persistence::catalogue::programmes::{self, ProgrammeFilter, ProgrammeKey, ProgrammeSort};
 use persistence::{Cursor, Store};
 
+use crate::http::rendered::Rendered;
 use crate::snapshot::Catalogue;
-use crate::snapshot::rendered::Rendered;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
@@ -225,7 +225,7 @@ pub async fn list_programmes(
     let live = catalogue.live().await;
     // The same query gives the same answer from one snapshot, to whoever may ask it.
     let key = format!("list?{}", req.query_string());
-    let rendered = live.rendered(&key, |snapshot| {
+    live.respond(&req, &key, respond::PUBLIC_MAX_AGE, |snapshot| {
         let (page, facets) = snapshot.list(&filter, sort, limit, cursor.as_ref());
         let next_cursor = page.next_cursor.map(|c| c.encode());
         let link = next_cursor.as_ref().map(|c| paging::next_link(&req, c));
@@ -243,8 +243,7 @@ pub async fn list_programmes(
             facets: facets.into(),
         };
         Rendered::json(&list, etag::of_bytes, link)
-    })?;
-    Ok(rendered.respond(&req, respond::PUBLIC_MAX_AGE))
+    })
 }
 
 /// Get one programme by id or slug, with its next cohorts.
@@ -280,11 +279,10 @@ pub async fn get_programme(
         return Err(ApiError::not_found(programme.missing()));
     }
     let (id, version) = (record.id, record.version);
-    let rendered = live.rendered(&format!("one:{id}"), |snapshot| {
+    live.respond(&req, &format!("one:{id}"), "no-cache", |snapshot| {
         let dto = ProgrammeDto::new(record.clone(), snapshot.next_cohorts(id));
         Rendered::json(&dto, |bytes| etag::derived(id, version, bytes), None)
-    })?;
-    Ok(rendered.respond(&req, "no-cache"))
+    })
 }
 
 /// The programme as the catalogue shows it after this process changed it: with its next

@@ -154,5 +154,5 @@ pub async fn get_taxonomy(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         client_statuses: terms::<ClientStatus>(),
         scopes: terms::<Scope>(),
     };
-    respond::public(&req, HttpResponse::Ok(), &taxonomy)
+    respond::public(&req, &taxonomy)
 }

@@ -9,7 +9,8 @@ use persistence::Store;
 use persistence::communities::{community, sessions};
 
 use crate::http::path_ids::{CommunityRef, OrNotFound};
-use crate::http::{ApiError, db, respond};
+use crate::http::rendered::Rendered;
+use crate::http::{ApiError, db, etag};
 
 /// Subscribe to a community's sessions in a calendar application.
 ///
@@ -42,14 +43,13 @@ pub async fn get_community_calendar(
     .await
     .or_not_found(community.missing())?;
     let body = feed(c.community.name(), &rows);
-    let mut res = HttpResponse::Ok();
-    res.content_type("text/calendar; charset=utf-8");
-    Ok(respond::public_bytes(
-        &req,
-        res,
+    let rendered = Rendered::new(
         body.into_bytes(),
-        "public, max-age=300",
-    ))
+        "text/calendar; charset=utf-8",
+        etag::of_bytes,
+        None,
+    );
+    Ok(rendered.respond(&req, "public, max-age=300"))
 }
 
 /// Who made the feed, as RFC 5545's `PRODID` wants it (not the library's default).

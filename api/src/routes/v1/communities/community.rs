@@ -21,11 +21,11 @@ use crate::http::error::unprocessable;
 use crate::http::path_ids::{CommunityRef, OrNotFound};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
+use crate::http::rendered::Rendered;
 use crate::http::{ApiError, StrictQuery, db, etag, respond};
 use crate::openapi::problems::Conflict;
 use crate::openapi::rules::{Name, Purpose, Slug};
 use crate::snapshot::Catalogue;
-use crate::snapshot::rendered::Rendered;
 
 /// How often and how long a community meets.
 #[derive(Debug, Serialize, ToSchema)]
@@ -160,7 +160,7 @@ pub async fn list_communities(
     };
     let live = catalogue.live().await;
     let key = format!("communities?{complete:?}");
-    let rendered = live.rendered(&key, |snapshot| {
+    live.respond(&req, &key, respond::PUBLIC_MAX_AGE, |snapshot| {
         let list = CommunityList {
             data: snapshot
                 .communities(complete)
@@ -170,8 +170,7 @@ pub async fn list_communities(
                 .collect(),
         };
         Rendered::json(&list, etag::of_bytes, None)
-    })?;
-    Ok(rendered.respond(&req, respond::PUBLIC_MAX_AGE))
+    })
 }
 
 /// Get one community by id or slug.
@@ -195,14 +194,13 @@ pub async fn get_community(
         .ok_or_else(|| ApiError::not_found(community.missing()))?;
     let (id, version) = (record.id, record.version);
     // Its member count and leadership change without a new version: the tag names them too.
-    let rendered = live.rendered(&format!("community:{id}"), |_| {
+    live.respond(&req, &format!("community:{id}"), "no-cache", |_| {
         Rendered::json(
             &CommunityDto::from(record.clone()),
             |bytes| etag::derived(id, version, bytes),
             None,
         )
-    })?;
-    Ok(rendered.respond(&req, "no-cache"))
+    })
 }
 
 /// A new community.

@@ -1,13 +1,13 @@
-//! Catalogue answers rendered once per snapshot: the JSON bytes, their strong `ETag` and,
-//! made on first demand and kept, their gzip and brotli codings, so serving a catalogue
-//! answer neither serialises nor compresses.
+//! A public answer rendered once: its bytes, their strong `ETag` and, made on first demand
+//! and kept, their gzip and brotli codings. The catalogue snapshot keeps them per query, so
+//! serving a catalogue answer neither serialises nor compresses; the taxonomy and the
+//! `.ics` feeds answer through the same conditional, coded response.
 
 use std::io::Write;
 use std::sync::OnceLock;
 
 use actix_web::http::header::{
-    AcceptEncoding, CACHE_CONTROL, CONTENT_ENCODING, ContentType, ETAG, Encoding, EntityTag,
-    Header, LINK, VARY,
+    AcceptEncoding, CACHE_CONTROL, CONTENT_ENCODING, ETAG, Encoding, EntityTag, Header, LINK, VARY,
 };
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
@@ -15,10 +15,11 @@ use serde::Serialize;
 
 use crate::http::{ApiError, etag};
 
-/// One answer: a JSON body, how to tag and link it, and its codings.
+/// One answer: a body and its content type, how to tag and link it, and its codings.
 pub struct Rendered {
     tag: EntityTag,
     link: Option<String>,
+    content_type: &'static str,
     json: Bytes,
     gzip: OnceLock<Bytes>,
     br: OnceLock<Bytes>,
@@ -32,13 +33,24 @@ impl Rendered {
         link: Option<String>,
     ) -> Result<Self, ApiError> {
         let json = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.into()))?;
-        Ok(Self {
-            tag: tag(&json),
+        Ok(Self::new(json, "application/json", tag, link))
+    }
+
+    /// An answer of `content_type` whose bytes are already made.
+    pub fn new(
+        bytes: Vec<u8>,
+        content_type: &'static str,
+        tag: impl FnOnce(&[u8]) -> EntityTag,
+        link: Option<String>,
+    ) -> Self {
+        Self {
+            tag: tag(&bytes),
             link,
-            json: Bytes::from(json),
+            content_type,
+            json: Bytes::from(bytes),
             gzip: OnceLock::new(),
             br: OnceLock::new(),
-        })
+        }
     }
 
     pub fn tag(&self) -> &EntityTag {
@@ -101,7 +113,7 @@ impl Rendered {
                 .finish();
         }
         let mut res = HttpResponse::Ok();
-        res.content_type(ContentType::json())
+        res.content_type(self.content_type)
             .insert_header((ETAG, tag))
             .insert_header((CACHE_CONTROL, cache_control))
             .insert_header((VARY, "accept-encoding"));
