@@ -69,6 +69,8 @@ pub struct Settings {
     /// version (`CATALOGUE_MAX_STALENESS_MS`): the bound when a notification is lost, and
     /// how soon another process's enrolments show in the seats left of next cohorts.
     pub catalogue_max_staleness: Duration,
+    /// Who may read `/metrics` (`METRICS_TOKEN`, `METRICS_ADDR`); by default nobody.
+    pub metrics: crate::metrics::MetricsExposure,
 }
 
 /// The largest CSV import accepted: bytes and data rows (413 beyond either).
@@ -169,6 +171,7 @@ impl Settings {
                     "a whole number of seconds from 1 to 300",
                     |n: &u64| (1..=300).contains(n),
                 )?),
+                ..PoolOptions::default()
             },
             workers: (workers > 0).then_some(workers),
             max_body_bytes: parsed(
@@ -225,6 +228,7 @@ impl Settings {
                 "a whole number of milliseconds from 10 to 3600000",
                 |n: &u64| (10..=3_600_000).contains(n),
             )?),
+            metrics: metrics_exposure()?,
         })
     }
 
@@ -247,8 +251,38 @@ impl Settings {
             cors_origins: Vec::new(),
             sync_settle: Duration::from_secs(1),
             catalogue_max_staleness: Duration::from_secs(1),
+            metrics: crate::metrics::MetricsExposure::default(),
         }
     }
+}
+
+/// `METRICS_TOKEN` (at least 16 characters: it guards operational data) and `METRICS_ADDR`
+/// (`HOST:PORT` of a listener of their own).
+fn metrics_exposure() -> Result<crate::metrics::MetricsExposure, ConfigError> {
+    let token = var("METRICS_TOKEN");
+    if let Some(t) = &token
+        && t.trim().len() < 16
+    {
+        return Err(ConfigError::Invalid {
+            name: "METRICS_TOKEN",
+            value: "***".to_owned(),
+            expected: "a secret of at least 16 characters",
+        });
+    }
+    let address = var("METRICS_ADDR");
+    if let Some(a) = &address
+        && a.parse::<std::net::SocketAddr>().is_err()
+    {
+        return Err(ConfigError::Invalid {
+            name: "METRICS_ADDR",
+            value: a.clone(),
+            expected: "HOST:PORT with an IP address, e.g. 127.0.0.1:9464",
+        });
+    }
+    Ok(crate::metrics::MetricsExposure {
+        token: token.map(|t| t.trim().to_owned()),
+        address,
+    })
 }
 
 /// Connections per process: about two per CPU core, at least four. More only queue inside

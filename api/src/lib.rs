@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod csv_import;
 pub mod http;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod snapshot;

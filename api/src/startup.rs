@@ -5,6 +5,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use persistence::Store;
+use persistence::db::PoolEvents;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -14,13 +15,14 @@ use crate::config::{DEVELOPMENT_JWT_SECRET, Environment, Settings, Signing};
 use crate::http::body;
 use crate::http::rate_limit::RateLimiters;
 use crate::http::routes_table::{self, RouteTable};
+use crate::metrics::{Gate, Metrics};
 use crate::openapi;
 use crate::routes::v1::access::tokens::TokenThrottle;
 use crate::routes::v1::learning::enrolment_sync::SyncSettle;
 use persistence::access::throttle::Policy;
 
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
-/// first: compression (gzip or br, as `Accept-Encoding` asks, of every body) → request id → security headers → tracing span → CORS → problem normalisation → audit of failed
+/// first: compression (gzip or br, as `Accept-Encoding` asks, of every body) → request id → security headers → tracing span → metrics (and the statement count) → CORS → problem normalisation → audit of failed
 /// writes → authentication → rate limit → idempotency keys → HEAD as GET → unknown query
 /// parameters → catalogue invalidation by writes → panic catching → handler.
 #[macro_export]
@@ -53,6 +55,7 @@ macro_rules! with_middleware {
                     .default_handler($crate::http::normalise::to_problem),
             )
             .wrap($cors)
+            .wrap(actix_web::middleware::from_fn($crate::metrics::middleware))
             .wrap(tracing_actix_web::TracingLogger::<
                 $crate::telemetry::RequestSpan,
             >::new())
@@ -106,6 +109,8 @@ pub fn cors(origins: &[String]) -> actix_web::middleware::Condition<actix_cors::
 pub struct Application {
     port: u16,
     server: Server,
+    /// The listener of `METRICS_ADDR`, if configured, and its port.
+    metrics_server: Option<(u16, Server)>,
 }
 
 /// Connects to the database (failing fast when it is unreachable), applies migrations and
@@ -132,7 +137,9 @@ pub fn prepare_store(settings: &Settings) -> anyhow::Result<Store> {
 impl Application {
     /// Prepares the store and binds `HOST:PORT` (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let prepared = settings.clone();
+        let metrics = web::Data::new(Metrics::new()?);
+        let mut prepared = settings.clone();
+        prepared.pool.events = PoolEvents::to(metrics.pool_observer());
         let (store, catalogue) = actix_web::rt::task::spawn_blocking(move || {
             let store = prepare_store(&prepared)?;
             let catalogue = crate::snapshot::Catalogue::load(store.clone())?;
@@ -148,29 +155,85 @@ impl Application {
             anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port)
         })?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, store, catalogue, &settings)?;
-        Ok(Self { port, server })
+        let store = web::Data::new(store);
+        let metrics_server = match &settings.metrics.address {
+            Some(address) => Some(metrics_listener(
+                address,
+                Gate::for_metrics_listener(&settings.metrics),
+                (metrics.clone(), store.clone(), catalogue.clone()),
+            )?),
+            None => None,
+        };
+        let server = run(listener, store, catalogue, metrics, &settings)?;
+        Ok(Self {
+            port,
+            server,
+            metrics_server,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The port of the `METRICS_ADDR` listener, when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(port, _)| *port)
+    }
+
     /// Serves until SIGTERM/SIGINT, then stops gracefully (in-flight requests finish).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics_server {
+            Some((_, metrics)) => futures_util::future::try_join(self.server, metrics)
+                .await
+                .map(|_| ()),
+            None => self.server.await,
+        }
     }
+}
+
+/// A listener that serves only `/metrics` (`METRICS_ADDR`), on one worker.
+fn metrics_listener(
+    address: &str,
+    gate: Gate,
+    (metrics, store, catalogue): (
+        web::Data<Metrics>,
+        web::Data<Store>,
+        web::Data<crate::snapshot::Catalogue>,
+    ),
+) -> anyhow::Result<(u16, Server)> {
+    let listener = TcpListener::bind(address)
+        .map_err(|e| anyhow::anyhow!("cannot listen on METRICS_ADDR {address}: {e}"))?;
+    let port = listener.local_addr()?.port();
+    let gate = web::Data::new(gate);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(gate.clone())
+            .app_data(metrics.clone())
+            .app_data(store.clone())
+            .app_data(catalogue.clone())
+            .service(crate::metrics::exposure::get_metrics)
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::request_id::middleware,
+            ))
+    })
+    .workers(1)
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok((port, server))
 }
 
 fn run(
     listener: TcpListener,
-    store: Store,
+    store: web::Data<Store>,
     catalogue: web::Data<crate::snapshot::Catalogue>,
+    metrics: web::Data<Metrics>,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let doc = openapi::document();
     let table = web::Data::new(RouteTable::from_openapi(&doc));
-    let store = web::Data::new(store);
+    let gate = web::Data::new(Gate::for_api_listener(&settings.metrics));
     let max_body = settings.max_body_bytes;
     let auth = &settings.auth;
     if auth.environment == Environment::Development {
@@ -199,6 +262,8 @@ fn run(
             .into_utoipa_app()
             .app_data(store.clone())
             .app_data(catalogue.clone())
+            .app_data(metrics.clone())
+            .app_data(gate.clone())
             .app_data(table.clone())
             .app_data(tokens.clone())
             .app_data(revocations.clone())

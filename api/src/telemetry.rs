@@ -72,11 +72,12 @@ impl RootSpanBuilder for RequestSpan {
             method = %request.method(),
             route = %route,
             status = tracing::field::Empty,
+            db_statements = tracing::field::Empty,
         )
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
-        let (status, latency, problem) = match outcome {
+        let (status, latency, problem, statements) = match outcome {
             Ok(res) => (
                 res.status().as_u16(),
                 res.request()
@@ -87,15 +88,28 @@ impl RootSpanBuilder for RequestSpan {
                     .extensions()
                     .get::<crate::http::problem::ProblemType>()
                     .map(|p| p.0.clone()),
+                res.response()
+                    .extensions()
+                    .get::<crate::metrics::middleware::Statements>()
+                    .map(|s| s.0),
             ),
-            Err(e) => (e.as_response_error().status_code().as_u16(), None, None),
+            Err(e) => (
+                e.as_response_error().status_code().as_u16(),
+                None,
+                None,
+                None,
+            ),
         };
         span.record("status", status);
+        if let Some(n) = statements {
+            span.record("db_statements", n);
+        }
         span.in_scope(|| {
             tracing::info!(
                 status,
                 latency_ms = latency.unwrap_or_default(),
                 problem_type = problem.as_deref().unwrap_or_default(),
+                db_statements = statements.unwrap_or_default(),
                 "request completed"
             )
         });

@@ -247,4 +247,12 @@ fn no_name_email_or_staff_number_reaches_the_log() {
             .iter()
             .any(|l| l["status"] == 422 && l["problem_type"] == "/problems/validation-error")
     );
+    // And how many SQL statements it sent (the query budget), in the line and its span.
+    let created = lines
+        .iter()
+        .find(|l| l["status"] == 201 && l["message"] == "request completed")
+        .expect("a 201 was logged");
+    let n = created["db_statements"].as_u64().unwrap_or_default();
+    assert!(n >= 1, "{created}");
+    assert_eq!(created["span"]["db_statements"].as_u64(), Some(n), "{created}");
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{self, ManageConnection};
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+
+pub mod statements;
 
 /// A connection to either backend. diesel's derive implements `Connection` for the enum
 /// over the SQL both understand; `MultiBackend` is the backend type it generates.
@@ -78,19 +80,22 @@ impl DatabaseUrl {
         }
     }
 
-    /// Opens one connection, configured as the pool would.
+    /// Opens one connection, configured as the pool would, its statements counted
+    /// ([`statements`]).
     pub fn connect(&self) -> ConnectionResult<DbConnection> {
-        match self.backend {
+        let mut conn = match self.backend {
             Backend::Postgres => {
-                diesel::PgConnection::establish(&self.target).map(DbConnection::Postgresql)
+                DbConnection::Postgresql(diesel::PgConnection::establish(&self.target)?)
             }
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(&self.target)?;
                 conn.batch_execute(SQLITE_PRAGMAS)
                     .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
-                Ok(DbConnection::Sqlite(conn))
+                DbConnection::Sqlite(conn)
             }
-        }
+        };
+        conn.set_instrumentation(statements::CountStatements);
+        Ok(conn)
     }
 }
 
@@ -140,8 +145,11 @@ impl ManageConnection for ConnectionManager {
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// Never called on checkout (no `SELECT 1` per request): a connection is dropped when it
+    /// is returned broken — on PostgreSQL, libpq lost the server or a transaction could
+    /// not be ended. The request that found it out failed or retried (`api::http::db`).
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
     }
 }
 
@@ -195,6 +203,8 @@ pub struct PoolOptions {
     pub max_size: u32,
     /// How long a caller waits for a connection (and start-up waits for the first one).
     pub connect_timeout: Duration,
+    /// Who hears of each checkout and its wait (the API's metrics).
+    pub events: PoolEvents,
 }
 
 impl Default for PoolOptions {
@@ -202,8 +212,57 @@ impl Default for PoolOptions {
         Self {
             max_size: 10,
             connect_timeout: Duration::from_secs(5),
+            events: PoolEvents::default(),
         }
     }
+}
+
+/// Told of every checkout from the pool: how long the caller waited, and whether it gave up.
+pub trait PoolObserver: Send + Sync + 'static {
+    fn checked_out(&self, waited: Duration);
+    fn timed_out(&self, waited: Duration);
+}
+
+/// The pool's event handler: forwards to an observer, if one was given.
+#[derive(Clone, Default)]
+pub struct PoolEvents(Option<std::sync::Arc<dyn PoolObserver>>);
+
+impl PoolEvents {
+    pub fn to(observer: std::sync::Arc<dyn PoolObserver>) -> Self {
+        Self(Some(observer))
+    }
+}
+
+impl fmt::Debug for PoolEvents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "PoolEvents(observed)"
+        } else {
+            "PoolEvents(none)"
+        })
+    }
+}
+
+impl r2d2::HandleEvent for PoolEvents {
+    fn handle_checkout(&self, event: r2d2::event::CheckoutEvent) {
+        if let Some(o) = &self.0 {
+            o.checked_out(event.duration());
+        }
+    }
+
+    fn handle_timeout(&self, event: r2d2::event::TimeoutEvent) {
+        if let Some(o) = &self.0 {
+            o.timed_out(event.timeout());
+        }
+    }
+}
+
+/// Connections of the pool now: open, idle (the rest are in use) and the most it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    pub connections: u32,
+    pub idle: u32,
+    pub max_size: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -221,7 +280,9 @@ pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<Pool, Pool
         .max_size(options.max_size)
         .min_idle(Some(1))
         .connection_timeout(options.connect_timeout)
-        .test_on_check_out(true)
+        // Health comes from errors and /health/ready, not from a round trip per checkout.
+        .test_on_check_out(false)
+        .event_handler(Box::new(options.events.clone()))
         .build(ConnectionManager { url: url.clone() })
         .map_err(|source| PoolError {
             url: url.to_string(),

@@ -217,6 +217,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        enrolled_count -> Integer,
+        waitlisted_count -> Integer,
+        finished_count -> Integer,
     }
 }
 

@@ -52,6 +52,16 @@ impl Store {
         f(&mut conn)
     }
 
+    /// Connections open, idle and at most.
+    pub fn pool_state(&self) -> db::PoolState {
+        let state = self.pool.state();
+        db::PoolState {
+            connections: state.connections,
+            idle: state.idle_connections,
+            max_size: self.pool.max_size(),
+        }
+    }
+
     /// Checks the database answers.
     pub fn ping(&self) -> StoreResult<()> {
         self.with(db::ping)

@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
+use persistence::db::statements::counting;
 use persistence::{DbConnection, Store, StoreError, StoreResult};
 
 use super::problem::Problem;
@@ -175,8 +176,12 @@ pub fn internal_error() -> Problem {
 }
 
 /// Runs a store operation on the blocking pool (diesel is synchronous), inside the
-/// caller's tracing span. A SQLite write that found the single writer busy is retried with
-/// a short back-off before the caller gets a 503.
+/// caller's tracing span, its statements counted for the request (`/metrics`, the log).
+/// A SQLite write that found the single writer busy is retried with a short back-off
+/// before the caller gets a 503. So is an operation whose *first* statement found its
+/// pooled connection dead (the database restarted; connections are not tested on
+/// checkout): nothing was done, and the dead connection is dropped, so the retry takes
+/// another — at most once per connection the pool can hold.
 pub async fn db<T, F>(store: &Store, mut f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -184,14 +189,22 @@ where
 {
     let store = store.clone();
     let span = tracing::Span::current();
+    let count = crate::metrics::current_statements().unwrap_or_default();
     let result = actix_web::web::block(move || {
         span.in_scope(|| {
-            let mut attempt: u64 = 0;
+            let (mut busy, mut dead) = (0u64, 0u32);
             loop {
-                match store.with(&mut f) {
-                    Err(StoreError::Busy(_)) if attempt < 25 => {
-                        attempt += 1;
-                        std::thread::sleep(std::time::Duration::from_millis(2 * attempt));
+                let before = count.get();
+                let outcome = counting(Some(&count), || store.with(&mut f));
+                match outcome {
+                    Err(StoreError::Busy(_)) if busy < 25 => {
+                        busy += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(2 * busy));
+                    }
+                    Err(StoreError::Unavailable(_))
+                        if count.get() - before == 1 && dead < store.pool_state().max_size =>
+                    {
+                        dead += 1;
                     }
                     other => return other,
                 }

@@ -9,7 +9,7 @@
 //! | under `/api/` | 401 (a token that does not verify is refused even where none is needed), 429, the `RateLimit-*` headers |
 //! | every operation (it refuses query parameters it does not take) | 400 |
 //! | a body | 413; 415 and 422 (but for the token endpoint's form, RFC 6749's 400 instead) |
-//! | secured | 403 |
+//! | secured by a scope | 403 |
 //! | path parameters | 404 |
 //! | secured POST | `Idempotency-Key`, 409 (same key in flight), 422 (same key, other request), `Idempotent-Replayed` |
 //! | PATCH | `If-Match` (required), 412, 428 |
@@ -239,10 +239,16 @@ fn has_etag(op: &Operation, status: &str) -> bool {
 
 fn apply(path: &str, method: HttpMethod, op: &mut Operation) {
     let api = path.starts_with("/api/");
+    // Secured by a scope (`/metrics` takes a token with none, and gives no 403).
     let secured = op.security.as_ref().is_some_and(|s| {
         !s.is_empty()
             && s.iter().all(|r| {
-                serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                serde_json::to_value(r).is_ok_and(|v| {
+                    v.as_object().is_some_and(|o| {
+                        o.values()
+                            .any(|scopes| scopes.as_array().is_some_and(|a| !a.is_empty()))
+                    })
+                })
             })
     });
     let body = op.request_body.is_some();
@@ -282,7 +288,7 @@ fn apply(path: &str, method: HttpMethod, op: &mut Operation) {
 
     let mut statuses: Vec<u16> = vec![500];
     let rules = [
-        (path != "/health/live", 503),
+        (path != "/health/live" && path != "/metrics", 503),
         (api, 401),
         (api, 429),
         // Every operation refuses query parameters it does not take.

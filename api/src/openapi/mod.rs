@@ -40,7 +40,7 @@ carry an `ETag`; send `If-None-Match` to get `304 Not Modified`.",
         (name = "enrolments", description = "Enrolments of people in cohorts, the waitlist, attendance and the HR pull (delta sync and export)."),
         (name = "catalogue", description = "The academy's portfolio: programmes, the Leeds workforce priorities and the taxonomy. Public."),
         (name = "communities", description = "Communities of Practice around the Venus model stems, each led by a tripartite group. Public to read."),
-        (name = "operations", description = "Liveness and readiness probes."),
+        (name = "operations", description = "Liveness and readiness probes, and metrics for the operator."),
     ),
     components(schemas(Problem, ProblemField))
 )]
@@ -60,6 +60,17 @@ impl Modify for SecuritySchemes {
                 [Flow::ClientCredentials(ClientCredentials::new("/api/v1/oauth/token", scopes))],
                 "Client credentials: POST client_id and client_secret to /api/v1/oauth/token for a 15-minute bearer token.",
             )),
+        );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The operator's METRICS_TOKEN, for `/metrics` only (not an access token).",
+                    ))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "bearer",

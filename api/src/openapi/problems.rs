@@ -390,4 +390,10 @@ macro_rules! problem_markers {
     )+};
 }
 
-problem_markers!(Conflict, Unprocessable, NotAcceptable);
+problem_markers!(
+    Conflict,
+    Unprocessable,
+    NotAcceptable,
+    Unauthorized,
+    NotFound
+);

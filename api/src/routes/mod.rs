@@ -9,5 +9,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::get_liveness)
         .service(health::get_readiness)
+        .service(crate::metrics::exposure::get_metrics)
         .service(utoipa_actix_web::scope("/api/v1").configure(v1::configure));
 }

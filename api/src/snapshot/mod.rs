@@ -17,7 +17,7 @@ mod listener;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use persistence::catalogue::snapshot::{Snapshot, Volatile};
@@ -98,6 +98,8 @@ pub struct Catalogue {
     written: AtomicU64,
     included: AtomicU64,
     refreshing: tokio::sync::Mutex<()>,
+    /// When the snapshot was last found current (or loaded): its age, for `/metrics`.
+    confirmed_at: Mutex<Instant>,
     store: Store,
 }
 
@@ -110,6 +112,7 @@ impl Catalogue {
             written: AtomicU64::new(0),
             included: AtomicU64::new(0),
             refreshing: tokio::sync::Mutex::new(()),
+            confirmed_at: Mutex::new(Instant::now()),
             store,
         })
     }
@@ -137,6 +140,13 @@ impl Catalogue {
             tracing::warn!(error = %e, "catalogue snapshot refresh failed; serving the last one");
         }
         self.current.load_full()
+    }
+
+    /// The catalogue version the snapshot holds, and how long since it was last confirmed
+    /// against the database.
+    pub fn freshness(&self) -> (i64, Duration) {
+        let confirmed = *self.confirmed_at.lock().unwrap_or_else(|e| e.into_inner());
+        (self.current.load().snapshot.version, confirmed.elapsed())
     }
 
     /// Marks the snapshot stale: the next read refreshes it. Call after the write commits.
@@ -181,6 +191,7 @@ impl Catalogue {
             }
             Fresh::Volatile(_) => {}
         }
+        *self.confirmed_at.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         Ok(())
     }
 }

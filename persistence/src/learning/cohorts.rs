@@ -49,11 +49,13 @@ pub struct CohortRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    enrolled_count: i32,
+    waitlisted_count: i32,
+    finished_count: i32,
 }
 
 fn records(conn: &mut DbConnection, rows: Vec<CohortRow>) -> StoreResult<Vec<CohortRecord>> {
     let ids: Vec<DbUuid> = rows.iter().map(|r| r.id).collect();
-    let counts = seats::counts(conn, &ids)?;
     let priorities: Vec<(DbUuid, i32)> = cohort_priorities::table
         .filter(cohort_priorities::cohort_id.eq_any(&ids))
         .select((
@@ -90,7 +92,11 @@ fn records(conn: &mut DbConnection, rows: Vec<CohortRow>) -> StoreResult<Vec<Coh
                 commissioning_organisation_id: r.commissioning_organisation_id.map(|o| o.0),
                 priorities,
                 status,
-                seats: counts.get(&r.id).copied().unwrap_or_default(),
+                seats: SeatCounts {
+                    enrolled: i64::from(r.enrolled_count),
+                    waitlisted: i64::from(r.waitlisted_count),
+                    finished: i64::from(r.finished_count),
+                },
                 version: r.version,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
@@ -213,6 +219,7 @@ pub fn update(
             .execute(conn)?;
         write_priorities(conn, DbUuid(id), w.priorities)?;
         seats::fill(conn, id)?;
+        seats::recount(conn, id)?;
         audit::record(
             conn,
             &audit.succeeded("cohort.update", "cohort", Some(id.to_string()), 200),
@@ -242,6 +249,7 @@ pub fn transition(
             .execute(conn)?;
         if next == CohortStatus::Cancelled {
             seats::cancel_all(conn, id, at)?;
+            seats::recount(conn, id)?;
         }
         let action = format!(
             "cohort.{}",

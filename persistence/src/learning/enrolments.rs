@@ -3,10 +3,11 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use domain::enrolment::{Seats, admit};
+use domain::enrolment::admit;
 use domain::{Admission, EnrolmentStatus, Refusal, Vocabulary};
 use uuid::Uuid;
 
+use super::admission;
 use super::people;
 use super::seats;
 use crate::access::audit::{self, AuditEntry};
@@ -118,10 +119,9 @@ pub fn get(
 }
 
 /// Enrols `person_id` on the cohort: a seat while seats remain, else the waitlist, else a
-/// `StateConflict` saying why. The seat count and the insert happen under the cohort's lock,
-/// held for as few statements as possible (every enrolment of the cohort waits for it): lock,
-/// read and take a waitlist ticket in one statement; count the seats; insert; audit.
-/// "Already on the cohort" is enforced by the unique index on live enrolments.
+/// `StateConflict` saying why. "Already on the cohort" is enforced by the unique index on
+/// live enrolments. On PostgreSQL the decision and the writes are one statement
+/// ([`admission`]); on SQLite, one transaction under the database's write lock.
 pub fn enrol(
     conn: &mut DbConnection,
     cohort_id: Uuid,
@@ -129,62 +129,13 @@ pub fn enrol(
     visibility: Visibility,
     audit: &AuditEntry,
 ) -> StoreResult<EnrolmentRecord> {
-    // On SQLite the lock must come first: a read before the first write could find its
-    // snapshot stale when it comes to write. On PostgreSQL reading first shortens the lock.
-    let read_person_first = matches!(conn, DbConnection::Postgresql(_));
-    let result = conn.transaction(|conn| {
-        let person_of = |conn: &mut DbConnection| -> StoreResult<Option<Uuid>> {
-            let person = people::get(conn, person_id, visibility)?;
-            if person.erased_at.is_some() {
-                Err(StoreError::NotFound)
-            } else {
-                Ok(person.organisation_id)
-            }
-        };
-        let early = if read_person_first {
-            Some(person_of(conn)?)
-        } else {
-            None
-        };
-        let ticket = seats::lock_for_admission(conn, cohort_id)?;
-        let organisation = match early {
-            Some(o) => o,
-            None => person_of(conn)?,
-        };
-        let next_ticket = ticket.next_ticket;
-        let decision = Seats {
-            enrolled: seats::taken(conn, cohort_id)?,
-            ..ticket.seats
-        };
-        let admission = admit(decision, None).map_err(StoreError::refused)?;
-        let at = now();
-        let id = DbUuid(Uuid::now_v7());
-        let (status, queue_seq, enrolled_at) = match admission {
-            Admission::Enrolled => (EnrolmentStatus::Enrolled, None, Some(at)),
-            // Tickets are only ever compared, so the ones enrolled people leave unused are no gap.
-            Admission::Waitlisted => (EnrolmentStatus::Waitlisted, Some(next_ticket - 1), None),
-        };
-        diesel::insert_into(enrolments::table)
-            .values((
-                enrolments::id.eq(id),
-                enrolments::cohort_id.eq(DbUuid(cohort_id)),
-                enrolments::person_id.eq(DbUuid(person_id)),
-                enrolments::organisation_id.eq(organisation.map(DbUuid)),
-                enrolments::status.eq(status.value()),
-                enrolments::queue_seq.eq(queue_seq),
-                enrolments::enrolled_at.eq(enrolled_at),
-                enrolments::created_at.eq(at),
-                enrolments::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        audit::record(
-            conn,
-            &audit.succeeded("enrolment.create", "enrolment", Some(id.0.to_string()), 201),
-        )?;
-        Ok(id.0)
-    });
-    let id = match result {
-        Ok(id) => id,
+    let result = if matches!(conn, DbConnection::Postgresql(_)) {
+        admit_on_postgres(conn, cohort_id, person_id, visibility, audit)
+    } else {
+        admit_in_transaction(conn, cohort_id, person_id, visibility, audit)
+    };
+    match result {
+        Ok(record) => Ok(record),
         // The unique index refused a second live place, or the cohort is full: if the person
         // is already on it, say so (the domain's order of reasons).
         Err(e @ (StoreError::Conflict(_) | StoreError::Refused(_))) => {
@@ -198,7 +149,7 @@ pub fn enrol(
                 .select(enrolments::status)
                 .first(conn)
                 .optional()?;
-            return Err(match (existing, e) {
+            Err(match (existing, e) {
                 (_, e @ StoreError::Refused(Refused::Admission(Refusal::CohortNotOpen(_)))) => e,
                 (Some(s), _) => match EnrolmentStatus::parse(&s) {
                     Ok(s) => StoreError::refused(Refusal::AlreadyOn(s.value())),
@@ -208,12 +159,58 @@ pub fn enrol(
                     "the person was just enrolled or waitlisted by another request; retry to see which".into(),
                 ),
                 (None, e) => e,
-            });
+            })
         }
-        Err(e) => return Err(e),
+        Err(e) => Err(e),
+    }
+}
+
+/// The person's organisation, if the caller may enrol them (not erased, and visible).
+fn enrollable(
+    conn: &mut DbConnection,
+    person_id: Uuid,
+    visibility: Visibility,
+) -> StoreResult<Option<Uuid>> {
+    let person = people::get(conn, person_id, visibility)?;
+    if person.erased_at.is_some() {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(person.organisation_id)
+    }
+}
+
+/// One statement when a seat or a ticket can be had. Otherwise the person and the cohort are
+/// read and the domain says why not; should the seats have changed meanwhile, the admission
+/// runs again.
+fn admit_on_postgres(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    person_id: Uuid,
+    visibility: Visibility,
+    audit: &AuditEntry,
+) -> StoreResult<EnrolmentRecord> {
+    let attempt = admission::Attempt {
+        cohort_id,
+        person_id,
+        organisation: match visibility {
+            Visibility::All => None,
+            Visibility::Organisation(own) => Some(own),
+        },
+        id: Uuid::now_v7(),
+        at: now(),
+        audit,
     };
-    // Read back after the commit, outside the lock.
-    get(conn, id, Visibility::All)
+    for _ in 0..3 {
+        for how in [admission::Try::Seat, admission::Try::Waitlist] {
+            if let Some(record) = admission::attempt(conn, how, &attempt)? {
+                return Ok(record);
+            }
+        }
+        why_not(conn, cohort_id, person_id, visibility)?;
+    }
+    Err(StoreError::StateConflict(
+        "the cohort's seats kept changing while this enrolment was decided; retry".into(),
+    ))
 }
 
 /// Moves an enrolment to `to` (withdrawn, completed, not_completed). Withdrawing a seat
@@ -250,6 +247,7 @@ pub fn transition(
         if current.status == EnrolmentStatus::Enrolled && next == EnrolmentStatus::Withdrawn {
             seats::fill(conn, current.cohort_id)?;
         }
+        seats::recount(conn, current.cohort_id)?;
         let verb = match next {
             EnrolmentStatus::Withdrawn => "withdraw",
             EnrolmentStatus::Completed => "complete",
@@ -307,4 +305,60 @@ pub fn of_cohort(
             r.record(pos)
         })
         .collect()
+}
+
+/// Why neither conditional admission took: the person may not be enrolled (`NotFound`), or
+/// the domain's refusal given the cohort as it is now. `Ok` when it would admit now (the
+/// seats changed since): try again.
+fn why_not(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    person_id: Uuid,
+    visibility: Visibility,
+) -> StoreResult<()> {
+    enrollable(conn, person_id, visibility)?;
+    let seats = seats::of(conn, cohort_id)?;
+    admit(seats, None).map(|_| ()).map_err(StoreError::refused)
+}
+
+/// SQLite: the lock first (a read before the first write could find its snapshot stale when
+/// it comes to write), then the person, the seats, the insert, the audit and the counters.
+fn admit_in_transaction(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    person_id: Uuid,
+    visibility: Visibility,
+    audit: &AuditEntry,
+) -> StoreResult<EnrolmentRecord> {
+    let id = conn.transaction(|conn| -> StoreResult<Uuid> {
+        let ticket = seats::lock_for_admission(conn, cohort_id)?;
+        let organisation = enrollable(conn, person_id, visibility)?;
+        let admission = admit(ticket.seats, None).map_err(StoreError::refused)?;
+        let at = now();
+        let id = DbUuid(Uuid::now_v7());
+        let (status, queue_seq, enrolled_at) = match admission {
+            Admission::Enrolled => (EnrolmentStatus::Enrolled, None, Some(at)),
+            Admission::Waitlisted => (EnrolmentStatus::Waitlisted, Some(ticket.next_ticket), None),
+        };
+        diesel::insert_into(enrolments::table)
+            .values((
+                enrolments::id.eq(id),
+                enrolments::cohort_id.eq(DbUuid(cohort_id)),
+                enrolments::person_id.eq(DbUuid(person_id)),
+                enrolments::organisation_id.eq(organisation.map(DbUuid)),
+                enrolments::status.eq(status.value()),
+                enrolments::queue_seq.eq(queue_seq),
+                enrolments::enrolled_at.eq(enrolled_at),
+                enrolments::created_at.eq(at),
+                enrolments::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        seats::taken_one(conn, cohort_id, status)?;
+        audit::record(
+            conn,
+            &audit.succeeded("enrolment.create", "enrolment", Some(id.0.to_string()), 201),
+        )?;
+        Ok(id.0)
+    })?;
+    get(conn, id, Visibility::All)
 }

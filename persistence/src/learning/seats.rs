@@ -53,51 +53,110 @@ pub fn lock(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {
 }
 
 /// What an admission needs of the cohort, read under its lock, and the waitlist ticket the
-/// lock drew.
+/// next waitlisted person takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AdmissionLock {
-    /// Status, capacity and waitlist of the cohort; `enrolled` is 0 until [`taken`] fills it.
+    /// Status, capacity, seats taken and waitlist of the cohort.
     pub seats: Seats,
-    /// The cohort's next waitlist ticket after this one was drawn.
     pub next_ticket: i32,
 }
 
-/// The admission variant of [`lock`]: one `UPDATE … RETURNING` takes the cohort's lock, draws
-/// a waitlist ticket and reads what the seat decision needs (the storm's hot path: the fewer
-/// statements under the lock, the shorter the queue behind it). `NotFound` when there is no
-/// such cohort.
-pub fn lock_for_admission(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<AdmissionLock> {
-    let row: Option<(String, i32, bool, i32)> =
-        diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(cohort_id))))
-            .set(cohorts::next_queue_seq.eq(cohorts::next_queue_seq + 1))
-            .returning((
-                cohorts::status,
-                cohorts::capacity,
-                cohorts::waitlist_enabled,
-                cohorts::next_queue_seq,
-            ))
-            .get_result(conn)
-            .optional()?;
-    let (status, capacity, waitlist_enabled, next_ticket) = row.ok_or(StoreError::NotFound)?;
+type SeatRow = (String, i32, bool, i32, i32, i32);
+
+fn seats_of(
+    (status, capacity, waitlist_enabled, next, enrolled, finished): SeatRow,
+) -> StoreResult<AdmissionLock> {
     let status = CohortStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(AdmissionLock {
         seats: Seats {
             status,
             capacity: i64::from(capacity),
-            enrolled: 0,
+            enrolled: i64::from(enrolled) + i64::from(finished),
             waitlist_enabled,
         },
-        next_ticket,
+        next_ticket: next,
     })
 }
 
-/// Seats in use on one cohort (enrolled, completed and not completed), in one count.
-pub fn taken(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<i64> {
-    Ok(enrolments::table
-        .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
-        .filter(enrolments::status.eq_any(SEATED.map(|s| s.value())))
-        .count()
-        .get_result(conn)?)
+/// The admission variant of [`lock`]: one `UPDATE … RETURNING` takes the cohort's lock and
+/// reads what the seat decision needs, from the cohort's counters. `NotFound` when there is
+/// no such cohort.
+pub fn lock_for_admission(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<AdmissionLock> {
+    let row: Option<SeatRow> =
+        diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(cohort_id))))
+            .set(cohorts::next_queue_seq.eq(cohorts::next_queue_seq))
+            .returning(SEAT_COLUMNS)
+            .get_result(conn)
+            .optional()?;
+    seats_of(row.ok_or(StoreError::NotFound)?)
+}
+
+const SEAT_COLUMNS: (
+    cohorts::status,
+    cohorts::capacity,
+    cohorts::waitlist_enabled,
+    cohorts::next_queue_seq,
+    cohorts::enrolled_count,
+    cohorts::finished_count,
+) = (
+    cohorts::status,
+    cohorts::capacity,
+    cohorts::waitlist_enabled,
+    cohorts::next_queue_seq,
+    cohorts::enrolled_count,
+    cohorts::finished_count,
+);
+
+/// The cohort's seats as its counters have them now (no lock). `NotFound` when there is no
+/// such cohort.
+pub fn of(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<Seats> {
+    let row: Option<SeatRow> = cohorts::table
+        .filter(cohorts::id.eq(DbUuid(cohort_id)))
+        .select(SEAT_COLUMNS)
+        .first(conn)
+        .optional()?;
+    Ok(seats_of(row.ok_or(StoreError::NotFound)?)?.seats)
+}
+
+/// Counts one new enrolment of `status` on the (locked) cohort; a waitlisted one takes the
+/// next ticket.
+pub fn taken_one(
+    conn: &mut DbConnection,
+    cohort_id: Uuid,
+    status: EnrolmentStatus,
+) -> StoreResult<()> {
+    let cohort = cohorts::table.filter(cohorts::id.eq(DbUuid(cohort_id)));
+    if status == EnrolmentStatus::Waitlisted {
+        diesel::update(cohort)
+            .set((
+                cohorts::waitlisted_count.eq(cohorts::waitlisted_count + 1),
+                cohorts::next_queue_seq.eq(cohorts::next_queue_seq + 1),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::update(cohort)
+            .set(cohorts::enrolled_count.eq(cohorts::enrolled_count + 1))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Recomputes the (locked) cohort's counters from its enrolments: every write that changes
+/// enrolment statuses other than an admission calls it before it commits.
+pub fn recount(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<()> {
+    let c = counts(conn, &[DbUuid(cohort_id)])?
+        .get(&DbUuid(cohort_id))
+        .copied()
+        .unwrap_or_default();
+    let n = |v: i64| i32::try_from(v).map_err(|e| StoreError::Corrupt(e.to_string()));
+    diesel::update(cohorts::table.filter(cohorts::id.eq(DbUuid(cohort_id))))
+        .set((
+            cohorts::enrolled_count.eq(n(c.enrolled)?),
+            cohorts::waitlisted_count.eq(n(c.waitlisted)?),
+            cohorts::finished_count.eq(n(c.finished)?),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Seat counts of the given cohorts (a cohort nobody joined is absent).

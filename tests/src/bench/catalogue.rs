@@ -29,11 +29,20 @@ pub struct Load {
 /// `CONNECTIONS` keep-alive connections each sending `path(n)` (n counts that connection's
 /// requests) for `SECONDS`.
 pub async fn load(base: &str, path: impl Fn(usize) -> String + Clone + Send + 'static) -> Load {
+    load_as(base, None, path).await
+}
+
+/// As [`load`], each request with `Authorization: Bearer <token>` when one is given.
+pub async fn load_as(
+    base: &str,
+    token: Option<String>,
+    path: impl Fn(usize) -> String + Clone + Send + 'static,
+) -> Load {
     let deadline = Instant::now() + Duration::from_secs_f64(SECONDS);
     let started = Instant::now();
     let tasks: Vec<_> = (0..CONNECTIONS)
         .map(|c| {
-            let (base, path) = (base.to_owned(), path.clone());
+            let (base, path, token) = (base.to_owned(), path.clone(), token.clone());
             tokio::spawn(async move {
                 let http = reqwest::Client::builder()
                     .pool_max_idle_per_host(1)
@@ -42,7 +51,11 @@ pub async fn load(base: &str, path: impl Fn(usize) -> String + Clone + Send + 's
                 let (mut latencies, mut errors, mut n) = (Vec::new(), 0, c * 1_000_000);
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    match http.get(format!("{base}{}", path(n))).send().await {
+                    let mut req = http.get(format!("{base}{}", path(n)));
+                    if let Some(t) = &token {
+                        req = req.bearer_auth(t);
+                    }
+                    match req.send().await {
                         Ok(res) if res.status().is_success() => {
                             let _ = res.bytes().await;
                         }

@@ -4,21 +4,25 @@
 //! cargo run --release -p tests --bin bench            # BENCH_DATABASE_URL=postgres://… to choose the server
 //! BENCH_CATALOGUE_ONLY=1 cargo run --release -p tests --bin bench   # only the catalogue (issue 11)
 //! BENCH_STORM_ONLY=1 BENCH_POOL_SIZE=4 cargo run --release -p tests --bin bench   # only the enrolment storm
+//! BENCH_DATABASE_ONLY=1 cargo run --release -p tests --bin bench  # without the catalogue (issue 12's figures)
 //! ```
 //!
 //! Creates a fresh database, runs the API as two real processes (this binary re-executed in
-//! server mode) against it, then measures: importing 100,000 enrolments; exporting 10,000,
-//! 100,000 and 1,000,000 enrolments as NDJSON and CSV (rows/s and the server's peak RSS);
-//! and 200 concurrent enrolments into a 20-seat cohort split over both processes (latency
-//! percentiles). Prints a Markdown report; drops the database at the end.
+//! server mode) against it, then measures: importing 100,000 enrolments; one person with a
+//! token and an HR page next to `pgbench -S`; 200 and 500 concurrent enrolments into a
+//! 20-seat cohort split over both processes (latency percentiles, gapless waitlist);
+//! exporting 10,000, 100,000 and 1,010,000 enrolments as CSV next to `psql \copy` of the
+//! same rows (rows/s and the server's peak RSS). Prints a Markdown report; drops the
+//! database at the end.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod catalogue;
+mod database;
 mod http;
 mod server;
 
-use http::{export, import_csv, percentile, post_json};
+use http::{export, import_csv, post_json};
 use server::{peak_rss_mb, serve, spawn, with_database};
 
 use std::time::Instant;
@@ -43,7 +47,11 @@ async fn main() {
         .execute(&mut admin_conn)
         .unwrap();
     let url = with_database(&server, &name);
-    let mut report = catalogue_report(&server, &mut admin_conn).await;
+    let mut report = if std::env::var("BENCH_DATABASE_ONLY").is_ok() {
+        String::new()
+    } else {
+        catalogue_report(&server, &mut admin_conn).await
+    };
     if std::env::var("BENCH_CATALOGUE_ONLY").is_err() {
         report.push('\n');
         report.push_str(&run(&url).await);
@@ -212,150 +220,95 @@ async fn run(url: &str) -> String {
         fill.elapsed().as_secs_f64()
     );
 
-    let exports = match cohorts.as_slice() {
+    // Issue 12: reads with a token next to pgbench -S, the storms, the export next to psql.
+    let scratch = format!("wtxa_pgbench12_{}", std::process::id());
+    let server_url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let mut admin_conn = PgConnection::establish(&server_url).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE {scratch}"))
+        .execute(&mut admin_conn)
+        .unwrap();
+    let tps = catalogue::pgbench(&server_url, &scratch);
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
+        .execute(&mut admin_conn)
+        .unwrap();
+    let people = people_of(&http, &a.base, &token, &org, 500).await;
+    out.push_str(&format!(
+        "\n`pgbench -S -c 32 -j 2` in this run: {}\n\n| Measure | Result | % of `pgbench -S` |\n| --- | --- | --- |\n",
+        tps.map_or("not installed".to_owned(), |t| format!("{t:.0} TPS"))
+    ));
+    out.push_str(&database::reads(&a.base, &token, &people[0], tps).await);
+    out.push_str("\n| Measure | Result | Target |\n| --- | --- | --- |\n");
+    for n in [200, 500] {
+        let c = cohort(20).await;
+        out.push_str(&database::storm(&a, &b, &token, &c, &people[..n]).await);
+    }
+    let uuid = |s: &String| s.parse::<uuid::Uuid>().unwrap();
+    let exports: Vec<(&str, Option<uuid::Uuid>)> = match cohorts.as_slice() {
         [ten, hundred] => vec![
-            ("10,000", format!("cohort={ten}")),
-            ("100,000", format!("cohort={hundred}")),
-            ("all (1,010,000)", String::new()),
+            ("10,000", Some(uuid(ten))),
+            ("100,000", Some(uuid(hundred))),
+            ("all (1,010,000)", None),
         ],
         _ => Vec::new(),
     };
-    for (label, query) in exports {
-        for accept in ["application/x-ndjson", "text/csv"] {
-            let (rows, secs) = export(&http, &b.base, &token, accept, &query).await;
-            out.push_str(&format!(
-                "| Export {label} enrolments as {accept} | {rows} rows in {secs:.2} s = {:.0} rows/s; server peak RSS {:.0} MB | ≥ 100,000 rows/s, < 100 MB |\n",
-                rows as f64 / secs,
-                peak_rss_mb(b.child.id())
-            ));
-        }
+    for (label, cohort) in exports {
+        out.push_str(&database::export_vs_copy(&b, url, &token, label, cohort).await);
     }
-
-    // The storm: 200 concurrent enrolments into 20 seats, over both processes.
-    let storm_cohort = cohort(20).await;
-    let people: Value = http
-        .get(format!(
-            "{}/api/v1/people?limit=100&organisation_id={org}",
-            a.base
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let mut ids: Vec<String> = people["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_owned())
-        .collect();
-    let more: Value = http
-        .get(format!(
-            "{}/api/v1/people?limit=100&organisation_id={org}&cursor={}",
-            a.base,
-            people["next_cursor"].as_str().unwrap()
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    ids.extend(
-        more["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["id"].as_str().unwrap().to_owned()),
-    );
-    for (round, warm) in [
-        ("cold connections", false),
-        ("warm keep-alive connections", true),
-    ] {
-        let cohort_id = if warm {
-            cohort(20).await
-        } else {
-            storm_cohort.clone()
-        };
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(256)
-            .build()
-            .unwrap();
-        if warm {
-            let warmups: Vec<_> = (0..200)
-                .map(|n| {
-                    let base = if n % 2 == 0 {
-                        a.base.clone()
-                    } else {
-                        b.base.clone()
-                    };
-                    let http = http.clone();
-                    tokio::spawn(async move {
-                        http.get(format!("{base}/health/live"))
-                            .send()
-                            .await
-                            .map(|_| ())
-                    })
-                })
-                .collect();
-            for w in warmups {
-                let _ = w.await;
-            }
-        }
-        let started = Instant::now();
-        let tasks: Vec<_> = ids
-            .iter()
-            .cloned()
-            .enumerate()
-            .map(|(n, person)| {
-                let base = if n % 2 == 0 {
-                    a.base.clone()
-                } else {
-                    b.base.clone()
-                };
-                let (http, token, cohort) = (http.clone(), token.clone(), cohort_id.clone());
-                tokio::spawn(async move {
-                    let t = Instant::now();
-                    let res = http
-                        .post(format!("{base}/api/v1/cohorts/{cohort}/enrolments"))
-                        .bearer_auth(token)
-                        .json(&json!({"person_id": person}))
-                        .send()
-                        .await
-                        .unwrap();
-                    let status = res.status().as_u16();
-                    let body: Value = res.json().await.unwrap();
-                    (
-                        t.elapsed().as_secs_f64() * 1000.0,
-                        status,
-                        body["status"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-            })
-            .collect();
-        let mut latencies = Vec::new();
-        let (mut enrolled, mut waitlisted, mut errors) = (0, 0, 0);
-        for t in tasks {
-            let (ms, status, state) = t.await.unwrap();
-            latencies.push(ms);
-            match (status, state.as_str()) {
-                (201, "enrolled") => enrolled += 1,
-                (201, "waitlisted") => waitlisted += 1,
-                _ => errors += 1,
-            }
-        }
-        let wall = started.elapsed().as_secs_f64();
-        latencies.sort_by(f64::total_cmp);
+    if let Some(hundred) = cohorts.get(1) {
+        let (rows, secs) = export(
+            &http,
+            &b.base,
+            &token,
+            "application/x-ndjson",
+            &format!("cohort={hundred}"),
+        )
+        .await;
         out.push_str(&format!(
-            "| 200 concurrent enrolments into 20 seats, 2 processes, {round} | {enrolled} enrolled, {waitlisted} waitlisted, {errors} errors; p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {wall:.2} s in all | p99 < 250 ms |\n",
-            percentile(&latencies, 50.0),
-            percentile(&latencies, 95.0),
-            percentile(&latencies, 99.0),
-            percentile(&latencies, 100.0)
+            "| Export 100,000 enrolments as NDJSON (rows read in batches, written by the API) | {rows} rows in {secs:.2} s = {:.0} rows/s; server peak RSS {:.0} MB | — |\n",
+            rows as f64 / secs,
+            peak_rss_mb(b.child.id())
         ));
     }
     out
+}
+
+/// The ids of the first `n` people of `org`, a page of 100 at a time.
+async fn people_of(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    org: &str,
+    n: usize,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    while ids.len() < n {
+        let mut url = format!("{base}/api/v1/people?limit=100&organisation_id={org}");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page: Value = http
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        ids.extend(
+            page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_owned()),
+        );
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    ids.truncate(n);
+    ids
 }

@@ -202,6 +202,7 @@ pub fn settings_for(url: &str) -> Settings {
     s.pool = PoolOptions {
         max_size: 4,
         connect_timeout: Duration::from_secs(5),
+        ..PoolOptions::default()
     };
     s.max_body_bytes = 64 * 1024;
     s.auth.revocation_check = Duration::ZERO;

@@ -131,6 +131,7 @@ pub fn import_enrolments(
         // Stamped as late as possible: the rows reach delta sync in commit order.
         let at = now();
         insert_enrolments(conn, cohort_id, &inserts, at)?;
+        seats::recount(conn, cohort_id)?;
         results.sort_by_key(|r| r.line);
         audit::record(
             conn,

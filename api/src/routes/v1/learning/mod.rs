@@ -5,6 +5,7 @@ pub mod cohort_dto;
 pub mod cohort_sessions;
 pub mod cohorts;
 pub mod enrolment_dto;
+pub mod enrolment_export;
 pub mod enrolment_sync;
 pub mod enrolments;
 pub mod imports;
@@ -35,7 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(enrolments::create_enrolment)
         .service(enrolments::list_cohort_enrolments)
         .service(enrolment_sync::list_enrolments)
-        .service(enrolment_sync::export_enrolments)
+        .service(enrolment_export::export_enrolments)
         .service(enrolments::get_enrolment)
         .service(enrolments::withdraw_enrolment)
         .service(enrolments::complete_enrolment)

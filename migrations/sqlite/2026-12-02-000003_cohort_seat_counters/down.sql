@@ -1,0 +1,3 @@
+ALTER TABLE cohorts DROP COLUMN finished_count;
+ALTER TABLE cohorts DROP COLUMN waitlisted_count;
+ALTER TABLE cohorts DROP COLUMN enrolled_count;

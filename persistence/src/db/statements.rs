@@ -1,0 +1,79 @@
+//! Counting the SQL statements a unit of work sends (the query budget): every connection
+//! carries [`CountStatements`], diesel's instrumentation, which adds each statement it
+//! starts to the counter the current thread works for, if any. The API sets that counter
+//! per request around each blocking database call ([`counting`]).
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+
+/// Statements sent on behalf of one unit of work (a request), on any thread.
+#[derive(Debug, Clone, Default)]
+pub struct StatementCount(Arc<AtomicU32>);
+
+impl StatementCount {
+    pub fn get(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<StatementCount>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the statements this thread sends counted in `count`.
+pub fn counting<T>(count: Option<&StatementCount>, f: impl FnOnce() -> T) -> T {
+    let Some(count) = count else {
+        return f();
+    };
+    let previous = CURRENT.with(|c| c.replace(Some(count.clone())));
+    // Restored even if `f` panics, so a pooled thread never counts for a finished request.
+    struct Restore(Option<StatementCount>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            CURRENT.with(|c| *c.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(previous);
+    f()
+}
+
+/// diesel instrumentation that counts each statement a connection starts (`BEGIN` and
+/// `COMMIT` included: each is a round trip).
+#[derive(Debug, Default)]
+pub struct CountStatements;
+
+impl Instrumentation for CountStatements {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            CURRENT.with(|c| {
+                if let Some(count) = c.borrow().as_ref() {
+                    count.0.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::Connection;
+    use diesel::connection::SimpleConnection;
+
+    #[test]
+    fn counts_the_statements_of_the_counted_work_only() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        conn.set_instrumentation(CountStatements);
+        let count = StatementCount::default();
+        conn.batch_execute("SELECT 1").unwrap();
+        counting(Some(&count), || {
+            conn.transaction(|c| c.batch_execute("SELECT 1")).unwrap();
+        });
+        conn.batch_execute("SELECT 1").unwrap();
+        assert_eq!(count.get(), 3, "BEGIN, the statement, COMMIT");
+    }
+}
