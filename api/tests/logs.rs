@@ -254,5 +254,9 @@ fn no_name_email_or_staff_number_reaches_the_log() {
         .expect("a 201 was logged");
     let n = created["db_statements"].as_u64().unwrap_or_default();
     assert!(n >= 1, "{created}");
-    assert_eq!(created["span"]["db_statements"].as_u64(), Some(n), "{created}");
+    assert_eq!(
+        created["span"]["db_statements"].as_u64(),
+        Some(n),
+        "{created}"
+    );
 }

@@ -94,7 +94,7 @@ impl DatabaseUrl {
                 DbConnection::Sqlite(conn)
             }
         };
-        conn.set_instrumentation(statements::CountStatements);
+        conn.set_instrumentation(statements::CountStatements::default());
         Ok(conn)
     }
 }
@@ -146,10 +146,10 @@ impl ManageConnection for ConnectionManager {
     }
 
     /// Never called on checkout (no `SELECT 1` per request): a connection is dropped when it
-    /// is returned broken — on PostgreSQL, libpq lost the server or a transaction could
+    /// is returned broken — a statement on it found the server gone, or a transaction could
     /// not be ended. The request that found it out failed or retried (`api::http::db`).
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+        conn.is_broken() || statements::lost(conn.instrumentation())
     }
 }
 

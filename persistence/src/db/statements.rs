@@ -42,20 +42,59 @@ pub fn counting<T>(count: Option<&StatementCount>, f: impl FnOnce() -> T) -> T {
 }
 
 /// diesel instrumentation that counts each statement a connection starts (`BEGIN` and
-/// `COMMIT` included: each is a round trip).
+/// `COMMIT` included: each is a round trip), and remembers whether one found the connection
+/// lost (the pool then drops it: connections are not tested on checkout).
 #[derive(Debug, Default)]
-pub struct CountStatements;
+pub struct CountStatements {
+    lost: bool,
+}
+
+impl CountStatements {
+    /// Whether a statement on this connection found the server gone.
+    pub fn lost(&self) -> bool {
+        self.lost
+    }
+}
+
+fn is_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        // PostgreSQL's FATAL as it closes a session (administrator command, shutdown).
+        Error::DatabaseError(_, info) => info.message().contains("terminating connection"),
+        _ => false,
+    }
+}
 
 impl Instrumentation for CountStatements {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            CURRENT.with(|c| {
+        match event {
+            InstrumentationEvent::StartQuery { .. } => CURRENT.with(|c| {
                 if let Some(count) = c.borrow().as_ref() {
                     count.0.fetch_add(1, Ordering::Relaxed);
                 }
-            });
+            }),
+            InstrumentationEvent::FinishQuery { error: Some(e), .. } if is_lost(e) => {
+                self.lost = true
+            }
+            _ => {}
         }
     }
+}
+
+/// Whether `instrumentation` (a connection's) saw the connection lost.
+pub fn lost(instrumentation: &dyn Instrumentation) -> bool {
+    instrumentation
+        .downcast_ref::<CountStatements>()
+        .or_else(|| {
+            instrumentation
+                .downcast_ref::<Box<dyn Instrumentation>>()
+                .and_then(|b| b.downcast_ref::<CountStatements>())
+        })
+        .is_some_and(CountStatements::lost)
 }
 
 #[cfg(test)]
@@ -67,7 +106,7 @@ mod tests {
     #[test]
     fn counts_the_statements_of_the_counted_work_only() {
         let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
-        conn.set_instrumentation(CountStatements);
+        conn.set_instrumentation(CountStatements::default());
         let count = StatementCount::default();
         conn.batch_execute("SELECT 1").unwrap();
         counting(Some(&count), || {

@@ -280,3 +280,41 @@ async fn metrics_addr_serves_them_on_a_listener_of_their_own() {
         .unwrap();
     assert_eq!(api.status(), 404, "not on the API's listener");
 }
+
+/// No connection is tested on checkout: one the database dropped is found out by the first
+/// statement it is given, dropped, and that request carried on another connection.
+#[tokio::test]
+async fn connections_the_database_dropped_are_replaced_without_a_failed_request() {
+    use diesel::{Connection, RunQueryDsl};
+    let db = crate::helpers::TestDb::create().await;
+    if !db.is_postgres() {
+        eprintln!("PostgreSQL-only test: SQLite has no server to drop a connection");
+        return;
+    }
+    let address = crate::helpers::start(crate::helpers::settings_for(db.url())).await;
+    let http = crate::helpers::client();
+    let cohorts = || http.get(format!("{address}/api/v1/cohorts")).send();
+    let warm = futures_util::future::join_all((0..4).map(|_| cohorts())).await;
+    assert!(warm.iter().all(|r| r.as_ref().unwrap().status() == 200));
+    let url = db.url().to_owned();
+    let dropped = tokio::task::spawn_blocking(move || {
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        diesel::sql_query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .execute(&mut conn)
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(dropped >= 1, "the pool had connections to drop");
+    for n in 0..8 {
+        let res = cohorts().await.unwrap();
+        assert_eq!(
+            res.status(),
+            200,
+            "request {n} after the database dropped the pool"
+        );
+    }
+}
