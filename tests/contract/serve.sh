@@ -10,7 +10,8 @@ dir="$(mktemp -d)"
 port="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 export DATABASE_URL="sqlite://$dir/wtxa.db" HOST=127.0.0.1 PORT="$port" WORKERS=2 \
   RATE_LIMIT_REQUESTS=1000000 RATE_LIMIT_ANONYMOUS_REQUESTS=1000000 SYNC_SETTLE_MILLIS=0 \
-  LOG_FORMAT=json RUST_LOG=warn JWT_TTL_SECONDS=7200
+  LOG_FORMAT=json RUST_LOG=warn JWT_TTL_SECONDS=7200 \
+  METRICS_TOKEN=contract-checks-metrics-token-0123
 "$bin" migrate >/dev/null
 "$bin" seed --demo >/dev/null
 creds="$("$bin" clients create --name "Contract checks" --scopes admin --json)"
