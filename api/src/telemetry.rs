@@ -51,6 +51,24 @@ fn install_panic_hook() {
 
 struct Started(Instant);
 
+/// The request's route template (`/api/v1/people/{id}`), matched once for the span and the
+/// metrics.
+#[derive(Clone)]
+pub struct RouteTemplate(pub String);
+
+impl RouteTemplate {
+    /// The template of `req`'s route, as the span recorded it (or matched now).
+    pub fn of(req: &ServiceRequest) -> String {
+        req.extensions()
+            .get::<Self>()
+            .map(|r| r.0.clone())
+            .unwrap_or_else(|| {
+                req.match_pattern()
+                    .unwrap_or_else(|| "unmatched".to_owned())
+            })
+    }
+}
+
 /// Root span of every request.
 pub struct RequestSpan;
 
@@ -65,6 +83,9 @@ impl RootSpanBuilder for RequestSpan {
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "unmatched".to_owned());
+        request
+            .extensions_mut()
+            .insert(RouteTemplate(route.clone()));
         // The route, not the path: a path may carry a staff number (`/people/by-ref/…`).
         tracing::info_span!(
             "request",

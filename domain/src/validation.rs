@@ -171,6 +171,20 @@ pub(crate) fn text(
     }
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP's CSV
+/// injection guidance): `=`, `+`, `-`, `@`, tab and carriage return.
+pub const FORMULA_PREFIXES: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell as exported: one a spreadsheet would take for a formula is prefixed with `'`.
+/// (JSON and NDJSON carry the value as stored.)
+pub fn neutralised(cell: String) -> String {
+    if cell.starts_with(FORMULA_PREFIXES) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

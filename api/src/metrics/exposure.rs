@@ -62,13 +62,9 @@ impl Gate {
     fn admits(&self, req: &HttpRequest) -> Result<(), ApiError> {
         match self {
             Self::Open => Ok(()),
-            Self::Closed => Err(Problem::typed(
-                StatusCode::NOT_FOUND,
-                "not-found",
-                "Not found",
+            Self::Closed => Err(ApiError::not_found(
                 "metrics are not served on this listener (see METRICS_TOKEN and METRICS_ADDR)",
-            )
-            .into()),
+            )),
             Self::Token(expected) => {
                 let offered = req
                     .headers()

@@ -60,9 +60,7 @@ pub async fn middleware(
     metrics.in_flight.inc();
     let _in_flight = InFlight(metrics.in_flight.clone());
     // The template, not the path: bounded, and free of ids and staff numbers.
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let route = crate::telemetry::RouteTemplate::of(&req);
     let method = method_label(req.method());
     let count = StatementCount::default();
     let outcome = STATEMENTS.scope(count.clone(), next.call(req)).await;

@@ -43,11 +43,16 @@ impl CopyTarget for ExportRows {
     }
 }
 
-/// A text cell as the CSV writer makes it: a leading formula character quoted away.
+/// A text cell as the CSV writer makes it (`domain::validation::neutralised`): a leading
+/// formula character quoted away; nothing (empty) as no cell.
 fn neutralised(expr: &str) -> String {
+    let prefixes: Vec<String> = domain::validation::FORMULA_PREFIXES
+        .iter()
+        .map(|c| format!("chr({})", u32::from(*c)))
+        .collect();
     format!(
-        "CASE WHEN left({expr}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') \
-         THEN '''' || {expr} ELSE NULLIF({expr}, '') END"
+        "CASE WHEN left({expr}, 1) IN ({}) THEN '''' || {expr} ELSE NULLIF({expr}, '') END",
+        prefixes.join(", ")
     )
 }
 

@@ -46,19 +46,8 @@ const CSV_HEADER: [&str; 19] = [
     "updated_at",
 ];
 
-/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab or carriage
-/// return first) is prefixed with `'`, as OWASP's CSV injection guidance says; the JSON and
-/// NDJSON carry the value as stored.
-pub fn neutralised(cell: String) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell
-    }
-}
-
 fn csv_record(r: &EnrolmentRow) -> [String; 19] {
-    csv_cells(r).map(neutralised)
+    csv_cells(r).map(domain::validation::neutralised)
 }
 
 fn csv_cells(r: &EnrolmentRow) -> [String; 19] {
@@ -255,7 +244,7 @@ fn streamed(
 
 #[cfg(test)]
 mod tests {
-    use super::neutralised;
+    use domain::validation::neutralised;
 
     #[test]
     fn cells_a_spreadsheet_would_run_are_quoted() {
