@@ -6,6 +6,7 @@ use std::time::Duration;
 use persistence::{DatabaseUrl, PoolOptions};
 
 mod auth;
+pub mod webhooks;
 
 use auth::auth_from_env;
 pub use auth::{AuthSettings, DEVELOPMENT_JWT_SECRET, MIN_SECRET_BYTES, Signing};
@@ -71,6 +72,7 @@ pub struct Settings {
     pub catalogue_max_staleness: Duration,
     /// Who may read `/metrics` (`METRICS_TOKEN`, `METRICS_ADDR`); by default nobody.
     pub metrics: crate::metrics::MetricsExposure,
+    pub webhooks: webhooks::WebhookSettings,
 }
 
 /// The largest CSV import accepted: bytes and data rows (413 beyond either).
@@ -229,6 +231,7 @@ impl Settings {
                 |n: &u64| (10..=3_600_000).contains(n),
             )?),
             metrics: metrics_exposure()?,
+            webhooks: webhooks::from_env()?,
         })
     }
 
@@ -252,6 +255,7 @@ impl Settings {
             sync_settle: Duration::from_secs(1),
             catalogue_max_staleness: Duration::from_secs(1),
             metrics: crate::metrics::MetricsExposure::default(),
+            webhooks: webhooks::WebhookSettings::default(),
         }
     }
 }

@@ -12,3 +12,4 @@ pub mod routes;
 pub mod snapshot;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

@@ -24,13 +24,17 @@ use persistence::access::throttle::Policy;
 /// Wraps an `App` in the middleware every response passes through. The last wrapped runs
 /// first: compression (gzip or br, as `Accept-Encoding` asks, of every body) → request id → security headers → tracing span → metrics (and the statement count) → CORS → problem normalisation → audit of failed
 /// writes → authentication → rate limit → idempotency keys → HEAD as GET → unknown query
-/// parameters → catalogue invalidation by writes → panic catching → handler.
+/// parameters → catalogue invalidation by writes → waking the webhook worker after writes →
+/// panic catching → handler.
 #[macro_export]
 macro_rules! with_middleware {
     ($app:expr, $cors:expr) => {
         $app.wrap(actix_web_lab::middleware::CatchPanic::default())
             .wrap(actix_web::middleware::from_fn(
                 $crate::snapshot::invalidate::middleware,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                $crate::webhooks::wake_after_writes,
             ))
             .wrap(actix_web::middleware::from_fn(
                 $crate::http::routes_table::check_query_and_path,
@@ -137,6 +141,7 @@ pub fn prepare_store(settings: &Settings) -> anyhow::Result<Store> {
 impl Application {
     /// Prepares the store and binds `HOST:PORT` (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        crate::webhooks::send::install_tls_provider();
         let metrics = web::Data::new(Metrics::new()?);
         let mut prepared = settings.clone();
         prepared.pool.events = PoolEvents::to(metrics.pool_observer());
@@ -151,6 +156,12 @@ impl Application {
             &catalogue.clone().into_inner(),
             settings.catalogue_max_staleness,
         );
+        let hooks = std::sync::Arc::new(crate::webhooks::Webhooks::new(
+            settings.webhooks.clone(),
+            metrics.registry(),
+        )?);
+        hooks.start(&settings.database_url, &settings.pool)?;
+        let hooks = web::Data::from(hooks);
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).map_err(|e| {
             anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.host, settings.port)
         })?;
@@ -164,7 +175,7 @@ impl Application {
             )?),
             None => None,
         };
-        let server = run(listener, store, catalogue, metrics, &settings)?;
+        let server = run(listener, (store, catalogue, metrics, hooks), &settings)?;
         Ok(Self {
             port,
             server,
@@ -224,11 +235,16 @@ fn metrics_listener(
     Ok((port, server))
 }
 
+type Shared = (
+    web::Data<Store>,
+    web::Data<crate::snapshot::Catalogue>,
+    web::Data<Metrics>,
+    web::Data<crate::webhooks::Webhooks>,
+);
+
 fn run(
     listener: TcpListener,
-    store: web::Data<Store>,
-    catalogue: web::Data<crate::snapshot::Catalogue>,
-    metrics: web::Data<Metrics>,
+    (store, catalogue, metrics, hooks): Shared,
     settings: &Settings,
 ) -> anyhow::Result<Server> {
     let doc = openapi::document();
@@ -263,6 +279,7 @@ fn run(
             .app_data(store.clone())
             .app_data(catalogue.clone())
             .app_data(metrics.clone())
+            .app_data(hooks.clone())
             .app_data(gate.clone())
             .app_data(table.clone())
             .app_data(tokens.clone())

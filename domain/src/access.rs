@@ -20,6 +20,7 @@ vocabulary_enum! {
         /// For a partner organisation's client: its own people only.
         MembershipsWrite = "memberships:write": "Add, move and remove the client's organisation's people in communities, and record their attendance",
         ReportsRead = "reports:read": "Read reports",
+        WebhooksManage = "webhooks:manage": "Register and run webhook endpoints that hear about the client's organisation's people, its commissioned cohorts and the public catalogue",
         Admin = "admin": "Everything, across all organisations (academy clients only)",
     }
 }

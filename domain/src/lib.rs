@@ -19,6 +19,7 @@ pub mod programme;
 pub mod taxonomy;
 pub mod validation;
 pub mod vocabulary;
+pub mod webhook;
 
 pub use access::{ClientInput, ClientSpec, ClientStatus, Scope, ScopeSet};
 pub use cohort::{CohortInput, CohortSpec, CohortStatus};

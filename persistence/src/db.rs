@@ -8,7 +8,35 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 
+pub mod listener;
 pub mod statements;
+
+/// Inserts `rows` (a `Vec` of insertable values) into `table`: on PostgreSQL one multi-row
+/// statement per thousand rows, on SQLite one statement a row (multi-row inserts are not
+/// available through the multi-backend connection; inside a transaction they are cheap).
+/// Evaluates to the number of rows inserted; `?` propagates diesel's error.
+#[macro_export]
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        let mut inserted = 0usize;
+        match $conn {
+            $crate::db::DbConnection::Postgresql(pg) => {
+                for chunk in rows.chunks(1_000) {
+                    inserted += diesel::insert_into($table)
+                        .values(chunk.to_vec())
+                        .execute(pg)?;
+                }
+            }
+            $crate::db::DbConnection::Sqlite(lite) => {
+                for row in rows {
+                    inserted += diesel::insert_into($table).values(row).execute(lite)?;
+                }
+            }
+        }
+        inserted
+    }};
+}
 
 /// A connection to either backend. diesel's derive implements `Connection` for the enum
 /// over the SQL both understand; `MultiBackend` is the backend type it generates.

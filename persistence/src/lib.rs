@@ -16,6 +16,7 @@ pub mod sql_types;
 pub mod store;
 pub mod text;
 pub mod visibility;
+pub mod webhooks;
 
 pub use db::{Backend, DatabaseUrl, DbConnection, Pool, PoolOptions};
 pub use error::{Refused, StoreError, StoreResult};

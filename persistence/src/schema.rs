@@ -429,4 +429,88 @@ diesel::allow_tables_to_appear_in_same_query!(
     community_sessions,
     community_attendance,
     community_resources,
+    webhook_endpoints,
+    webhook_events,
+    webhook_deliveries,
+    webhook_attempts,
 );
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    webhook_endpoints (id) {
+        id -> PortableUuid,
+        organisation_id -> Nullable<PortableUuid>,
+        client_id -> PortableUuid,
+        url -> Text,
+        description -> Nullable<Text>,
+        event_types -> Text,
+        status -> Text,
+        disabled_reason -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamp>,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        failing_since -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    webhook_events (id) {
+        id -> PortableUuid,
+        event_type -> Text,
+        occurred_at -> Timestamp,
+        audience -> Text,
+        organisation_id -> Nullable<PortableUuid>,
+        person_id -> Nullable<PortableUuid>,
+        data -> Text,
+        fanned_out -> Bool,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    webhook_deliveries (id) {
+        id -> PortableUuid,
+        endpoint_id -> PortableUuid,
+        event_id -> PortableUuid,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        lease_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    webhook_attempts (id) {
+        id -> PortableUuid,
+        delivery_id -> PortableUuid,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        latency_ms -> Integer,
+        error -> Nullable<Text>,
+        response_excerpt -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));

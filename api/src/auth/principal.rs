@@ -149,6 +149,7 @@ pub mod scope {
         EnrolmentsWrite => EnrolmentsWrite,
         CommunitiesWrite => CommunitiesWrite,
         MembershipsWrite => MembershipsWrite,
+        WebhooksManage => WebhooksManage,
         Admin => Admin,
     }
 }

@@ -110,6 +110,23 @@ pub fn if_match(req: &HttpRequest) -> Result<Precondition, crate::http::ApiError
     }
 }
 
+/// For an operation where `If-Match` is optional (a DELETE): the version to act on when it
+/// was sent (412 when it is not the current one), `None` when it was not.
+pub fn if_match_when_sent(
+    req: &HttpRequest,
+    id: uuid::Uuid,
+    current: i32,
+) -> Result<Option<i32>, crate::http::ApiError> {
+    if req
+        .headers()
+        .contains_key(actix_web::http::header::IF_MATCH)
+    {
+        if_match(req)?.check(id, current).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 impl Precondition {
     /// The version to update from, or 412 when the client's tag is not the current one
     /// (the version's own tag, or one [`derived`] from it).

@@ -215,6 +215,8 @@ nouns! {
     OrganisationId = PathId<Organisation>("id", "organisation", "The organisation's id.");
     ClientId = PathId<Client>("id", "client", "The client's id.");
     CommunitySessionId = PathId<CommunitySession>("session_id", "session", "The session's id.");
+    WebhookId = PathId<Webhook>("id", "webhook endpoint", "The webhook endpoint's id.");
+    DeliveryId = PathId<Delivery>("delivery_id", "delivery", "The delivery's id.");
     ProgrammeRef = PathKey<Programme>("id_or_slug", "programme", "The programme's id (UUID) or slug.", "vital-signs");
     PriorityRef = PathKey<PriorityKey>("code_or_slug", "priority", "The priority's code (1–7) or slug.", "learning-together");
     StaffNumber = PathKey<StaffNumberOf>("external_ref", "person", "The employer's staff number.");

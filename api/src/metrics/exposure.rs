@@ -91,8 +91,8 @@ impl Gate {
 }
 
 /// Metrics in the Prometheus text format (version 0.0.4): request durations by route,
-/// requests in flight, SQL statements per request, the connection pool and the catalogue
-/// snapshot. Not public: needs `METRICS_TOKEN`, or is served on `METRICS_ADDR` instead.
+/// requests in flight, SQL statements per request, the connection pool, the catalogue
+/// snapshot and the webhook outbox. Not public: needs `METRICS_TOKEN`, or is served on `METRICS_ADDR` instead.
 #[utoipa::path(
     tag = "operations",
     security(("metrics_token" = [])),
@@ -112,8 +112,12 @@ pub async fn get_metrics(
     catalogue: web::Data<Catalogue>,
 ) -> Result<HttpResponse, ApiError> {
     gate.admits(&req)?;
+    // The outbox's gauges keep their last values while the database cannot be read.
+    let outbox = crate::http::db(&store, persistence::webhooks::log::stats)
+        .await
+        .ok();
     let text = metrics
-        .render(store.pool_state(), &catalogue)
+        .render(store.pool_state(), &catalogue, outbox.as_ref())
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("encoding metrics: {e}")))?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, prometheus::TEXT_FORMAT))

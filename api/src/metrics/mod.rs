@@ -38,6 +38,15 @@ pub struct Metrics {
     pool_max: IntGauge,
     catalogue_version: IntGauge,
     catalogue_age: Gauge,
+    outbox: OutboxGauges,
+}
+
+/// The outbox across every process, read at each scrape.
+struct OutboxGauges {
+    queued: IntGauge,
+    oldest: Gauge,
+    disabled: IntGauge,
+    unfanned: IntGauge,
 }
 
 /// What the pool reports at each checkout.
@@ -125,6 +134,28 @@ impl Metrics {
         registry.register(Box::new(pool_max.clone()))?;
         registry.register(Box::new(catalogue_version.clone()))?;
         registry.register(Box::new(catalogue_age.clone()))?;
+        let outbox = OutboxGauges {
+            queued: IntGauge::new(
+                "webhook_deliveries_queued",
+                "Deliveries not yet made, of endpoints not disabled (every process's).",
+            )?,
+            oldest: Gauge::new(
+                "webhook_oldest_undelivered_age_seconds",
+                "Age of the oldest delivery not yet made (0 when none).",
+            )?,
+            disabled: IntGauge::new(
+                "webhook_endpoints_disabled",
+                "Endpoints disabled after 410 Gone or failing too long.",
+            )?,
+            unfanned: IntGauge::new(
+                "webhook_events_unfanned",
+                "Events whose deliveries are not yet created.",
+            )?,
+        };
+        registry.register(Box::new(outbox.queued.clone()))?;
+        registry.register(Box::new(outbox.oldest.clone()))?;
+        registry.register(Box::new(outbox.disabled.clone()))?;
+        registry.register(Box::new(outbox.unfanned.clone()))?;
         Ok(Self {
             registry,
             duration,
@@ -135,7 +166,13 @@ impl Metrics {
             pool_max,
             catalogue_version,
             catalogue_age,
+            outbox,
         })
+    }
+
+    /// The registry, for counters kept elsewhere (the webhook worker's).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// The observer to give the pool when it is built.
@@ -148,7 +185,17 @@ impl Metrics {
         &self,
         pool: persistence::db::PoolState,
         catalogue: &crate::snapshot::Catalogue,
+        outbox: Option<&persistence::webhooks::log::OutboxStats>,
     ) -> Result<String, prometheus::Error> {
+        if let Some(outbox) = outbox {
+            self.outbox.queued.set(outbox.queued);
+            self.outbox.disabled.set(outbox.disabled_endpoints);
+            self.outbox.unfanned.set(outbox.unfanned_events);
+            let oldest = outbox.oldest_queued_at.map_or(0.0, |t| {
+                (persistence::clock::now() - t).num_milliseconds().max(0) as f64 / 1000.0
+            });
+            self.outbox.oldest.set(oldest);
+        }
         let used = pool.connections.saturating_sub(pool.idle);
         self.pool_connections
             .with_label_values(&["used"])

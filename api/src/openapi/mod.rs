@@ -40,6 +40,7 @@ carry an `ETag`; send `If-None-Match` to get `304 Not Modified`.",
         (name = "enrolments", description = "Enrolments of people in cohorts, the waitlist, attendance and the HR pull (delta sync and export)."),
         (name = "catalogue", description = "The academy's portfolio: programmes, the Leeds workforce priorities and the taxonomy. Public."),
         (name = "communities", description = "Communities of Practice around the Venus model stems, each led by a tripartite group. Public to read."),
+        (name = "webhooks", description = "Endpoints that hear, as they happen, of the enrolments of the client's organisation's people, its commissioned cohorts and the public catalogue and communities: Standard Webhooks, signed, retried, logged. The events and their payloads are in the `webhooks` section."),
         (name = "operations", description = "Liveness and readiness probes, and metrics for the operator."),
     ),
     components(schemas(Problem, ProblemField))
@@ -94,6 +95,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     // After the paths are in: the conventions apply to every operation.
     let mut doc = doc;
     Conventions.modify(&mut doc);
+    crate::webhooks::payloads::document(&mut doc);
     doc
 }
 

@@ -47,7 +47,8 @@ pub fn create(
             conn,
             &audit.succeeded("programme.create", "programme", Some(id.0.to_string()), 201),
         )?;
-        programmes::get(conn, &ProgrammeKey::Id(id.0))
+        let created = programmes::get(conn, &ProgrammeKey::Id(id.0))?;
+        announced(conn, None, created)
     })
 }
 
@@ -60,6 +61,9 @@ pub fn update(
     audit: &AuditEntry,
 ) -> StoreResult<ProgrammeRecord> {
     conn.transaction(|conn| {
+        let before = programmes::get(conn, &ProgrammeKey::Id(id))?
+            .programme
+            .status();
         let n = diesel::update(
             table::table
                 .filter(table::id.eq(DbUuid(id)))
@@ -82,7 +86,8 @@ pub fn update(
             conn,
             &audit.succeeded("programme.update", "programme", Some(id.to_string()), 200),
         )?;
-        programmes::get(conn, &ProgrammeKey::Id(id))
+        let updated = programmes::get(conn, &ProgrammeKey::Id(id))?;
+        announced(conn, Some(before), updated)
     })
 }
 
@@ -128,10 +133,9 @@ pub fn remove(
                 conn,
                 &audit.succeeded("programme.retire", "programme", Some(id.to_string()), 200),
             )?;
-            return Ok(Removal::Retired(Box::new(programmes::get(
-                conn,
-                &ProgrammeKey::Id(id),
-            )?)));
+            let retired = programmes::get(conn, &ProgrammeKey::Id(id))?;
+            let retired = announced(conn, Some(current.programme.status()), retired)?;
+            return Ok(Removal::Retired(Box::new(retired)));
         }
         if diesel::delete(this).execute(conn)? == 0 {
             return Err(StoreError::Stale);
@@ -143,4 +147,34 @@ pub fn remove(
         )?;
         Ok(Removal::Deleted)
     })
+}
+
+/// Emits `programme.published` or `programme.retired` when the write moved the programme
+/// into that status (from `before`; `None` when it was just created).
+fn announced(
+    conn: &mut DbConnection,
+    before: Option<domain::ProgrammeStatus>,
+    record: ProgrammeRecord,
+) -> StoreResult<ProgrammeRecord> {
+    use domain::ProgrammeStatus::{Published, Retired};
+    use domain::webhook::EventType;
+    let status = record.programme.status();
+    let event = match status {
+        Published if before != Some(Published) => Some(EventType::ProgrammePublished),
+        Retired if before != Some(Retired) => Some(EventType::ProgrammeRetired),
+        _ => None,
+    };
+    if let Some(event) = event {
+        crate::webhooks::emit_one(
+            conn,
+            crate::webhooks::Event::programme(
+                event,
+                record.id,
+                record.programme.slug().as_str(),
+                status.value(),
+                record.updated_at,
+            ),
+        )?;
+    }
+    Ok(record)
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use domain::Vocabulary;
 use domain::community::{CommitmentBreach, Scheduled, check_session};
 use domain::community_session::NewSession;
+use domain::webhook::EventType;
 use uuid::Uuid;
 
 use super::community;
@@ -114,6 +115,16 @@ pub fn create(
                 201,
             ),
         )?;
+        crate::webhooks::emit_one(
+            conn,
+            crate::webhooks::Event::community_session(
+                EventType::CommunitySessionScheduled,
+                id,
+                c.id,
+                new.starts_at,
+                at,
+            ),
+        )?;
         get(conn, c.id, id)
     })
 }
@@ -128,7 +139,8 @@ pub fn cancel(
 ) -> StoreResult<SessionRecord> {
     conn.transaction(|conn| {
         let c = community::get(conn, community_key)?;
-        if get(conn, c.id, id)?.cancelled_at.is_some() {
+        let session = get(conn, c.id, id)?;
+        if session.cancelled_at.is_some() {
             return Err(StoreError::StateConflict(
                 "the session is already cancelled".into(),
             ));
@@ -137,6 +149,16 @@ pub fn cancel(
         diesel::update(s::table.filter(s::id.eq(DbUuid(id))))
             .set((s::cancelled_at.eq(Some(at)), s::updated_at.eq(at)))
             .execute(conn)?;
+        crate::webhooks::emit_one(
+            conn,
+            crate::webhooks::Event::community_session(
+                EventType::CommunitySessionCancelled,
+                id,
+                c.id,
+                session.starts_at,
+                at,
+            ),
+        )?;
         audit::record(
             conn,
             &audit.succeeded(

@@ -1,6 +1,7 @@
 //! Admission on PostgreSQL in one statement: the cohort's seat counters decide, the seat (or
 //! waitlist ticket) is taken, the enrolment and its audit event are written, all in one
-//! conditional `UPDATE … RETURNING` with data-modifying CTEs, committed on its own. The
+//! conditional `UPDATE … RETURNING` with data-modifying CTEs (the webhook outbox's
+//! `enrolment.created` among them), committed on its own. The
 //! cohort's row lock is held only while that statement runs and commits: no round trip
 //! happens under it, which is what makes a storm of enrolments into one cohort fast.
 //!
@@ -16,6 +17,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Timestamp};
+use domain::webhook::EventType;
+use domain::{EnrolmentStatus, Vocabulary};
 use uuid::Uuid;
 
 use super::enrolments::{EnrolmentRecord, EnrolmentRow};
@@ -23,6 +26,7 @@ use crate::access::audit::AuditEntry;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::sql_types::{DbUuid, PortableUuid};
+use crate::webhooks::Event;
 
 /// Which conditional admission to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +80,14 @@ impl Try {
                  INSERT INTO audit_events (id, occurred_at, client_id, organisation_id, action, \
                      resource_type, resource_id, request_id, outcome, status) \
                  SELECT $6, $5, $7, $8, 'enrolment.create', 'enrolment', $9, $10, $11, 201 \
+                 FROM enrolment \
+             ), event AS ( \
+                 INSERT INTO webhook_events (id, event_type, occurred_at, audience, \
+                     organisation_id, person_id, data) \
+                 SELECT $12, 'enrolment.created', $5, \
+                     CASE WHEN enrolment.organisation_id IS NULL THEN 'academy' ELSE 'organisation' END, \
+                     enrolment.organisation_id, enrolment.person_id, \
+                     jsonb_set($13::jsonb, '{{organisation_id}}', to_jsonb(enrolment.organisation_id))::text \
                  FROM enrolment \
              ) \
              SELECT enrolment.id, enrolment.cohort_id, enrolment.person_id, \
@@ -146,6 +158,21 @@ pub fn attempt(
     let audit = a
         .audit
         .succeeded("enrolment.create", "enrolment", Some(a.id.to_string()), 201);
+    // The event's data but the person's organisation, which the statement fills in.
+    let status = if how == Try::Seat {
+        EnrolmentStatus::Enrolled
+    } else {
+        EnrolmentStatus::Waitlisted
+    };
+    let event = Event::enrolment_parts(
+        EventType::EnrolmentCreated,
+        a.id,
+        a.cohort_id,
+        a.person_id,
+        None,
+        status.value(),
+        a.at,
+    );
     let row: Option<Admitted> = diesel::sql_query(how.sql())
         .bind::<PortableUuid, _>(DbUuid(a.cohort_id))
         .bind::<PortableUuid, _>(DbUuid(a.person_id))
@@ -158,6 +185,8 @@ pub fn attempt(
         .bind::<Nullable<Text>, _>(audit.resource_id.clone())
         .bind::<Text, _>(audit.request_id.clone())
         .bind::<Text, _>(audit.outcome.as_str())
+        .bind::<PortableUuid, _>(DbUuid(Uuid::now_v7()))
+        .bind::<Text, _>(event.data.to_string())
         .get_result(conn)
         .optional()?;
     row.map(|r| {

@@ -5,8 +5,11 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::cohort::check_capacity;
+use domain::webhook::EventType;
 use domain::{CohortInput, CohortSpec, CohortStatus, Priority, Vocabulary};
 use uuid::Uuid;
+
+use crate::webhooks::{self, Event};
 
 use super::seats::{self, SeatCounts};
 use crate::access::audit::{self, AuditEntry};
@@ -224,7 +227,9 @@ pub fn update(
             conn,
             &audit.succeeded("cohort.update", "cohort", Some(id.to_string()), 200),
         )?;
-        get(conn, id)
+        let cohort = get(conn, id)?;
+        webhooks::emit_one(conn, Event::cohort(EventType::CohortUpdated, &cohort))?;
+        Ok(cohort)
     })
 }
 
@@ -250,6 +255,17 @@ pub fn transition(
         if next == CohortStatus::Cancelled {
             seats::cancel_all(conn, id, at)?;
             seats::recount(conn, id)?;
+        }
+        let event = match next {
+            CohortStatus::Open => Some(EventType::CohortOpened),
+            CohortStatus::Running => Some(EventType::CohortStarted),
+            CohortStatus::Completed => Some(EventType::CohortCompleted),
+            CohortStatus::Cancelled => Some(EventType::CohortCancelled),
+            CohortStatus::Planned => None,
+        };
+        if let Some(event) = event {
+            let cohort = get(conn, id)?;
+            webhooks::emit_one(conn, Event::cohort(event, &cohort))?;
         }
         let action = format!(
             "cohort.{}",

@@ -4,8 +4,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::enrolment::admit;
+use domain::webhook::EventType;
 use domain::{Admission, EnrolmentStatus, Refusal, Vocabulary};
 use uuid::Uuid;
+
+use crate::webhooks::{self, Event};
 
 use super::admission;
 use super::people;
@@ -248,6 +251,23 @@ pub fn transition(
             seats::fill(conn, current.cohort_id)?;
         }
         seats::recount(conn, current.cohort_id)?;
+        let event = match next {
+            EnrolmentStatus::Withdrawn => EventType::EnrolmentWithdrawn,
+            EnrolmentStatus::Completed => EventType::EnrolmentCompleted,
+            _ => EventType::EnrolmentNotCompleted,
+        };
+        webhooks::emit_one(
+            conn,
+            Event::enrolment_parts(
+                event,
+                id,
+                current.cohort_id,
+                current.person_id,
+                current.organisation_id,
+                next.value(),
+                at,
+            ),
+        )?;
         let verb = match next {
             EnrolmentStatus::Withdrawn => "withdraw",
             EnrolmentStatus::Completed => "complete",
@@ -354,6 +374,18 @@ fn admit_in_transaction(
             ))
             .execute(conn)?;
         seats::taken_one(conn, cohort_id, status)?;
+        webhooks::emit_one(
+            conn,
+            Event::enrolment_parts(
+                EventType::EnrolmentCreated,
+                id.0,
+                cohort_id,
+                person_id,
+                organisation,
+                status.value(),
+                at,
+            ),
+        )?;
         audit::record(
             conn,
             &audit.succeeded("enrolment.create", "enrolment", Some(id.0.to_string()), 201),

@@ -224,6 +224,10 @@ pub fn erase(
             conn,
             &audit.succeeded("person.erase", "person", Some(id.to_string()), 200),
         )?;
+        crate::webhooks::emit_one(
+            conn,
+            crate::webhooks::Event::person_erased(id, current.organisation_id, at),
+        )?;
         get(conn, id, Visibility::All)
     })
 }

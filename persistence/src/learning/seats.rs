@@ -7,8 +7,11 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
+use domain::webhook::EventType;
 use domain::{CohortStatus, EnrolmentStatus, Seats, Vocabulary};
 use uuid::Uuid;
+
+use crate::webhooks::{self, Event};
 
 use crate::clock::now;
 use crate::db::DbConnection;
@@ -197,24 +200,38 @@ pub fn fill(conn: &mut DbConnection, cohort_id: Uuid) -> StoreResult<usize> {
         .get(&DbUuid(cohort_id))
         .map_or(0, SeatCounts::taken);
     let free = (i64::from(capacity) - taken).max(0);
-    let next: Vec<DbUuid> = enrolments::table
+    let next: Vec<(DbUuid, DbUuid, Option<DbUuid>)> = enrolments::table
         .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
         .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.value()))
         .order(enrolments::queue_seq.asc())
         .limit(free)
-        .select(enrolments::id)
+        .select((
+            enrolments::id,
+            enrolments::person_id,
+            enrolments::organisation_id,
+        ))
         .load(conn)?;
-    let at = now();
-    for id in &next {
-        diesel::update(enrolments::table.filter(enrolments::id.eq(*id)))
-            .set((
-                enrolments::status.eq(EnrolmentStatus::Enrolled.value()),
-                enrolments::enrolled_at.eq(Some(at)),
-                enrolments::updated_at.eq(at),
-                enrolments::version.eq(enrolments::version + 1),
-            ))
-            .execute(conn)?;
+    if next.is_empty() {
+        return Ok(0);
     }
+    let at = now();
+    let ids: Vec<DbUuid> = next.iter().map(|n| n.0).collect();
+    diesel::update(enrolments::table.filter(enrolments::id.eq_any(&ids)))
+        .set((
+            enrolments::status.eq(EnrolmentStatus::Enrolled.value()),
+            enrolments::enrolled_at.eq(Some(at)),
+            enrolments::updated_at.eq(at),
+            enrolments::version.eq(enrolments::version + 1),
+        ))
+        .execute(conn)?;
+    let events = changed(
+        EventType::EnrolmentPromoted,
+        cohort_id,
+        EnrolmentStatus::Enrolled,
+        &next,
+        at,
+    );
+    webhooks::emit(conn, &events)?;
     Ok(next.len())
 }
 
@@ -224,7 +241,7 @@ pub fn cancel_all(
     cohort_id: Uuid,
     at: NaiveDateTime,
 ) -> StoreResult<usize> {
-    Ok(diesel::update(
+    let cancelled: Vec<(DbUuid, DbUuid, Option<DbUuid>)> = diesel::update(
         enrolments::table
             .filter(enrolments::cohort_id.eq(DbUuid(cohort_id)))
             .filter(enrolments::status.eq_any([
@@ -238,5 +255,42 @@ pub fn cancel_all(
         enrolments::updated_at.eq(at),
         enrolments::version.eq(enrolments::version + 1),
     ))
-    .execute(conn)?)
+    .returning((
+        enrolments::id,
+        enrolments::person_id,
+        enrolments::organisation_id,
+    ))
+    .get_results(conn)?;
+    let events = changed(
+        EventType::EnrolmentCancelled,
+        cohort_id,
+        EnrolmentStatus::Cancelled,
+        &cancelled,
+        at,
+    );
+    webhooks::emit(conn, &events)?;
+    Ok(cancelled.len())
+}
+
+/// One event per enrolment (id, person, organisation) of the cohort that became `status`.
+fn changed(
+    event_type: EventType,
+    cohort_id: Uuid,
+    status: EnrolmentStatus,
+    rows: &[(DbUuid, DbUuid, Option<DbUuid>)],
+    at: NaiveDateTime,
+) -> Vec<Event> {
+    rows.iter()
+        .map(|(id, person, org)| {
+            Event::enrolment_parts(
+                event_type,
+                id.0,
+                cohort_id,
+                person.0,
+                org.map(|o| o.0),
+                status.value(),
+                at,
+            )
+        })
+        .collect()
 }

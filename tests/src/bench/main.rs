@@ -32,6 +32,7 @@ use serde_json::{Value, json};
 
 #[tokio::main]
 async fn main() {
+    api::webhooks::send::install_tls_provider();
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--serve") {
         return tokio::task::spawn_blocking(move || serve(&args[2], args[3].parse().unwrap()))

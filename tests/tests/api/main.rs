@@ -52,3 +52,4 @@ mod scopes;
 mod seed;
 mod taxonomy;
 mod tokens;
+mod webhooks;

@@ -177,6 +177,7 @@ const SCOPES: &[&str] = &[
     "communities:write",
     "memberships:write",
     "reports:read",
+    "webhooks:manage",
 ];
 
 #[tokio::test]

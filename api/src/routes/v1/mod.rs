@@ -8,6 +8,7 @@ pub mod access;
 pub mod catalogue;
 pub mod communities;
 pub mod learning;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,4 +17,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     access::configure(cfg);
     learning::configure(cfg);
     communities::configure(cfg);
+    webhooks::configure(cfg);
 }

@@ -5,8 +5,11 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::enrolment::{Seats, admit};
+use domain::webhook::EventType;
 use domain::{Admission, EnrolmentStatus, Vocabulary};
 use uuid::Uuid;
+
+use crate::webhooks::{self, Event};
 
 use crate::access::audit;
 use crate::clock::now;
@@ -167,22 +170,21 @@ fn insert_enrolments(
             enrolments::updated_at.eq(at),
         )
     };
-    match conn {
-        DbConnection::Postgresql(pg) => {
-            for chunk in rows.chunks(1000) {
-                let batch: Vec<_> = chunk.iter().map(columns).collect();
-                diesel::insert_into(enrolments::table)
-                    .values(batch)
-                    .execute(pg)?;
-            }
-        }
-        DbConnection::Sqlite(_) => {
-            for r in rows {
-                diesel::insert_into(enrolments::table)
-                    .values(columns(r))
-                    .execute(conn)?;
-            }
-        }
-    }
-    Ok(())
+    let values: Vec<_> = rows.iter().map(columns).collect();
+    crate::insert_rows!(&mut *conn, enrolments::table, values);
+    let events: Vec<Event> = rows
+        .iter()
+        .map(|(id, person, org, status, _)| {
+            Event::enrolment_parts(
+                EventType::EnrolmentCreated,
+                *id,
+                cohort_id,
+                *person,
+                *org,
+                status.value(),
+                at,
+            )
+        })
+        .collect();
+    webhooks::emit(conn, &events)
 }

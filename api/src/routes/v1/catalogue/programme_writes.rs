@@ -106,13 +106,7 @@ pub async fn delete_programme(
     programme: ProgrammeRef,
 ) -> Result<HttpResponse, ApiError> {
     let current = find(&store, programme.as_str()).await?;
-    let expected = match req
-        .headers()
-        .contains_key(actix_web::http::header::IF_MATCH)
-    {
-        true => Some(etag::if_match(&req)?.check(current.id, current.version)?),
-        false => None,
-    };
+    let expected = etag::if_match_when_sent(&req, current.id, current.version)?;
     let (id, audit) = (current.id, audit_entry(&req));
     match db(&store, move |conn| {
         programme_writes::remove(conn, id, expected, &audit)

@@ -1,14 +1,14 @@
-//! PostgreSQL's `LISTEN academy_catalogue` on a connection of its own: each notification (a
-//! catalogue write committed by any process) calls `wake`. When the connection drops it
-//! reconnects, and calls `wake` then too, since writes may have been missed meanwhile.
-//! Blocking: run it in a thread of its own; it returns once `alive` says false.
+//! PostgreSQL's `LISTEN <channel>` on a connection of its own: each notification (a write
+//! committed by any process: the catalogue's, or a webhook event) calls `wake`. When the
+//! connection drops it reconnects, and calls `wake` then too, since notifications may have
+//! been missed meanwhile. Blocking: run it in a thread of its own; it returns once `alive`
+//! says false.
 
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 
-use super::version::CHANNEL;
 use crate::DatabaseUrl;
 
 /// How often to look for notifications that arrived (no round trip: it reads what the
@@ -19,27 +19,31 @@ const PROBE: Duration = Duration::from_secs(10);
 /// How long to wait before connecting again.
 const RECONNECT: Duration = Duration::from_secs(1);
 
-/// The `application_name` of the listener's connection.
-pub const APPLICATION_NAME: &str = "academy-catalogue-listener";
-
-pub fn run(url: &DatabaseUrl, alive: impl Fn() -> bool, wake: impl Fn()) {
+/// Listens on `channel`, its connection named `application_name` (as `pg_stat_activity`
+/// shows it).
+pub fn run(
+    url: &DatabaseUrl,
+    (channel, application_name): (&str, &str),
+    alive: impl Fn() -> bool,
+    wake: impl Fn(),
+) {
     let mut connected_before = false;
     while alive() {
-        match listen(url) {
+        match listen(url, channel, application_name) {
             Ok(mut conn) => {
                 if connected_before {
-                    tracing::info!("catalogue listener reconnected");
+                    tracing::info!(channel, "listener reconnected");
                     wake();
                 }
                 connected_before = true;
                 match receive(&mut conn, &alive, &wake) {
                     Ok(()) => return,
-                    Err(e) => tracing::warn!(error = %e, "catalogue listener lost its connection"),
+                    Err(e) => tracing::warn!(channel, error = %e, "listener lost its connection"),
                 }
             }
             Err(e) => {
                 connected_before = true;
-                tracing::warn!(error = %e, "catalogue listener cannot connect");
+                tracing::warn!(channel, error = %e, "listener cannot connect");
             }
         }
         std::thread::sleep(RECONNECT);
@@ -50,7 +54,11 @@ pub fn run(url: &DatabaseUrl, alive: impl Fn() -> bool, wake: impl Fn()) {
 /// the operating system's TCP timeout otherwise, minutes for an unreachable host).
 const CONNECT_TIMEOUT_SECONDS: u32 = 5;
 
-fn listen(url: &DatabaseUrl) -> Result<PgConnection, Box<dyn std::error::Error>> {
+fn listen(
+    url: &DatabaseUrl,
+    channel: &str,
+    application_name: &str,
+) -> Result<PgConnection, Box<dyn std::error::Error>> {
     let mut target = url.as_str();
     if !target.contains("connect_timeout=") {
         let joint = if target.contains('?') { '&' } else { '?' };
@@ -58,7 +66,7 @@ fn listen(url: &DatabaseUrl) -> Result<PgConnection, Box<dyn std::error::Error>>
     }
     let mut conn = PgConnection::establish(&target)?;
     conn.batch_execute(&format!(
-        "SET application_name = '{APPLICATION_NAME}'; LISTEN {CHANNEL}"
+        "SET application_name = '{application_name}'; LISTEN {channel}"
     ))?;
     Ok(conn)
 }

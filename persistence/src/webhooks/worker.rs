@@ -1,0 +1,367 @@
+//! What the delivery workers of every process share through the database: fanning events
+//! out to the endpoints that may hear them, claiming due deliveries under a lease
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's one writer at a time), and recording
+//! how each attempt ended.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+use domain::Vocabulary;
+use domain::webhook::{DeliveryStatus, EndpointStatus, EventType, Next};
+use uuid::Uuid;
+
+use super::outbox::audience_of;
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::{
+    people, webhook_attempts as a, webhook_deliveries as d, webhook_endpoints as e,
+    webhook_events as ev,
+};
+use crate::sql_types::{DbUuid, PortableUuid};
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = PortableUuid)]
+    id: DbUuid,
+}
+
+#[derive(QueryableByName)]
+struct Unfanned {
+    #[diesel(sql_type = PortableUuid)]
+    id: DbUuid,
+    #[diesel(sql_type = Text)]
+    event_type: String,
+    #[diesel(sql_type = Text)]
+    audience: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<PortableUuid>)]
+    organisation_id: Option<DbUuid>,
+}
+
+/// Creates the deliveries of up to `limit` new events (one per endpoint, not disabled, that
+/// may hear the event and subscribes to its type), in one transaction; returns how many
+/// events it took. Endpoints registered before this runs hear the events.
+pub fn fan_out(conn: &mut DbConnection, limit: i64, at: NaiveDateTime) -> StoreResult<usize> {
+    conn.transaction(|conn| {
+        let events: Vec<Unfanned> = match conn {
+            DbConnection::Postgresql(pg) => diesel::sql_query(
+                "UPDATE webhook_events SET fanned_out = TRUE WHERE id IN ( \
+                     SELECT id FROM webhook_events WHERE NOT fanned_out \
+                     ORDER BY occurred_at, id LIMIT $1 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id, event_type, audience, organisation_id",
+            )
+            .bind::<BigInt, _>(limit)
+            .load(pg)?,
+            DbConnection::Sqlite(lite) => diesel::sql_query(
+                "UPDATE webhook_events SET fanned_out = 1 WHERE id IN ( \
+                     SELECT id FROM webhook_events WHERE fanned_out = 0 \
+                     ORDER BY occurred_at, id LIMIT ?) \
+                 RETURNING id, event_type, audience, organisation_id",
+            )
+            .bind::<BigInt, _>(limit)
+            .load(lite)?,
+        };
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let endpoints: Vec<(DbUuid, Option<DbUuid>, String)> = e::table
+            .filter(e::status.ne(EndpointStatus::Disabled.value()))
+            .select((e::id, e::organisation_id, e::event_types))
+            .load(conn)?;
+        let mut rows = Vec::new();
+        for event in &events {
+            let Ok(event_type) = EventType::parse(&event.event_type) else {
+                continue;
+            };
+            let audience = audience_of(&event.audience, event.organisation_id);
+            for (endpoint, organisation, types) in &endpoints {
+                let wants =
+                    types.is_empty() || types.split_whitespace().any(|t| t == event_type.value());
+                if wants && audience.includes(organisation.map(|o| o.0).as_ref()) {
+                    rows.push(pending(Uuid::now_v7(), *endpoint, event.id, at));
+                }
+            }
+        }
+        insert_pending(conn, rows)?;
+        Ok(events.len())
+    })
+}
+
+type PendingRow = (
+    diesel::dsl::Eq<d::id, DbUuid>,
+    diesel::dsl::Eq<d::endpoint_id, DbUuid>,
+    diesel::dsl::Eq<d::event_id, DbUuid>,
+    diesel::dsl::Eq<d::status, &'static str>,
+    diesel::dsl::Eq<d::next_attempt_at, Option<NaiveDateTime>>,
+    diesel::dsl::Eq<d::created_at, NaiveDateTime>,
+    diesel::dsl::Eq<d::updated_at, NaiveDateTime>,
+);
+
+/// A new delivery, due at once.
+pub(super) fn pending(id: Uuid, endpoint: DbUuid, event: DbUuid, at: NaiveDateTime) -> PendingRow {
+    (
+        d::id.eq(DbUuid(id)),
+        d::endpoint_id.eq(endpoint),
+        d::event_id.eq(event),
+        d::status.eq(DeliveryStatus::Pending.value()),
+        d::next_attempt_at.eq(Some(at)),
+        d::created_at.eq(at),
+        d::updated_at.eq(at),
+    )
+}
+
+pub(super) fn insert_pending(conn: &mut DbConnection, rows: Vec<PendingRow>) -> StoreResult<usize> {
+    Ok(crate::insert_rows!(conn, d::table, rows))
+}
+
+/// A delivery a worker holds, with what it needs to send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub delivery_id: Uuid,
+    pub endpoint_id: Uuid,
+    /// Attempts made before this one.
+    pub attempts: i32,
+    /// The `webhook-id`: the event's id, the same on every attempt and every endpoint.
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub occurred_at: NaiveDateTime,
+    /// The payload's `data`, as stored.
+    pub data: String,
+    /// The person's current `external_ref`, when the event concerns one.
+    pub person_ref: Option<String>,
+    pub url: String,
+    pub secret: String,
+    /// The secret before the last rotation, while it still signs.
+    pub previous_secret: Option<String>,
+}
+
+type ClaimRow = (
+    DbUuid,
+    DbUuid,
+    i32,
+    DbUuid,
+    String,
+    NaiveDateTime,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+);
+
+/// Leases up to `limit` due deliveries of active endpoints until `lease_until`, oldest due
+/// first: none is held by two workers at once, and one whose worker died is due again
+/// once its lease ends.
+pub fn claim(
+    conn: &mut DbConnection,
+    limit: i64,
+    at: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> StoreResult<Vec<Claim>> {
+    const DUE: &str = "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+         WHERE d.status = 'pending' AND d.next_attempt_at <= {at} \
+         AND (d.lease_until IS NULL OR d.lease_until < {at}) AND e.status = 'active' \
+         ORDER BY d.next_attempt_at, d.id LIMIT {limit}";
+    let ids: Vec<Claimed> = match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(format!(
+            "UPDATE webhook_deliveries SET lease_until = $1 WHERE id IN ({} FOR UPDATE OF d SKIP LOCKED) RETURNING id",
+            DUE.replace("{at}", "$2").replace("{limit}", "$3")
+        ))
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(at)
+        .bind::<BigInt, _>(limit)
+        .load(pg)?,
+        DbConnection::Sqlite(lite) => diesel::sql_query(format!(
+            "UPDATE webhook_deliveries SET lease_until = ?1 WHERE id IN ({}) RETURNING id",
+            DUE.replace("{at}", "?2").replace("{limit}", "?3")
+        ))
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(at)
+        .bind::<BigInt, _>(limit)
+        .load(lite)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<DbUuid> = ids.into_iter().map(|c| c.id).collect();
+    let rows: Vec<ClaimRow> = d::table
+        .inner_join(ev::table)
+        .inner_join(e::table)
+        .left_join(people::table.on(ev::person_id.eq(people::id.nullable())))
+        .filter(d::id.eq_any(&ids))
+        .order((d::next_attempt_at.asc(), d::id.asc()))
+        .select((
+            d::id,
+            d::endpoint_id,
+            d::attempts,
+            ev::id,
+            ev::event_type,
+            ev::occurred_at,
+            ev::data,
+            people::external_ref.nullable(),
+            e::url,
+            e::secret,
+            e::previous_secret,
+            e::previous_secret_until,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Claim {
+            delivery_id: r.0.0,
+            endpoint_id: r.1.0,
+            attempts: r.2,
+            event_id: r.3.0,
+            event_type: r.4,
+            occurred_at: r.5,
+            data: r.6,
+            person_ref: r.7,
+            url: r.8,
+            secret: r.9,
+            previous_secret: r.10.filter(|_| r.11.is_some_and(|until| until > at)),
+        })
+        .collect())
+}
+
+/// How one attempt ended, and what the schedule says follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptOutcome {
+    pub delivery_id: Uuid,
+    pub endpoint_id: Uuid,
+    pub attempted_at: NaiveDateTime,
+    pub status_code: Option<u16>,
+    pub latency_ms: i32,
+    pub error: Option<String>,
+    /// At most 1 KiB of the receiver's answer.
+    pub excerpt: Option<String>,
+    pub next: Next,
+}
+
+/// Why an endpoint was disabled.
+pub const GONE: &str = "the receiver answered 410 Gone: it asked for no more deliveries";
+
+/// Records a batch of attempts in one transaction: each attempt, its delivery's new state,
+/// and its endpoint's run of failures — disabling an endpoint that answered 410 or has
+/// failed for `disable_after` without a success. Returns the endpoints it disabled.
+pub fn record(
+    conn: &mut DbConnection,
+    outcomes: &[AttemptOutcome],
+    disable_after: Duration,
+    at: NaiveDateTime,
+) -> StoreResult<Vec<Uuid>> {
+    conn.transaction(|conn| {
+        let attempts: Vec<_> = outcomes
+            .iter()
+            .map(|o| {
+                (
+                    a::id.eq(DbUuid(Uuid::now_v7())),
+                    a::delivery_id.eq(DbUuid(o.delivery_id)),
+                    a::attempted_at.eq(o.attempted_at),
+                    a::status_code.eq(o.status_code.map(i32::from)),
+                    a::latency_ms.eq(o.latency_ms),
+                    a::error.eq(o.error.clone()),
+                    a::response_excerpt.eq(o.excerpt.clone()),
+                )
+            })
+            .collect();
+        crate::insert_rows!(&mut *conn, a::table, attempts);
+        let (mut succeeded, mut failed, mut gone) = (Vec::new(), Vec::new(), Vec::new());
+        for o in outcomes {
+            let (status, next_at) = match o.next {
+                Next::Delivered => (DeliveryStatus::Delivered, None),
+                Next::RetryIn(s) => (
+                    DeliveryStatus::Pending,
+                    Some(o.attempted_at + Duration::milliseconds((s * 1000.0) as i64)),
+                ),
+                Next::GiveUp | Next::Gone => (DeliveryStatus::Failed, None),
+            };
+            match o.next {
+                Next::Delivered => succeeded.push(DbUuid(o.endpoint_id)),
+                Next::Gone => gone.push(DbUuid(o.endpoint_id)),
+                _ => failed.push(DbUuid(o.endpoint_id)),
+            }
+            diesel::update(d::table.filter(d::id.eq(DbUuid(o.delivery_id))))
+                .set((
+                    d::status.eq(status.value()),
+                    d::attempts.eq(d::attempts + 1),
+                    d::next_attempt_at.eq(next_at),
+                    d::lease_until.eq(None::<NaiveDateTime>),
+                    d::last_attempt_at.eq(Some(o.attempted_at)),
+                    d::last_status.eq(o.status_code.map(i32::from)),
+                    d::last_error.eq(o.error.clone()),
+                    d::delivered_at
+                        .eq((status == DeliveryStatus::Delivered).then_some(o.attempted_at)),
+                    d::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        failed.retain(|f| !succeeded.contains(f));
+        if !succeeded.is_empty() {
+            diesel::update(
+                e::table
+                    .filter(e::id.eq_any(&succeeded))
+                    .filter(e::failing_since.is_not_null()),
+            )
+            .set(e::failing_since.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+        }
+        if !failed.is_empty() {
+            diesel::update(
+                e::table
+                    .filter(e::id.eq_any(&failed))
+                    .filter(e::failing_since.is_null()),
+            )
+            .set(e::failing_since.eq(Some(at)))
+            .execute(conn)?;
+        }
+        let too_long = at - disable_after;
+        let reason = format!(
+            "every delivery failed for {} days without a success; set status to active to resume",
+            disable_after.num_hours() as f64 / 24.0
+        );
+        let mut disabled: Vec<DbUuid> = diesel::update(
+            e::table
+                .filter(e::id.eq_any(&failed))
+                .filter(e::status.eq(EndpointStatus::Active.value()))
+                .filter(e::failing_since.le(too_long)),
+        )
+        .set((
+            e::status.eq(EndpointStatus::Disabled.value()),
+            e::disabled_reason.eq(Some(reason)),
+            e::disabled_at.eq(Some(at)),
+            e::updated_at.eq(at),
+            e::version.eq(e::version + 1),
+        ))
+        .returning(e::id)
+        .get_results(conn)?;
+        if !gone.is_empty() {
+            disabled.extend(
+                diesel::update(
+                    e::table
+                        .filter(e::id.eq_any(&gone))
+                        .filter(e::status.ne(EndpointStatus::Disabled.value())),
+                )
+                .set((
+                    e::status.eq(EndpointStatus::Disabled.value()),
+                    e::disabled_reason.eq(Some(GONE)),
+                    e::disabled_at.eq(Some(at)),
+                    e::updated_at.eq(at),
+                    e::version.eq(e::version + 1),
+                ))
+                .returning(e::id)
+                .get_results::<DbUuid>(conn)?,
+            );
+        }
+        Ok(disabled.into_iter().map(|i| i.0).collect())
+    })
+}
+
+/// When the next pending delivery of an active endpoint falls due (for the worker's sleep).
+pub fn next_due(conn: &mut DbConnection) -> StoreResult<Option<NaiveDateTime>> {
+    Ok(d::table
+        .inner_join(e::table)
+        .filter(d::status.eq(DeliveryStatus::Pending.value()))
+        .filter(e::status.eq(EndpointStatus::Active.value()))
+        .select(diesel::dsl::min(d::next_attempt_at))
+        .first::<Option<NaiveDateTime>>(conn)?)
+}
