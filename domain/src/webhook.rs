@@ -7,7 +7,7 @@ use crate::validation::ValidationErrors;
 use crate::vocabulary::{Vocabulary, vocabulary_enum};
 
 mod address;
-mod endpoint;
+pub mod endpoint;
 
 pub use address::{EndpointUrl, UrlPolicy, forbidden_address};
 pub use endpoint::{EndpointInput, EndpointSpec};

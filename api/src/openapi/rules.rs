@@ -209,6 +209,22 @@ rule!(
 );
 
 rule!(
+    /// Where webhooks are sent.
+    WebhookUrl => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(2000))
+        .pattern(Some(r"^https?://[^/?#@:\s\x00-\x1f\x7f-\x9f]+(:[1-9][0-9]{0,4})?([/?][^#\s\x00-\x1f\x7f-\x9f]*)?$"))
+        .description(Some(
+            "An `https://` URL with a host and no user name, password or `#fragment`, at most 2000 characters; its host must resolve only to public addresses. `http://` and private or loopback addresses only when the server runs with `WEBHOOKS_ALLOW_INSECURE=1` (tests, development).",
+        ))
+        .examples([json!("https://hr.example.org/hooks/wtxa")])
+);
+rule!(
+    /// A webhook endpoint's note to its owner.
+    WebhookDescription => text(0, domain::webhook::endpoint::MAX_DESCRIPTION, "At most 500 characters; blank means none.", "HR system")
+);
+
+rule!(
     /// An http(s) link, or blank for none.
     LinkOrBlank => ObjectBuilder::new()
         .schema_type(Type::String)

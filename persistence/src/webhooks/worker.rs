@@ -316,8 +316,8 @@ pub fn record(
         }
         let too_long = at - disable_after;
         let reason = format!(
-            "every delivery failed for {} days without a success; set status to active to resume",
-            disable_after.num_hours() as f64 / 24.0
+            "every delivery failed for {} without a success; set status to active to resume",
+            span(disable_after)
         );
         let mut disabled: Vec<DbUuid> = diesel::update(
             e::table
@@ -364,4 +364,27 @@ pub fn next_due(conn: &mut DbConnection) -> StoreResult<Option<NaiveDateTime>> {
         .filter(e::status.eq(EndpointStatus::Active.value()))
         .select(diesel::dsl::min(d::next_attempt_at))
         .first::<Option<NaiveDateTime>>(conn)?)
+}
+
+/// A span as the owner reads it: "5 days", "3 hours", "2 seconds".
+fn span(d: Duration) -> String {
+    let (n, unit) = match (d.num_days(), d.num_hours()) {
+        (days, _) if days >= 1 && d == Duration::days(days) => (days, "day"),
+        (_, hours) if hours >= 1 => (hours, "hour"),
+        _ => (d.num_seconds().max(1), "second"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_read_as_the_owner_would_say_them() {
+        assert_eq!(span(Duration::days(5)), "5 days");
+        assert_eq!(span(Duration::hours(1)), "1 hour");
+        assert_eq!(span(Duration::hours(30)), "30 hours");
+        assert_eq!(span(Duration::milliseconds(500)), "1 second");
+    }
 }

@@ -52,4 +52,6 @@ mod scopes;
 mod seed;
 mod taxonomy;
 mod tokens;
+mod webhook_delivery;
+mod webhook_events;
 mod webhooks;

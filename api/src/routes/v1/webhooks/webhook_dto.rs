@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::openapi::rules::{WebhookDescription, WebhookUrl};
+
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
@@ -80,12 +82,12 @@ pub struct WebhookWithSecret {
 pub struct WebhookCreate {
     /// `https`, to a public address (`http` and private addresses only when the server runs
     /// with `WEBHOOKS_ALLOW_INSECURE=1`).
-    #[schema(value_type = String, format = "uri", max_length = 2000)]
+    #[schema(value_type = WebhookUrl)]
     pub url: Option<String>,
     /// Leave out or empty for every type the client's organisation may see.
     #[schema(value_type = Option<Vec<EventType>>)]
     pub event_types: Option<Vec<String>>,
-    #[schema(max_length = 500)]
+    #[schema(value_type = Option<WebhookDescription>)]
     pub description: Option<String>,
     /// `active` (the default) or `paused`.
     #[schema(value_type = Option<EndpointStatus>, default = "active")]
@@ -109,13 +111,13 @@ impl From<WebhookCreate> for EndpointInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "paused"}))]
 pub struct WebhookPatch {
-    #[schema(value_type = String, format = "uri", max_length = 2000, required = false)]
+    #[schema(value_type = WebhookUrl, required = false)]
     pub url: Option<String>,
     #[schema(value_type = Vec<EventType>, required = false)]
     pub event_types: Option<Vec<String>>,
     /// `null` removes it.
     #[serde(default, deserialize_with = "crate::http::merge_patch::nullable")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(value_type = Option<WebhookDescription>)]
     pub description: Option<Option<String>>,
     #[schema(value_type = EndpointStatus, required = false)]
     pub status: Option<String>,
