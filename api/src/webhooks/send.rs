@@ -107,6 +107,8 @@ pub fn client(settings: &WebhookSettings) -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would resolve the name itself, past the address checks.
+        .no_proxy()
         .timeout(settings.timeout)
         .connect_timeout(settings.timeout)
         .dns_resolver(Arc::new(CheckedResolver(settings.policy)))

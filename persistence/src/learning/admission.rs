@@ -87,7 +87,7 @@ impl Try {
                  SELECT $12, 'enrolment.created', $5, \
                      CASE WHEN enrolment.organisation_id IS NULL THEN 'academy' ELSE 'organisation' END, \
                      enrolment.organisation_id, enrolment.person_id, \
-                     jsonb_set($13::jsonb, '{{organisation_id}}', to_jsonb(enrolment.organisation_id))::text \
+                     jsonb_set($13::jsonb, '{{organisation_id}}', COALESCE(to_jsonb(enrolment.organisation_id), 'null'::jsonb))::text \
                  FROM enrolment \
              ) \
              SELECT enrolment.id, enrolment.cohort_id, enrolment.person_id, \

@@ -4,6 +4,7 @@
 pub mod endpoints;
 pub mod log;
 pub mod outbox;
+pub mod outcomes;
 pub mod worker;
 
 pub use outbox::{Event, emit, emit_one};

@@ -5,6 +5,7 @@
 //! BENCH_CATALOGUE_ONLY=1 cargo run --release -p tests --bin bench   # only the catalogue (issue 11)
 //! BENCH_STORM_ONLY=1 BENCH_POOL_SIZE=4 cargo run --release -p tests --bin bench   # only the enrolment storm
 //! BENCH_DATABASE_ONLY=1 cargo run --release -p tests --bin bench  # without the catalogue (issue 12's figures)
+//! BENCH_WEBHOOKS_ONLY=1 cargo run --release -p tests --bin bench  # only the webhooks (issue 13)
 //! ```
 //!
 //! Creates a fresh database, runs the API as two real processes (this binary re-executed in
@@ -21,6 +22,7 @@ mod catalogue;
 mod database;
 mod http;
 mod server;
+mod webhooks;
 
 use http::{export, import_csv, post_json};
 use server::{peak_rss_mb, serve, spawn, with_database};
@@ -48,6 +50,14 @@ async fn main() {
         .execute(&mut admin_conn)
         .unwrap();
     let url = with_database(&server, &name);
+    if std::env::var("BENCH_WEBHOOKS_ONLY").is_ok() {
+        let report = webhooks::run(&url).await;
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin_conn)
+            .unwrap();
+        println!("{report}");
+        return;
+    }
     let mut report = if std::env::var("BENCH_DATABASE_ONLY").is_ok() {
         String::new()
     } else {
@@ -56,6 +66,17 @@ async fn main() {
     if std::env::var("BENCH_CATALOGUE_ONLY").is_err() {
         report.push('\n');
         report.push_str(&run(&url).await);
+        if std::env::var("BENCH_DATABASE_ONLY").is_err() {
+            let hooks = format!("{name}_hooks");
+            diesel::sql_query(format!("CREATE DATABASE {hooks}"))
+                .execute(&mut admin_conn)
+                .unwrap();
+            report.push_str("\n### Webhooks (issue 13)\n\n");
+            report.push_str(&webhooks::run(&with_database(&server, &hooks)).await);
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {hooks} WITH (FORCE)"))
+                .execute(&mut admin_conn)
+                .unwrap();
+        }
     }
     diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut admin_conn)

@@ -22,6 +22,14 @@ pub fn serve(url: &str, port: u16) {
         settings.pool.max_size = n;
     }
     settings.sync_settle = Duration::ZERO;
+    // The receiver is on 127.0.0.1, over http.
+    settings.webhooks.policy = domain::webhook::UrlPolicy::AllowInsecure;
+    if let Some(n) = std::env::var("BENCH_WEBHOOK_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        settings.webhooks.batch = n;
+    }
     settings.rate_limits.client_requests = 10_000_000;
     settings.rate_limits.anonymous_requests = 10_000_000;
     actix_web::rt::System::new().block_on(async move {

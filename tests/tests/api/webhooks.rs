@@ -322,3 +322,29 @@ async fn production_refuses_http_and_private_addresses() {
         assert_eq!(problem["errors"][0]["field"], "url", "{url}");
     }
 }
+
+#[tokio::test]
+async fn a_person_of_no_organisation_is_enrolled_and_heard_by_the_academy_only() {
+    let app = app().await;
+    let w = world(&app).await;
+    let academy = app.token_with(&w.admin, &["webhooks:manage"]).await;
+    let partner = app
+        .create_client(&w.admin, &["webhooks:manage"], Some(&w.org))
+        .await;
+    let partner = app.token(&partner).await;
+    let (ours, theirs) = (receiver(200).await, receiver(200).await);
+    subscribe(&app, &academy, &ours.url, &["enrolment.created"]).await;
+    subscribe(&app, &partner, &theirs.url, &["enrolment.created"]).await;
+    let cohort = id(&open_cohort(&app, &w.admin, 2, false).await);
+    let citizen = id(&person(&app, &w.admin, 7, None).await);
+    let e = enrolled(&app, &w.admin, &cohort, &citizen).await;
+    let got = ours.wait_for(1).await;
+    assert_eq!(got[0]["data"]["id"], e["id"]);
+    assert!(got[0]["data"]["organisation_id"].is_null());
+    conforms(&got[0]);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        theirs.events().is_empty(),
+        "no organisation hears of a person of none"
+    );
+}
