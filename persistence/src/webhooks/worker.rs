@@ -15,7 +15,8 @@ pub use super::outcomes::{AttemptOutcome, GONE, record};
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::{
-    people, webhook_deliveries as d, webhook_endpoints as e, webhook_events as ev,
+    api_client_scopes, api_clients, people, webhook_deliveries as d, webhook_endpoints as e,
+    webhook_events as ev,
 };
 use crate::sql_types::{DbUuid, PortableUuid};
 
@@ -65,6 +66,24 @@ pub fn fan_out(conn: &mut DbConnection, limit: i64, at: NaiveDateTime) -> StoreR
         }
         let endpoints: Vec<(DbUuid, Option<DbUuid>, String)> = e::table
             .filter(e::status.ne(EndpointStatus::Disabled.value()))
+            // Only endpoints whose client may still manage them: active, with the scope.
+            .filter(
+                e::client_id.eq_any(
+                    api_clients::table
+                        .filter(api_clients::status.eq(domain::ClientStatus::Active.value()))
+                        .select(api_clients::id),
+                ),
+            )
+            .filter(
+                e::client_id.eq_any(
+                    api_client_scopes::table
+                        .filter(api_client_scopes::scope.eq_any([
+                            domain::Scope::WebhooksManage.value(),
+                            domain::Scope::Admin.value(),
+                        ]))
+                        .select(api_client_scopes::client_id),
+                ),
+            )
             .select((e::id, e::organisation_id, e::event_types))
             .load(conn)?;
         let mut rows = Vec::new();

@@ -186,15 +186,19 @@ async fn a_failed_delivery_is_retried_on_schedule_with_the_same_webhook_id() {
         ids[0], ids[1],
         "the receiver's idempotency key stays the same"
     );
-    let d = app
-        .get_json_as(
-            &format!(
-                "/api/v1/webhooks/{hook}/deliveries/{}",
-                d["id"].as_str().unwrap()
-            ),
-            &token,
-        )
-        .await;
+    // The receiver has answered; the worker records the outcome just after.
+    let path = format!(
+        "/api/v1/webhooks/{hook}/deliveries/{}",
+        d["id"].as_str().unwrap()
+    );
+    let mut d = app.get_json_as(&path, &token).await;
+    for _ in 0..100 {
+        if d["status"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        d = app.get_json_as(&path, &token).await;
+    }
     assert_eq!(d["status"], "delivered");
     assert_eq!(d["attempts"].as_array().unwrap().len(), 2);
 }
@@ -346,5 +350,32 @@ async fn a_person_of_no_organisation_is_enrolled_and_heard_by_the_academy_only()
     assert!(
         theirs.events().is_empty(),
         "no organisation hears of a person of none"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_clients_endpoints_hear_nothing_more() {
+    let app = app().await;
+    let w = world(&app).await;
+    let control = app.token_with(&w.admin, &["webhooks:manage"]).await;
+    let client = app
+        .create_client(&w.admin, &["webhooks:manage"], Some(&w.org))
+        .await;
+    let token = app.token(&client).await;
+    let (heard, revoked) = (receiver(200).await, receiver(200).await);
+    subscribe(&app, &control, &heard.url, &["cohort.opened"]).await;
+    subscribe(&app, &token, &revoked.url, &["cohort.opened"]).await;
+    let path = format!("/api/v1/clients/{}", client.id);
+    let tag = app.etag_as(&path, &w.admin).await;
+    let res = app
+        .patch_if_match(&path, &w.admin, &tag, &json!({"status": "revoked"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    open_cohort(&app, &w.admin, 2, false).await;
+    assert_eq!(heard.wait_for(1).await.len(), 1);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        revoked.events().is_empty(),
+        "a revoked client's endpoint is sent nothing"
     );
 }
