@@ -14,7 +14,6 @@ use crate::clock::now;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::learning::cohorts::CohortRecord;
-use crate::learning::enrolments::EnrolmentRecord;
 use crate::schema::webhook_events;
 use crate::sql_types::DbUuid;
 
@@ -40,18 +39,6 @@ fn of_organisation(organisation: Option<Uuid>) -> Audience<Uuid> {
 
 impl Event {
     /// About one enrolment: heard by its person's organisation (and the academy).
-    pub fn enrolment(event_type: EventType, e: &EnrolmentRecord) -> Self {
-        Self::enrolment_parts(
-            event_type,
-            e.id,
-            e.cohort_id,
-            e.person_id,
-            e.organisation_id,
-            e.status.value(),
-            e.updated_at,
-        )
-    }
-
     pub fn enrolment_parts(
         event_type: EventType,
         id: Uuid,

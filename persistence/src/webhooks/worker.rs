@@ -241,13 +241,3 @@ pub fn claim(
         })
         .collect())
 }
-
-/// When the next pending delivery of an active endpoint falls due (for the worker's sleep).
-pub fn next_due(conn: &mut DbConnection) -> StoreResult<Option<NaiveDateTime>> {
-    Ok(d::table
-        .inner_join(e::table)
-        .filter(d::status.eq(DeliveryStatus::Pending.value()))
-        .filter(e::status.eq(EndpointStatus::Active.value()))
-        .select(diesel::dsl::min(d::next_attempt_at))
-        .first::<Option<NaiveDateTime>>(conn)?)
-}

@@ -72,3 +72,32 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
+
+/// An admin token (a client made through the store) and a new partner organisation's id.
+pub async fn admin_and_organisation(
+    http: &reqwest::Client,
+    base: &str,
+    store: &persistence::Store,
+    organisation: &str,
+) -> (String, String) {
+    let admin = api::bootstrap::create_client(store, "bench", vec!["admin".into()], None).unwrap();
+    let token: Value = http
+        .post(format!("{base}/api/v1/oauth/token"))
+        .basic_auth(admin.client_id.to_string(), Some(&admin.client_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    let org = post_json(
+        http,
+        format!("{base}/api/v1/organisations"),
+        &token,
+        serde_json::json!({"name": organisation, "kind": "nhs_trust"}),
+    )
+    .await;
+    (token, org["id"].as_str().unwrap().to_owned())
+}

@@ -131,26 +131,8 @@ async fn run(url: &str) -> String {
         &Default::default(),
     )
     .unwrap();
-    let admin = api::bootstrap::create_client(&store, "bench", vec!["admin".into()], None).unwrap();
-    let token: Value = http
-        .post(format!("{}/api/v1/oauth/token", a.base))
-        .basic_auth(admin.client_id.to_string(), Some(&admin.client_secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
-    let org = post_json(
-        &http,
-        format!("{}/api/v1/organisations", a.base),
-        &token,
-        json!({"name": "Bench Trust", "kind": "nhs_trust"}),
-    )
-    .await;
-    let org = org["id"].as_str().unwrap().to_owned();
+    let (token, org) =
+        crate::http::admin_and_organisation(&http, &a.base, &store, "Bench Trust").await;
 
     let storm_only = std::env::var("BENCH_STORM_ONLY").is_ok();
     // 100,000 people, then rosters of 10k and 100k.

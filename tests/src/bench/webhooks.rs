@@ -123,27 +123,8 @@ pub async fn run(url: &str) -> String {
         &Default::default(),
     )
     .unwrap();
-    let admin = api::bootstrap::create_client(&store, "bench-webhooks", vec!["admin".into()], None)
-        .unwrap();
-    let token: Value = http
-        .post(format!("{}/api/v1/oauth/token", a.base))
-        .basic_auth(admin.client_id.to_string(), Some(&admin.client_secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
-    let org = post_json(
-        &http,
-        format!("{}/api/v1/organisations", a.base),
-        &token,
-        json!({"name": "Webhook Trust", "kind": "nhs_trust"}),
-    )
-    .await;
-    let org = org["id"].as_str().unwrap().to_owned();
+    let (token, org) =
+        crate::http::admin_and_organisation(&http, &a.base, &store, "Webhook Trust").await;
     let mut csv = String::from("external_ref,given_name,family_name,email\n");
     for n in 0..2 * per_run {
         csv.push_str(&format!("W{n:07},Given{n},Family,w{n}@bench.example\n"));
