@@ -134,6 +134,21 @@ pub fn after_attempt(attempts_made: u32, response: Response, jitter: f64) -> Nex
     Next::RetryIn(scheduled.max(retry_after.unwrap_or(0) as f64))
 }
 
+/// The seconds a receiver's `Retry-After` asks us to wait: delay-seconds, or an HTTP-date
+/// (RFC 9110 §10.2.3) counted from `now` (a date already past is 0); `None` when the value
+/// is neither.
+pub fn retry_after_seconds(value: &str, now: std::time::SystemTime) -> Option<i64> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<i64>() {
+        return Some(seconds.max(0));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(now)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+    )
+}
+
 /// True when an endpoint failing since `failing_for_seconds` ago has failed long enough to
 /// be disabled (`limit_seconds`, 5 days by default).
 pub fn failed_too_long(failing_for_seconds: i64, limit_seconds: i64) -> bool {

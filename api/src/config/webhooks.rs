@@ -26,6 +26,8 @@ pub struct WebhookSettings {
     pub pool_size: u32,
     /// How long the previous secret keeps signing after a rotation (24 h).
     pub rotation_overlap: Duration,
+    /// The most events one replay call looks at (10,000): a replay is one transaction.
+    pub replay_limit: i64,
 }
 
 impl Default for WebhookSettings {
@@ -39,6 +41,7 @@ impl Default for WebhookSettings {
             batch: 200,
             pool_size: 2,
             rotation_overlap: Duration::from_secs(86_400),
+            replay_limit: 10_000,
         }
     }
 }

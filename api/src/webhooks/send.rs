@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use domain::webhook::{Response, UrlPolicy, refused};
+use domain::webhook::{Response, UrlPolicy, refused, retry_after_seconds};
 use hmac::{Hmac, Mac};
 use persistence::webhooks::worker::Claim;
 use sha2::Sha256;
@@ -172,7 +172,7 @@ pub async fn attempt(client: &reqwest::Client, claim: &Claim, policy: UrlPolicy)
         .headers()
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok());
+        .and_then(|v| retry_after_seconds(v, std::time::SystemTime::now()));
     let mut excerpt = Vec::new();
     let mut error = None;
     while excerpt.len() < EXCERPT_BYTES {

@@ -93,6 +93,7 @@ async fn round(store: &Store, hooks: &Webhooks, client: &reqwest::Client) -> any
                 a.response,
                 jitter(),
             ),
+            lease_until: c.lease_until,
         })
         .collect();
     hooks.counted(&outcomes);

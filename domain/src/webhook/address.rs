@@ -67,7 +67,10 @@ impl EndpointUrl {
 
     /// The host to resolve, when it is a name rather than an address.
     pub fn host(&self) -> Option<String> {
-        url::Url::parse(&self.0).ok()?.host_str().map(str::to_owned)
+        match url::Url::parse(&self.0).ok()?.host()? {
+            url::Host::Domain(name) => Some(name.to_owned()),
+            url::Host::Ipv4(_) | url::Host::Ipv6(_) => None,
+        }
     }
 }
 
@@ -78,8 +81,10 @@ impl fmt::Display for EndpointUrl {
 }
 
 /// Loopback, private (RFC 1918, unique local), shared (CGNAT), link-local (which holds the
-/// cloud metadata address 169.254.169.254), unspecified, broadcast, multicast,
-/// documentation and benchmarking ranges, and IPv6 addresses that embed such an IPv4 one.
+/// cloud metadata address 169.254.169.254), unspecified, broadcast, multicast, IETF
+/// protocol assignments, documentation and benchmarking ranges, deprecated site-local
+/// IPv6, and IPv6 addresses that embed an IPv4 one (mapped, compatible, 6to4, NAT64):
+/// those are refused whatever they embed, since the host they reach is the IPv4 one.
 pub fn forbidden_address(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => forbidden_v4(v4),
@@ -100,18 +105,22 @@ fn forbidden_v4(ip: Ipv4Addr) -> bool {
         || ip.is_multicast()
         || ip.is_documentation()
         || a == 0
+        || (a == 192 && b == 0 && ip.octets()[2] == 0) // IETF protocol assignments, RFC 6890
         || (a == 100 && (64..128).contains(&b)) // shared address space, RFC 6598
         || (a == 198 && (b == 18 || b == 19)) // benchmarking, RFC 2544
         || a >= 240 // reserved
 }
 
 fn forbidden_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let s = ip.segments();
     ip.is_loopback()
         || ip.is_unspecified()
         || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00 // unique local fc00::/7 (holds fd00:ec2::254)
-        || (first & 0xffc0) == 0xfe80 // link-local fe80::/10
-        || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
-        || first == 0x0064 && ip.segments()[1] == 0xff9b // NAT64 of any IPv4
+        || s[..6] == [0; 6] // IPv4-compatible ::a.b.c.d (deprecated, RFC 4291)
+        || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7 (holds fd00:ec2::254)
+        || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
+        || (s[0] & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated, RFC 3879)
+        || s[0] == 0x2001 && s[1] == 0x0db8 // documentation
+        || s[0] == 0x2002 // 6to4: an IPv4 address behind a relay
+        || s[0] == 0x0064 && s[1] == 0xff9b // NAT64 of any IPv4
 }

@@ -129,6 +129,12 @@ fn addresses_that_are_refused() {
         "2001:db8::1",
         "64:ff9b::a00:1",
         "ff02::1",
+        "192.0.0.8",
+        "::127.0.0.1",
+        "::a00:1",
+        "2002:a00:1::1",
+        "2002:808:808::1",
+        "fec0::1",
     ] {
         assert!(forbidden_address(ip(a)), "{a}");
     }
@@ -139,6 +145,8 @@ fn addresses_that_are_refused() {
         "172.32.0.1",
         "2606:4700::1111",
         "::ffff:8.8.8.8",
+        "192.0.1.1",
+        "2003::1",
     ] {
         assert!(!forbidden_address(ip(a)), "{a}");
     }
@@ -151,11 +159,21 @@ fn urls_by_policy() {
     let strict = UrlPolicy::PublicHttpsOnly;
     let loose = UrlPolicy::AllowInsecure;
     assert!(EndpointUrl::parse("https://hr.example.org/hooks", strict).is_ok());
+    // Only a name is resolved; an address literal (IPv6 in brackets too) is checked as is.
+    let host = |u: &str| EndpointUrl::parse(u, strict).map(|u| u.host());
+    assert_eq!(
+        host("https://hr.example.org/x"),
+        Ok(Some("hr.example.org".into()))
+    );
+    assert_eq!(host("https://[2606:4700::1111]/x"), Ok(None));
+    assert_eq!(host("https://8.8.8.8/x"), Ok(None));
     for bad in [
         "http://hr.example.org/hooks",
         "ftp://hr.example.org",
         "https://127.0.0.1/x",
         "https://[::1]/x",
+        "https://[::ffff:10.0.0.1]/x",
+        "https://[2002:a00:1::1]/x",
         "https://localhost/x",
         "https://api.localhost/x",
         "https://intranet/x",
@@ -310,4 +328,31 @@ fn who_hears_what() {
     );
     assert!(!Audience::<i32>::Academy.includes(Some(&a)));
     assert!(Audience::<i32>::Academy.includes(None));
+}
+
+#[test]
+fn retry_after_is_seconds_or_an_http_date() {
+    use std::time::{Duration, UNIX_EPOCH};
+    // Sun, 06 Nov 1994 08:49:37 GMT, RFC 9110's example date.
+    let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
+    assert_eq!(retry_after_seconds(" 120 ", now), Some(120));
+    assert_eq!(retry_after_seconds("-5", now), Some(0));
+    assert_eq!(
+        retry_after_seconds("Sun, 06 Nov 1994 08:51:37 GMT", now),
+        Some(120)
+    );
+    // The obsolete RFC 850 and asctime forms, which recipients must still accept.
+    assert_eq!(
+        retry_after_seconds("Sunday, 06-Nov-94 08:50:37 GMT", now),
+        Some(60)
+    );
+    assert_eq!(
+        retry_after_seconds("Sun Nov  6 08:49:47 1994", now),
+        Some(10)
+    );
+    assert_eq!(
+        retry_after_seconds("Sun, 06 Nov 1994 08:00:00 GMT", now),
+        Some(0)
+    );
+    assert_eq!(retry_after_seconds("soon", now), None);
 }

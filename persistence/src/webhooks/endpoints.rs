@@ -232,7 +232,10 @@ pub fn update(
     conn.transaction(|conn| {
         let current = get(conn, id, visibility)?;
         let enabled = spec.status != EndpointStatus::Disabled;
-        let reenabled = current.spec.status == EndpointStatus::Disabled;
+        // Resuming (from paused or disabled) starts the run of failures afresh: time spent
+        // paused, when nothing is sent, is not time spent failing.
+        let resumed =
+            current.spec.status != EndpointStatus::Active && spec.status == EndpointStatus::Active;
         let n = diesel::update(
             e::table
                 .filter(e::id.eq(DbUuid(id)))
@@ -245,7 +248,7 @@ pub fn update(
             e::status.eq(spec.status.value()),
             e::disabled_reason.eq(current.disabled_reason.filter(|_| !enabled)),
             e::disabled_at.eq(current.disabled_at.filter(|_| !enabled)),
-            e::failing_since.eq(current.failing_since.filter(|_| !(reenabled && enabled))),
+            e::failing_since.eq(current.failing_since.filter(|_| !resumed)),
             e::updated_at.eq(now()),
             e::version.eq(e::version + 1),
         ))

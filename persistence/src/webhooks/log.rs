@@ -234,27 +234,40 @@ pub fn retry(
     })
 }
 
-/// Sends again every event of `[from, to)` the endpoint hears and subscribes to, as new
-/// deliveries (each with its event's `webhook-id`); returns how many.
+/// Sends again the events of `[from, to)` the endpoint hears and subscribes to, as new
+/// deliveries (each with its event's `webhook-id`), the first `limit` events of the range
+/// at most; returns how many were queued and, when the range holds more, the instant to
+/// replay from next.
 pub fn replay(
     conn: &mut DbConnection,
     endpoint: &super::endpoints::EndpointRecord,
     (from, to): (NaiveDateTime, NaiveDateTime),
+    limit: i64,
     audit: &AuditEntry,
-) -> StoreResult<usize> {
+) -> StoreResult<(usize, Option<NaiveDateTime>)> {
     conn.transaction(|conn| {
-        let events: Vec<(DbUuid, String, String, Option<DbUuid>)> = ev::table
+        let mut events: Vec<(DbUuid, String, String, Option<DbUuid>, NaiveDateTime)> = ev::table
             .filter(ev::occurred_at.ge(from))
             .filter(ev::occurred_at.lt(to))
             .filter(ev::fanned_out.eq(true))
             .filter(ev::event_type.ne(EventType::WebhookPing.value()))
             .order((ev::occurred_at.asc(), ev::id.asc()))
-            .select((ev::id, ev::event_type, ev::audience, ev::organisation_id))
+            .select((
+                ev::id,
+                ev::event_type,
+                ev::audience,
+                ev::organisation_id,
+                ev::occurred_at,
+            ))
+            .limit(limit + 1)
             .load(conn)?;
+        let rest = (events.len() as i64 > limit)
+            .then(|| events.pop().map(|e| e.4))
+            .flatten();
         let at = now();
         let rows: Vec<_> = events
             .into_iter()
-            .filter(|(_, t, audience, organisation)| {
+            .filter(|(_, t, audience, organisation, _)| {
                 EventType::parse(t).is_ok_and(|t| endpoint.spec.wants(t))
                     && super::outbox::audience_of(audience, *organisation)
                         .includes(endpoint.organisation_id.as_ref())
@@ -271,7 +284,7 @@ pub fn replay(
                 202,
             ),
         )?;
-        Ok(n)
+        Ok((n, rest))
     })
 }
 

@@ -26,6 +26,8 @@ pub struct AttemptOutcome {
     /// At most 1 KiB of the receiver's answer.
     pub excerpt: Option<String>,
     pub next: Next,
+    /// The claim's lease ([`super::worker::Claim::lease_until`]).
+    pub lease_until: NaiveDateTime,
 }
 
 /// Why an endpoint was disabled.
@@ -34,6 +36,10 @@ pub const GONE: &str = "the receiver answered 410 Gone: it asked for no more del
 /// Records a batch of attempts in one transaction: each attempt, its delivery's new state,
 /// and its endpoint's run of failures — disabling an endpoint that answered 410 or has
 /// failed for `disable_after` without a success. Returns the endpoints it disabled.
+///
+/// A delivery deleted meanwhile (with its endpoint) is skipped, so the rest of the batch is
+/// recorded; a delivery whose lease is no longer the claim's keeps the state its new holder
+/// gives it (its attempt is still logged).
 pub fn record(
     conn: &mut DbConnection,
     outcomes: &[AttemptOutcome],
@@ -41,6 +47,17 @@ pub fn record(
     at: NaiveDateTime,
 ) -> StoreResult<Vec<Uuid>> {
     conn.transaction(|conn| {
+        let ids: Vec<DbUuid> = outcomes.iter().map(|o| DbUuid(o.delivery_id)).collect();
+        let remaining = d::table.filter(d::id.eq_any(&ids)).select(d::id);
+        // On PostgreSQL the rows are locked against deletion until the attempts are in.
+        let remaining: Vec<DbUuid> = match conn {
+            DbConnection::Postgresql(pg) => remaining.for_key_share().load(pg)?,
+            DbConnection::Sqlite(lite) => remaining.load(lite)?,
+        };
+        let outcomes: Vec<&AttemptOutcome> = outcomes
+            .iter()
+            .filter(|o| remaining.contains(&DbUuid(o.delivery_id)))
+            .collect();
         let attempts: Vec<_> = outcomes
             .iter()
             .map(|o| {
@@ -159,35 +176,48 @@ fn settle(conn: &mut DbConnection, rows: &[Settled<'_>], at: NaiveDateTime) -> S
                  last_status = v.code, last_error = v.error, delivered_at = v.delivered_at, \
                  updated_at = $8 \
              FROM unnest($1::uuid[], $2::text[], $3::timestamp[], $4::timestamp[], $5::integer[], \
-                 $6::text[], $7::timestamp[]) AS v(id, status, next_at, tried_at, code, error, delivered_at) \
-             WHERE d.id = v.id",
+                 $6::text[], $7::timestamp[], $9::timestamp[]) \
+                 AS v(id, status, next_at, tried_at, code, error, delivered_at, lease) \
+             WHERE d.id = v.id AND d.lease_until = v.lease",
         )
-        .bind::<Array<diesel::sql_types::Uuid>, _>(rows.iter().map(|r| r.o.delivery_id).collect::<Vec<_>>())
+        .bind::<Array<diesel::sql_types::Uuid>, _>(
+            rows.iter().map(|r| r.o.delivery_id).collect::<Vec<_>>(),
+        )
         .bind::<Array<Text>, _>(rows.iter().map(|r| r.status.value()).collect::<Vec<_>>())
         .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(|r| r.next_at).collect::<Vec<_>>())
         .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.o.attempted_at).collect::<Vec<_>>())
-        .bind::<Array<Nullable<Integer>>, _>(rows.iter().map(|r| r.o.status_code.map(i32::from)).collect::<Vec<_>>())
-        .bind::<Array<Nullable<Text>>, _>(rows.iter().map(|r| r.o.error.clone()).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Integer>>, _>(
+            rows.iter()
+                .map(|r| r.o.status_code.map(i32::from))
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Text>>, _>(
+            rows.iter().map(|r| r.o.error.clone()).collect::<Vec<_>>(),
+        )
         .bind::<Array<Nullable<Timestamp>>, _>(rows.iter().map(delivered).collect::<Vec<_>>())
         .bind::<Timestamp, _>(at)
+        .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.o.lease_until).collect::<Vec<_>>())
         .execute(pg)?;
         return Ok(());
     }
     for r in rows {
-        diesel::update(d::table.filter(d::id.eq(DbUuid(r.o.delivery_id))))
-            .set((
-                d::status.eq(r.status.value()),
-                d::attempts.eq(d::attempts + 1),
-                d::next_attempt_at.eq(r.next_at),
-                d::lease_until.eq(None::<NaiveDateTime>),
-                d::last_attempt_at.eq(Some(r.o.attempted_at)),
-                d::last_status.eq(r.o.status_code.map(i32::from)),
-                d::last_error.eq(r.o.error.clone()),
-                d::delivered_at
-                    .eq((r.status == DeliveryStatus::Delivered).then_some(r.o.attempted_at)),
-                d::updated_at.eq(at),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            d::table
+                .filter(d::id.eq(DbUuid(r.o.delivery_id)))
+                .filter(d::lease_until.eq(r.o.lease_until)),
+        )
+        .set((
+            d::status.eq(r.status.value()),
+            d::attempts.eq(d::attempts + 1),
+            d::next_attempt_at.eq(r.next_at),
+            d::lease_until.eq(None::<NaiveDateTime>),
+            d::last_attempt_at.eq(Some(r.o.attempted_at)),
+            d::last_status.eq(r.o.status_code.map(i32::from)),
+            d::last_error.eq(r.o.error.clone()),
+            d::delivered_at.eq((r.status == DeliveryStatus::Delivered).then_some(r.o.attempted_at)),
+            d::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's one writer at a time), and recording
 //! how each attempt ended.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, SubsecRound};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 use domain::Vocabulary;
@@ -151,6 +151,9 @@ pub struct Claim {
     pub secret: String,
     /// The secret before the last rotation, while it still signs.
     pub previous_secret: Option<String>,
+    /// The lease this claim holds: its outcome is recorded only while the lease is still
+    /// this one (not taken over by another worker after it ended, nor cleared by a retry).
+    pub lease_until: NaiveDateTime,
 }
 
 type ClaimRow = (
@@ -177,6 +180,8 @@ pub fn claim(
     at: NaiveDateTime,
     lease_until: NaiveDateTime,
 ) -> StoreResult<Vec<Claim>> {
+    // To the microsecond, as both databases store it, so that the outcome can match it.
+    let lease_until = lease_until.trunc_subsecs(6);
     const DUE: &str = "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
          WHERE d.status = 'pending' AND d.next_attempt_at <= {at} \
          AND (d.lease_until IS NULL OR d.lease_until < {at}) AND e.status = 'active' \
@@ -238,6 +243,7 @@ pub fn claim(
             url: r.8,
             secret: r.9,
             previous_secret: r.10.filter(|_| r.11.is_some_and(|until| until > at)),
+            lease_until,
         })
         .collect())
 }

@@ -54,4 +54,5 @@ mod taxonomy;
 mod tokens;
 mod webhook_delivery;
 mod webhook_events;
+mod webhook_failures;
 mod webhooks;

@@ -1,6 +1,5 @@
-//! How deliveries behave when things go wrong: a receiver that times out, a secret in
-//! rotation, an endpoint that keeps failing, a worker that dies holding its claims, two
-//! processes sharing the work; and what `/metrics` counts.
+//! How deliveries are signed and shared: a secret in rotation, a worker that dies holding
+//! its claims, two processes sharing the work; and what `/metrics` counts.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -9,62 +8,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::fixtures::learning::{enrolled, id, open_cohort, person, world};
-use crate::fixtures::webhooks::{app, receiver, subscribe};
-use crate::helpers::{TestApp, settings_for, spawn_app_with, start};
-
-async fn log(app: &TestApp, token: &str, hook: &str) -> Value {
-    app.get_json_as(&format!("/api/v1/webhooks/{hook}/deliveries"), token)
-        .await
-}
-
-/// Polls the endpoint's first delivery until `done` holds (10 s at most).
-async fn until(app: &TestApp, token: &str, hook: &str, done: impl Fn(&Value) -> bool) -> Value {
-    for _ in 0..200 {
-        let page = log(app, token, hook).await;
-        if page["data"].get(0).is_some_and(&done) {
-            return page["data"][0].clone();
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("never: {}", log(app, token, hook).await);
-}
-
-#[tokio::test]
-async fn a_receiver_that_times_out_is_retried() {
-    let app = app().await; // receivers have 1.5 s
-    let admin = app.admin_token().await;
-    let token = app.token_with(&admin, &["webhooks:manage"]).await;
-    let slow = receiver(200).await;
-    *slow.delay.lock().unwrap() = Duration::from_secs(3);
-    let (hook, _) = subscribe(&app, &token, &slow.url, &[]).await;
-    app.send(
-        Method::POST,
-        &format!("/api/v1/webhooks/{hook}/ping"),
-        Some(&token),
-        None,
-    )
-    .await;
-    let d = until(&app, &token, &hook, |d| {
-        d["attempts"].as_array().is_some_and(|a| !a.is_empty())
-    })
-    .await;
-    assert_eq!(d["status"], "pending");
-    let attempt = &d["attempts"][0];
-    assert!(attempt["status_code"].is_null());
-    assert!(
-        attempt["error"].as_str().unwrap().contains("timed out"),
-        "{attempt}"
-    );
-    assert!(attempt["latency_ms"].as_i64().unwrap() >= 1_400);
-
-    *slow.delay.lock().unwrap() = Duration::ZERO;
-    let d = until(&app, &token, &hook, |d| d["status"] == "delivered").await;
-    assert_eq!(
-        d["attempts"].as_array().unwrap().len(),
-        2,
-        "delivered on the retry 5 s later"
-    );
-}
+use crate::fixtures::webhooks::{app, ping, receiver, subscribe};
+use crate::helpers::{settings_for, spawn_app_with, start};
 
 #[tokio::test]
 async fn during_a_rotation_both_secrets_sign_and_either_verifies() {
@@ -83,13 +28,7 @@ async fn during_a_rotation_both_secrets_sign_and_either_verifies() {
         .await;
     let new: Value = res.json().await.unwrap();
     let new = new["secret"].as_str().unwrap().to_owned();
-    app.send(
-        Method::POST,
-        &format!("/api/v1/webhooks/{hook}/ping"),
-        Some(&token),
-        None,
-    )
-    .await;
+    ping(&app, &token, &hook).await;
     r.wait_for(1).await;
     let (headers, body) = r.got.lock().unwrap()[0].clone();
     let signatures = headers["webhook-signature"].to_str().unwrap();
@@ -107,81 +46,6 @@ async fn during_a_rotation_both_secrets_sign_and_either_verifies() {
             .verify(&body, &headers)
             .is_err()
     );
-}
-
-#[tokio::test]
-async fn an_endpoint_failing_for_the_configured_span_is_disabled_and_its_owner_sees_why() {
-    let app = spawn_app_with(|s| {
-        s.webhooks.policy = domain::webhook::UrlPolicy::AllowInsecure;
-        s.webhooks.poll = Duration::from_millis(100);
-        s.webhooks.disable_after = Duration::from_millis(500);
-    })
-    .await;
-    let admin = app.admin_token().await;
-    let token = app.token_with(&admin, &["webhooks:manage"]).await;
-    let down = receiver(503).await;
-    let (hook, _) = subscribe(&app, &token, &down.url, &[]).await;
-    app.send(
-        Method::POST,
-        &format!("/api/v1/webhooks/{hook}/ping"),
-        Some(&token),
-        None,
-    )
-    .await;
-    let d = until(&app, &token, &hook, |d| {
-        d["attempts"].as_array().is_some_and(|a| !a.is_empty())
-    })
-    .await;
-    let shown = app
-        .get_json_as(&format!("/api/v1/webhooks/{hook}"), &token)
-        .await;
-    assert_eq!(shown["status"], "active", "one failure does not disable");
-    assert!(shown["failing_since"].is_string());
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let retry = format!(
-        "/api/v1/webhooks/{hook}/deliveries/{}/retry",
-        d["id"].as_str().unwrap()
-    );
-    assert_eq!(
-        app.send(Method::POST, &retry, Some(&token), None)
-            .await
-            .status(),
-        202
-    );
-    down.wait_for(2).await;
-    let mut shown = Value::Null;
-    for _ in 0..100 {
-        shown = app
-            .get_json_as(&format!("/api/v1/webhooks/{hook}"), &token)
-            .await;
-        if shown["status"] == "disabled" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(shown["status"], "disabled");
-    assert!(
-        shown["disabled_reason"]
-            .as_str()
-            .unwrap()
-            .contains("failed for 1 second"),
-        "{shown}"
-    );
-
-    // Its owner sets it active again: the run of failures starts afresh.
-    let path = format!("/api/v1/webhooks/{hook}");
-    let tag = app.etag_as(&path, &token).await;
-    let res = app
-        .patch_if_match(
-            &path,
-            &token,
-            &tag,
-            &serde_json::json!({"status": "active"}),
-        )
-        .await;
-    let back: Value = res.json().await.unwrap();
-    assert_eq!(back["status"], "active");
-    assert!(back["disabled_reason"].is_null() && back["failing_since"].is_null());
 }
 
 #[tokio::test]
@@ -272,13 +136,7 @@ async fn metrics_count_deliveries_and_the_queue() {
     let token = app.token_with(&admin, &["webhooks:manage"]).await;
     let (ok, paused) = (receiver(200).await, receiver(200).await);
     let (hook, _) = subscribe(&app, &token, &ok.url, &[]).await;
-    app.send(
-        Method::POST,
-        &format!("/api/v1/webhooks/{hook}/ping"),
-        Some(&token),
-        None,
-    )
-    .await;
+    ping(&app, &token, &hook).await;
     ok.wait_for(1).await;
     let res = app
         .send(
@@ -329,4 +187,76 @@ async fn metrics_count_deliveries_and_the_queue() {
         paused.events().is_empty(),
         "a paused endpoint is sent nothing"
     );
+}
+
+#[tokio::test]
+async fn a_replay_sends_a_ranges_events_again_with_their_ids_a_page_at_a_time() {
+    let app = spawn_app_with(|s| {
+        s.webhooks.policy = domain::webhook::UrlPolicy::AllowInsecure;
+        s.webhooks.poll = Duration::from_millis(100);
+        s.webhooks.replay_limit = 2;
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let token = app.token_with(&admin, &["webhooks:manage"]).await;
+    let r = receiver(200).await;
+    let (hook, _) = subscribe(&app, &token, &r.url, &["cohort.opened"]).await;
+    let from = chrono::Utc::now();
+    for capacity in [3, 4, 5] {
+        open_cohort(&app, &admin, capacity, false).await;
+    }
+    r.wait_for(3).await;
+    let to = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let ids = || -> Vec<String> {
+        r.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(h, _)| h["webhook-id"].to_str().unwrap().to_owned())
+            .collect()
+    };
+    let replay = |from: Value| {
+        let (app, token, hook) = (&app, &token, &hook);
+        async move {
+            let res = app
+                .send(
+                    Method::POST,
+                    &format!("/api/v1/webhooks/{hook}/replay"),
+                    Some(token),
+                    Some(&serde_json::json!({"from": from, "to": to})),
+                )
+                .await;
+            assert_eq!(res.status(), 202);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    // Two events a call here: the first call says where the second goes on.
+    let first = replay(serde_json::json!(from)).await;
+    assert_eq!(first["queued"], 2, "{first}");
+    assert!(first["next_from"].is_string(), "{first}");
+    let second = replay(first["next_from"].clone()).await;
+    assert_eq!(
+        (second["queued"].as_i64(), second["next_from"].is_null()),
+        (Some(1), true)
+    );
+    r.wait_for(6).await;
+    let got = ids();
+    assert_eq!(got.len(), 6, "{got:?}");
+    let (sent, again) = got.split_at(3);
+    assert_eq!(
+        sent.iter().collect::<BTreeSet<_>>(),
+        again.iter().collect::<BTreeSet<_>>(),
+        "the same webhook-ids"
+    );
+    // A range that ends before it starts is refused, naming `to`.
+    let res = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/webhooks/{hook}/replay"),
+            Some(&token),
+            Some(&serde_json::json!({"from": to, "to": from})),
+        )
+        .await;
+    let p = crate::helpers::assert_problem(res, 422).await;
+    assert!(p.to_string().contains("\"to\""), "{p}");
 }

@@ -8,8 +8,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::fixtures::learning::{enrolled, id, open_cohort, person, world};
-use crate::fixtures::webhooks::{app, conforms, receiver, subscribe};
-use crate::helpers::spawn_app_with;
+use crate::fixtures::webhooks::{app, conforms, poll, receiver, subscribe};
+use crate::helpers::{assert_problem, spawn_app_with};
 
 #[tokio::test]
 async fn an_enrolment_reaches_its_organisations_endpoint_signed_and_never_another_organisations() {
@@ -100,17 +100,10 @@ async fn every_attempt_is_logged_and_410_disables_the_endpoint() {
     assert_eq!(delivery["event_type"], "webhook.ping");
     assert_eq!(gone.wait_for(1).await[0]["type"], "webhook.ping");
 
-    let mut endpoint = Value::Null;
-    for _ in 0..100 {
-        endpoint = app
-            .get_json_as(&format!("/api/v1/webhooks/{hook}"), &token)
-            .await;
-        if endpoint["status"] == "disabled" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(endpoint["status"], "disabled");
+    let endpoint = poll(&app, &token, &format!("/api/v1/webhooks/{hook}"), |e| {
+        e["status"] == "disabled"
+    })
+    .await;
     assert!(
         endpoint["disabled_reason"]
             .as_str()
@@ -191,15 +184,7 @@ async fn a_failed_delivery_is_retried_on_schedule_with_the_same_webhook_id() {
         "/api/v1/webhooks/{hook}/deliveries/{}",
         d["id"].as_str().unwrap()
     );
-    let mut d = app.get_json_as(&path, &token).await;
-    for _ in 0..100 {
-        if d["status"] == "delivered" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        d = app.get_json_as(&path, &token).await;
-    }
-    assert_eq!(d["status"], "delivered");
+    let d = poll(&app, &token, &path, |d| d["status"] == "delivered").await;
     assert_eq!(d["attempts"].as_array().unwrap().len(), 2);
 }
 
@@ -291,15 +276,27 @@ async fn endpoints_are_checked_scoped_and_their_secret_rotates() {
         .patch_if_match(&path, &a, &tag, &json!({"status": "disabled"}))
         .await;
     assert_eq!(res.status(), 422);
-    let res = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/webhooks/{hook}"),
-            Some(&a),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), 204);
+    // A DELETE's optional If-Match: a list without the current ETag is stale (412) and the
+    // endpoint stays; the current one deletes it.
+    let delete = |if_match: String| {
+        let (app, a, path) = (&app, &a, &path);
+        async move {
+            app.client
+                .delete(app.url(path))
+                .bearer_auth(a)
+                .header("If-Match", if_match)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let tag = app.etag_as(&path, &a).await;
+    let stale = assert_problem(delete(r#""", W/"x""#.into()).await, 412).await;
+    assert_eq!(stale["type"], "/problems/stale");
+    let read = || app.send(Method::GET, &path, Some(&a), None);
+    assert_eq!(read().await.status(), 200);
+    assert_eq!(delete(format!(r#"W/"x", {tag}"#)).await.status(), 204);
+    assert_eq!(read().await.status(), 404);
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ use crate::http::path_ids::{DeliveryId, OrNotFound, WebhookId};
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
+use crate::webhooks::Webhooks;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -139,7 +140,8 @@ pub async fn retry_webhook_delivery(
 }
 
 /// Send again every event of a time range that the endpoint hears and subscribes to (each
-/// with its own `webhook-id`, so a receiver that has it already can tell).
+/// with its own `webhook-id`, so a receiver that has it already can tell). One call looks at
+/// the range's first 10,000 events at most; `next_from` says where to go on.
 #[utoipa::path(
     tag = "webhooks",
     params(WebhookId),
@@ -152,6 +154,7 @@ pub async fn replay_webhook(
     auth: Authorized<scope::WebhooksManage>,
     req: HttpRequest,
     store: web::Data<Store>,
+    hooks: web::Data<Webhooks>,
     webhook: WebhookId,
     body: Json<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -162,16 +165,17 @@ pub async fn replay_webhook(
         return Err(crate::http::error::unprocessable(e));
     }
     let endpoint = find(&store, &webhook, auth.principal.visibility()).await?;
-    let (from, to, audit) = (
-        range.from.naive_utc(),
-        range.to.naive_utc(),
+    let (range, limit, audit) = (
+        (range.from.naive_utc(), range.to.naive_utc()),
+        hooks.settings.replay_limit,
         audit_entry(&req),
     );
-    let queued = db(&store, move |conn| {
-        log::replay(conn, &endpoint, (from, to), &audit)
+    let (queued, next_from) = db(&store, move |conn| {
+        log::replay(conn, &endpoint, range, limit, &audit)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(ReplayQueued {
         queued: i64::try_from(queued).unwrap_or(i64::MAX),
+        next_from: next_from.map(|t| t.and_utc()),
     }))
 }

@@ -48,7 +48,6 @@ async fn checked(
     let spec = EndpointSpec::parse(input, settings.policy, current).map_err(unprocessable)?;
     if settings.policy == UrlPolicy::PublicHttpsOnly
         && let Some(host) = spec.url.host()
-        && host.parse::<std::net::IpAddr>().is_err()
     {
         let found: Vec<_> = match tokio::net::lookup_host((host.as_str(), 443)).await {
             Ok(addrs) => addrs.collect(),

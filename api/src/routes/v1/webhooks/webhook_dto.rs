@@ -242,8 +242,12 @@ pub struct ReplayRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"queued": 42}))]
+#[schema(example = json!({"queued": 42, "next_from": null}))]
 pub struct ReplayQueued {
     /// Deliveries queued: one per event of the range the endpoint hears.
     pub queued: i64,
+    /// When the range holds more than one call replays (10,000 events), the instant to
+    /// replay from next (with the same `to`); `null` when the range is done. An event at
+    /// that very instant may be sent twice: its `webhook-id` tells.
+    pub next_from: Option<DateTime<Utc>>,
 }
