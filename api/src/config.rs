@@ -73,6 +73,35 @@ pub struct Settings {
     /// Who may read `/metrics` (`METRICS_TOKEN`, `METRICS_ADDR`); by default nobody.
     pub metrics: crate::metrics::MetricsExposure,
     pub webhooks: webhooks::WebhookSettings,
+    pub reports: ReportSettings,
+}
+
+/// How reports protect the people they count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportSettings {
+    /// A count of people below this is suppressed (`REPORT_SUPPRESSION_THRESHOLD`, 5); 0
+    /// turns suppression off for academy admins, while partners' clients keep the default.
+    pub suppression_threshold: i64,
+}
+
+impl ReportSettings {
+    pub const DEFAULT_THRESHOLD: i64 = 5;
+
+    /// The threshold a caller's report is built with.
+    pub fn threshold_for(&self, admin: bool) -> i64 {
+        match self.suppression_threshold {
+            0 if !admin => Self::DEFAULT_THRESHOLD,
+            t => t,
+        }
+    }
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        Self {
+            suppression_threshold: Self::DEFAULT_THRESHOLD,
+        }
+    }
 }
 
 /// The largest CSV import accepted: bytes and data rows (413 beyond either).
@@ -232,6 +261,14 @@ impl Settings {
             )?),
             metrics: metrics_exposure()?,
             webhooks: webhooks::from_env()?,
+            reports: ReportSettings {
+                suppression_threshold: parsed(
+                    "REPORT_SUPPRESSION_THRESHOLD",
+                    ReportSettings::DEFAULT_THRESHOLD,
+                    "a whole number from 0 (off, for academy admins) to 100",
+                    |n: &i64| (0..=100).contains(n),
+                )?,
+            },
         })
     }
 
@@ -256,6 +293,7 @@ impl Settings {
             catalogue_max_staleness: Duration::from_secs(1),
             metrics: crate::metrics::MetricsExposure::default(),
             webhooks: webhooks::WebhookSettings::default(),
+            reports: ReportSettings::default(),
         }
     }
 }

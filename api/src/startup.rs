@@ -273,6 +273,7 @@ fn run(
     let origins = settings.cors_origins.clone();
     let settle = web::Data::new(SyncSettle(settings.sync_settle));
     let import_limits = web::Data::new(settings.imports);
+    let reports = web::Data::new(settings.reports);
     let mut server = HttpServer::new(move || {
         let app = App::new()
             .into_utoipa_app()
@@ -288,6 +289,7 @@ fn run(
             .app_data(throttle.clone())
             .app_data(settle.clone())
             .app_data(import_limits.clone())
+            .app_data(reports.clone())
             .app_data(body::json_config(max_body))
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(body::path_config())

@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod person;
 pub mod priority;
 pub mod programme;
+pub mod report;
 pub mod taxonomy;
 pub mod validation;
 pub mod vocabulary;

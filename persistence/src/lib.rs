@@ -11,6 +11,7 @@ pub mod error;
 pub mod learning;
 pub mod migrations;
 pub mod page;
+pub mod reports;
 pub mod schema;
 pub mod sql_types;
 pub mod store;

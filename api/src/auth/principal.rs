@@ -150,6 +150,7 @@ pub mod scope {
         CommunitiesWrite => CommunitiesWrite,
         MembershipsWrite => MembershipsWrite,
         WebhooksManage => WebhooksManage,
+        ReportsRead => ReportsRead,
         Admin => Admin,
     }
 }

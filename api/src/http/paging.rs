@@ -72,6 +72,26 @@ pub fn uuid(field: &str, raw: Option<&str>, errors: &mut Vec<ProblemField>) -> O
     }
 }
 
+/// Parses an optional value of a vocabulary (or anything parsed the same way), recording
+/// the vocabulary's own message in `errors`.
+pub fn parsed<T>(
+    field: &str,
+    raw: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, domain::UnknownValue>,
+    errors: &mut Vec<ProblemField>,
+) -> Option<T> {
+    match parse(raw?) {
+        Ok(v) => Some(v),
+        Err(err) => {
+            errors.push(ProblemField {
+                field: field.into(),
+                message: err.to_string(),
+            });
+            None
+        }
+    }
+}
+
 /// Parses an optional RFC 3339 instant, recording an error in `errors`.
 pub fn instant(
     field: &str,

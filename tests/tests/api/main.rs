@@ -47,6 +47,8 @@ mod prospectus;
 mod query_budget;
 mod readme;
 mod register;
+mod reports;
+mod reports_together;
 mod request_rules;
 mod scopes;
 mod seed;

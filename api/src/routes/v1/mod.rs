@@ -8,6 +8,7 @@ pub mod access;
 pub mod catalogue;
 pub mod communities;
 pub mod learning;
+pub mod reports;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,4 +19,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     learning::configure(cfg);
     communities::configure(cfg);
     webhooks::configure(cfg);
+    reports::configure(cfg);
 }

@@ -14,7 +14,6 @@ use crate::auth::Authorized;
 use crate::auth::principal::{audit_entry, scope};
 use crate::http::body::Json;
 use crate::http::path_ids::{DeliveryId, OrNotFound, WebhookId};
-use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
 use crate::http::{ApiError, StrictQuery, db, paging, respond};
 use crate::webhooks::Webhooks;
@@ -32,24 +31,6 @@ pub struct DeliveryQuery {
     pub limit: Option<String>,
     #[param(value_type = Option<String>)]
     pub cursor: Option<String>,
-}
-
-fn vocabulary<V: Vocabulary>(
-    field: &str,
-    raw: Option<&str>,
-    e: &mut Vec<ProblemField>,
-) -> Option<V> {
-    match raw.map(V::parse) {
-        Some(Ok(v)) => Some(v),
-        Some(Err(err)) => {
-            e.push(ProblemField {
-                field: field.into(),
-                message: err.to_string(),
-            });
-            None
-        }
-        None => None,
-    }
 }
 
 /// The endpoint's deliveries, newest first, each with every attempt: when, the status the
@@ -71,8 +52,18 @@ pub async fn list_webhook_deliveries(
     let endpoint = find(&store, &webhook, auth.principal.visibility()).await?;
     let mut e = Vec::new();
     let filter = DeliveryFilter {
-        status: vocabulary("status", query.status.as_deref(), &mut e),
-        event_type: vocabulary("event_type", query.event_type.as_deref(), &mut e),
+        status: paging::parsed(
+            "status",
+            query.status.as_deref(),
+            DeliveryStatus::parse,
+            &mut e,
+        ),
+        event_type: paging::parsed(
+            "event_type",
+            query.event_type.as_deref(),
+            EventType::parse,
+            &mut e,
+        ),
     };
     let limit = paging::limit(query.limit.as_deref(), &mut e);
     let cursor = paging::cursor(query.cursor.as_deref(), &mut e, log::decode_cursor);

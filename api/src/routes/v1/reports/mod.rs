@@ -1,0 +1,111 @@
+//! Impact reports (`/reports/...`, scope `reports:read`): what the academy tells its board.
+//! JSON by default, CSV by `Accept: text/csv`.
+
+pub mod learning;
+pub mod report_dto;
+pub mod together;
+
+use actix_web::http::header::{Accept, CONTENT_DISPOSITION, CONTENT_TYPE, Header};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::http::problem::Problem;
+use crate::http::query::invalid_query;
+use crate::http::{ApiError, paging};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(learning::get_learning_report)
+        .service(together::get_learning_together_report);
+}
+
+/// The period of a report.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    /// First day of the period; twelve months before `to` when absent.
+    #[param(value_type = Option<crate::openapi::rules::Day>, example = "2025-12-01")]
+    pub from: Option<String>,
+    /// Last day of the period; twelve months after `from`, or today, when absent.
+    #[param(value_type = Option<crate::openapi::rules::Day>, example = "2026-11-30")]
+    pub to: Option<String>,
+}
+
+impl PeriodQuery {
+    /// The period asked for, or the 400 naming what is wrong with it.
+    pub fn period(&self) -> Result<paging::Period, ApiError> {
+        let mut e = Vec::new();
+        paging::period(self.from.as_deref(), self.to.as_deref(), false, &mut e)
+            .filter(|_| e.is_empty())
+            .ok_or_else(|| invalid_query(e))
+    }
+}
+
+/// A CSV writer as RFC 4180 has it: records end in CRLF.
+pub fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// A report in the format asked for: JSON, or CSV as an attachment named after the report
+/// and its period.
+pub fn respond<T: Serialize>(
+    format: Format,
+    report: &T,
+    name: &str,
+    period: &paging::Period,
+    csv: impl FnOnce(&T) -> Result<Vec<u8>, csv::Error>,
+) -> Result<HttpResponse, ApiError> {
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(report)),
+        Format::Csv => {
+            let body = csv(report).map_err(|e| ApiError::Internal(e.into()))?;
+            Ok(HttpResponse::Ok()
+                .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+                .insert_header((
+                    CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{name}-{}-{}.csv\"",
+                        period.from, period.to
+                    ),
+                ))
+                .body(body))
+        }
+    }
+}
+
+/// The representations a report comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+impl Format {
+    /// The caller's preferred one by `Accept` (JSON when it says nothing, or anything);
+    /// 406 when it accepts neither.
+    pub fn of(req: &HttpRequest) -> Result<Self, ApiError> {
+        let Ok(accept) = Accept::parse(req) else {
+            return Ok(Self::Json);
+        };
+        if accept.is_empty() {
+            return Ok(Self::Json);
+        }
+        for mime in accept.ranked() {
+            match (mime.type_().as_str(), mime.subtype().as_str()) {
+                ("application", "json" | "*") | ("*", "*") => return Ok(Self::Json),
+                ("text", "csv" | "*") => return Ok(Self::Csv),
+                _ => {}
+            }
+        }
+        Err(Problem::typed(
+            actix_web::http::StatusCode::NOT_ACCEPTABLE,
+            "not-acceptable",
+            "Not acceptable",
+            "reports are available as application/json or text/csv",
+        )
+        .into())
+    }
+}
