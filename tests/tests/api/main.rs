@@ -48,6 +48,7 @@ mod query_budget;
 mod readme;
 mod register;
 mod reports;
+mod reports_communities;
 mod reports_together;
 mod request_rules;
 mod scopes;

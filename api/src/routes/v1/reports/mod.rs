@@ -1,7 +1,9 @@
 //! Impact reports (`/reports/...`, scope `reports:read`): what the academy tells its board.
 //! JSON by default, CSV by `Accept: text/csv`.
 
+pub mod communities;
 pub mod learning;
+pub mod priorities;
 pub mod report_dto;
 pub mod together;
 
@@ -17,7 +19,9 @@ use crate::http::{ApiError, paging};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(learning::get_learning_report)
-        .service(together::get_learning_together_report);
+        .service(together::get_learning_together_report)
+        .service(priorities::get_priorities_report)
+        .service(communities::get_communities_report);
 }
 
 /// The period of a report.
@@ -47,6 +51,18 @@ pub fn csv_writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new())
+}
+
+/// A figure's CSV cell: its value; `<5` (the threshold) when withheld; empty when it does
+/// not apply.
+pub fn cell(suppressed: &[&str], threshold: i64, name: &str, value: Option<String>) -> String {
+    value.unwrap_or_else(|| {
+        if suppressed.contains(&name) {
+            format!("<{threshold}")
+        } else {
+            String::new()
+        }
+    })
 }
 
 /// A report in the format asked for: JSON, or CSV as an attachment named after the report

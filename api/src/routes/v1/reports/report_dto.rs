@@ -147,7 +147,6 @@ pub fn csv(report: &LearningReport) -> Result<Vec<u8>, csv::Error> {
     }
     header.extend(FIGURES.iter().map(|f| (*f).to_owned()));
     w.write_record(&header)?;
-    let withheld = format!("<{}", report.suppression_threshold);
     for g in &report.groups {
         let mut row: Vec<String> = Vec::new();
         for k in &g.key {
@@ -159,15 +158,8 @@ pub fn csv(report: &LearningReport) -> Result<Vec<u8>, csv::Error> {
             ));
         }
         let f = &g.figures;
-        let cell = |name: &str, value: Option<String>| {
-            value.unwrap_or_else(|| {
-                if f.suppressed_figures.contains(&name) {
-                    withheld.clone()
-                } else {
-                    String::new()
-                }
-            })
-        };
+        let cell =
+            |name, v| super::cell(&f.suppressed_figures, report.suppression_threshold, name, v);
         let count = |n: Option<i64>| n.map(|n| n.to_string());
         let ratio = |r: Option<f64>| r.map(|r| format!("{r:.4}"));
         row.extend([
