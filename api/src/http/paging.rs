@@ -164,6 +164,7 @@ pub fn flag(field: &str, raw: Option<&str>, e: &mut Vec<ProblemField>) -> bool {
 /// An inclusive `from`..`to` period of UTC days as the half-open instants `[start, end)`.
 /// An absent end is twelve months from the given one; with neither, the period is the twelve
 /// months up to today (or, when `forward`, from today). `from` after `to` is an error on `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
     pub from: chrono::NaiveDate,
     pub to: chrono::NaiveDate,

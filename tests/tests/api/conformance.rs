@@ -42,7 +42,7 @@ fn is_documentation(path: &str) -> bool {
 
 pub struct Contract {
     doc: Value,
-    routes: Vec<(Vec<Option<String>>, String)>,
+    routes: Vec<(Vec<Segment>, String)>,
     validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
     closed_components: Value,
 }
@@ -77,11 +77,16 @@ impl Contract {
             .filter(|(pattern, _)| {
                 pattern.len() == given.len()
                     && pattern.iter().zip(&given).all(|(p, g)| match p {
-                        Some(lit) => lit == g,
-                        None => !g.is_empty(),
+                        Segment::Literal(lit) => lit == g,
+                        Segment::Parameter { suffix } => {
+                            g.len() > suffix.len() && g.ends_with(suffix.as_str())
+                        }
                     })
             })
-            .max_by_key(|(pattern, _)| pattern.iter().filter(|p| p.is_some()).count())
+            .max_by_key(|(pattern, _)| {
+                let literal = |p: &&Segment| matches!(p, Segment::Literal(_));
+                pattern.iter().filter(literal).count()
+            })
             .map(|(_, template)| template.as_str())
     }
 
@@ -284,11 +289,24 @@ impl Contract {
     }
 }
 
-fn segments(template: &str) -> Vec<Option<String>> {
+/// One segment of a path template: literal, or a parameter with an optional literal
+/// suffix (`{chart}.svg`).
+#[derive(Debug)]
+enum Segment {
+    Literal(String),
+    Parameter { suffix: String },
+}
+
+fn segments(template: &str) -> Vec<Segment> {
     template
         .trim_start_matches('/')
         .split('/')
-        .map(|s| (!(s.starts_with('{') && s.ends_with('}'))).then(|| s.to_owned()))
+        .map(|s| match (s.starts_with('{'), s.find('}')) {
+            (true, Some(end)) => Segment::Parameter {
+                suffix: s[end + 1..].to_owned(),
+            },
+            _ => Segment::Literal(s.to_owned()),
+        })
         .collect()
 }
 

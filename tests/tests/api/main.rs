@@ -49,6 +49,7 @@ mod readme;
 mod register;
 mod reports;
 mod reports_communities;
+mod reports_impact;
 mod reports_together;
 mod request_rules;
 mod scopes;

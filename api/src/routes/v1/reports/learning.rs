@@ -107,16 +107,29 @@ pub async fn get_learning_report(
     if let Some(p) = &q.programme {
         filter.programme_id = Some(programmes::filter_id(&store, p).await?);
     }
+    let report = learning_report(&store, &auth, &settings, &period, group_by, filter).await?;
+    respond(format, &report, "learning", &period, report_dto::csv)
+}
+
+/// The report, for the impact page too.
+pub async fn learning_report(
+    store: &Store,
+    auth: &Authorized<scope::ReportsRead>,
+    settings: &ReportSettings,
+    period: &paging::Period,
+    group_by: Vec<Dimension>,
+    filter: LearningFilter,
+) -> Result<LearningReport, ApiError> {
     let visibility = auth.principal.visibility();
     let threshold = settings.threshold_for(auth.principal.is_admin());
     let (dims, range) = (group_by.clone(), (period.from, period.to));
-    let counts = db(&store, move |conn| {
+    let counts = db(store, move |conn| {
         persistence::db::read_snapshot(conn, |conn| {
             learning::counts(conn, &dims, range, &filter, visibility)
         })
     })
     .await?;
-    let report = LearningReport {
+    Ok(LearningReport {
         period: ReportPeriod {
             from: period.from,
             to: period.to,
@@ -132,6 +145,5 @@ pub async fn get_learning_report(
                 figures: g.counts.figures(threshold).into(),
             })
             .collect(),
-    };
-    respond(format, &report, "learning", &period, report_dto::csv)
+    })
 }

@@ -1,7 +1,10 @@
 //! Impact reports (`/reports/...`, scope `reports:read`): what the academy tells its board.
 //! JSON by default, CSV by `Accept: text/csv`.
 
+pub mod charts;
 pub mod communities;
+pub mod impact;
+pub mod impact_page;
 pub mod learning;
 pub mod priorities;
 pub mod report_dto;
@@ -21,7 +24,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(learning::get_learning_report)
         .service(together::get_learning_together_report)
         .service(priorities::get_priorities_report)
-        .service(communities::get_communities_report);
+        .service(communities::get_communities_report)
+        .service(impact::get_impact_report)
+        .service(impact::get_report_chart);
 }
 
 /// The period of a report.
