@@ -14,6 +14,7 @@ use reqwest_middleware::{Middleware, Next};
 use serde_json::{Map, Value, json};
 
 use closed::{closed, closed_schemas};
+use routes::{Segment, segments};
 
 /// The committed contract, as JSON.
 pub static CONTRACT: LazyLock<Contract> = LazyLock::new(|| {
@@ -71,23 +72,7 @@ impl Contract {
     /// The contract path (template) that `path` is an instance of: literal segments win
     /// over parameters (`/enrolments/export` over `/enrolments/{id}`).
     pub fn route(&self, path: &str) -> Option<&str> {
-        let given: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        self.routes
-            .iter()
-            .filter(|(pattern, _)| {
-                pattern.len() == given.len()
-                    && pattern.iter().zip(&given).all(|(p, g)| match p {
-                        Segment::Literal(lit) => lit == g,
-                        Segment::Parameter { suffix } => {
-                            g.len() > suffix.len() && g.ends_with(suffix.as_str())
-                        }
-                    })
-            })
-            .max_by_key(|(pattern, _)| {
-                let literal = |p: &&Segment| matches!(p, Segment::Literal(_));
-                pattern.iter().filter(literal).count()
-            })
-            .map(|(_, template)| template.as_str())
+        routes::route(&self.routes, path)
     }
 
     /// Resolves a local `$ref` (`#/components/...`).
@@ -289,27 +274,6 @@ impl Contract {
     }
 }
 
-/// One segment of a path template: literal, or a parameter with an optional literal
-/// suffix (`{chart}.svg`).
-#[derive(Debug)]
-enum Segment {
-    Literal(String),
-    Parameter { suffix: String },
-}
-
-fn segments(template: &str) -> Vec<Segment> {
-    template
-        .trim_start_matches('/')
-        .split('/')
-        .map(|s| match (s.starts_with('{'), s.find('}')) {
-            (true, Some(end)) => Segment::Parameter {
-                suffix: s[end + 1..].to_owned(),
-            },
-            _ => Segment::Literal(s.to_owned()),
-        })
-        .collect()
-}
-
 fn check_headers(
     name: &str,
     status: u16,
@@ -410,3 +374,4 @@ pub fn decoded(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Vec<u8> {
 /// The checker itself: each way a response can break the contract is caught.
 mod checks;
 mod closed;
+mod routes;
