@@ -6,6 +6,7 @@
 //! BENCH_STORM_ONLY=1 BENCH_POOL_SIZE=4 cargo run --release -p tests --bin bench   # only the enrolment storm
 //! BENCH_DATABASE_ONLY=1 cargo run --release -p tests --bin bench  # without the catalogue (issue 12's figures)
 //! BENCH_WEBHOOKS_ONLY=1 cargo run --release -p tests --bin bench  # only the webhooks (issue 13)
+//! BENCH_REPORTS_ONLY=1 cargo run --release -p tests --bin bench   # only the reports (issue 14)
 //! ```
 //!
 //! Creates a fresh database, runs the API as two real processes (this binary re-executed in
@@ -21,6 +22,7 @@
 mod catalogue;
 mod database;
 mod http;
+mod reports;
 mod server;
 mod webhooks;
 
@@ -50,6 +52,14 @@ async fn main() {
         .execute(&mut admin_conn)
         .unwrap();
     let url = with_database(&server, &name);
+    if std::env::var("BENCH_REPORTS_ONLY").is_ok() {
+        let report = reports::run(&url).await;
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin_conn)
+            .unwrap();
+        println!("{report}");
+        return;
+    }
     if std::env::var("BENCH_WEBHOOKS_ONLY").is_ok() {
         let report = webhooks::run(&url).await;
         diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -74,6 +84,15 @@ async fn main() {
             report.push_str("\n### Webhooks (issue 13)\n\n");
             report.push_str(&webhooks::run(&with_database(&server, &hooks)).await);
             diesel::sql_query(format!("DROP DATABASE IF EXISTS {hooks} WITH (FORCE)"))
+                .execute(&mut admin_conn)
+                .unwrap();
+            let reports = format!("{name}_reports");
+            diesel::sql_query(format!("CREATE DATABASE {reports}"))
+                .execute(&mut admin_conn)
+                .unwrap();
+            report.push_str("\n### Reports (issue 14)\n\n");
+            report.push_str(&reports::run(&with_database(&server, &reports)).await);
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {reports} WITH (FORCE)"))
                 .execute(&mut admin_conn)
                 .unwrap();
         }

@@ -27,7 +27,6 @@ pub struct BarChart {
 }
 
 const WIDTH: i64 = 720;
-const LEFT: i64 = 260;
 const RIGHT: i64 = 70;
 const TOP: i64 = 48;
 const ROW: i64 = 26;
@@ -70,15 +69,27 @@ impl BarChart {
         )
     }
 
+    /// Room for the longest label (about 6.5 px a character at 12 px), within bounds.
+    fn left(&self) -> i64 {
+        let longest = self
+            .bars
+            .iter()
+            .map(|b| b.label.chars().count())
+            .max()
+            .unwrap_or(0);
+        (longest as i64 * 13 / 2 + 40).clamp(120, 380)
+    }
+
     /// The chart as an `<svg>` element (standalone, or inline in HTML).
     pub fn svg(&self) -> Markup {
+        let left = self.left();
         let rows = self.bars.len().max(1) as i64;
         let height = TOP + rows * ROW + BOTTOM;
-        let plot = WIDTH - LEFT - RIGHT;
+        let plot = WIDTH - left - RIGHT;
         let max = self.bars.iter().filter_map(|b| b.value).max().unwrap_or(0);
         let step = step(max);
         let top_tick = (max.max(1) + step - 1) / step * step;
-        let x = |v: i64| LEFT + v * plot / top_tick;
+        let x = |v: i64| left + v * plot / top_tick;
         let ticks: Vec<i64> = (0..=top_tick / step).map(|i| i * step).collect();
         let axis_y = TOP + rows * ROW;
         let (title_id, desc_id) = (format!("{}-title", self.id), format!("{}-desc", self.id));
@@ -93,25 +104,25 @@ impl BarChart {
                     line x1=(x(*t)) x2=(x(*t)) y1=(TOP - 4) y2=(axis_y) stroke="#d0d0d0" {}
                     text x=(x(*t)) y=(axis_y + 16) text-anchor="middle" { (t) }
                 }
-                line x1=(LEFT) x2=(LEFT) y1=(TOP - 4) y2=(axis_y) stroke="#333" {}
-                line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(axis_y) y2=(axis_y) stroke="#333" {}
+                line x1=(left) x2=(left) y1=(TOP - 4) y2=(axis_y) stroke="#333" {}
+                line x1=(left) x2=(WIDTH - RIGHT) y1=(axis_y) y2=(axis_y) stroke="#333" {}
                 @for (i, b) in self.bars.iter().enumerate() {
                     @let y = TOP + i as i64 * ROW;
-                    text x=(LEFT - 8) y=(y + ROW / 2 + 4) text-anchor="end" { (b.label) }
+                    text x=(left - 8) y=(y + ROW / 2 + 4) text-anchor="end" { (b.label) }
                     @match b.value {
                         Some(v) => {
-                            rect x=(LEFT) y=(y + 4) width=(x(v) - LEFT) height=(ROW - 8) fill="#005eb8" {}
+                            rect x=(left) y=(y + 4) width=(x(v) - left) height=(ROW - 8) fill="#005eb8" {}
                             text x=(x(v) + 6) y=(y + ROW / 2 + 4) { (v) }
                         }
                         None => {
-                            text x=(LEFT + 6) y=(y + ROW / 2 + 4) fill="#555" { (self.withheld()) " (withheld)" }
+                            text x=(left + 6) y=(y + ROW / 2 + 4) fill="#555" { (self.withheld()) " (withheld)" }
                         }
                     }
                 }
                 @if self.bars.is_empty() {
-                    text x=(LEFT + 6) y=(TOP + ROW / 2 + 4) fill="#555" { "Nothing to show for this period" }
+                    text x=(left + 6) y=(TOP + ROW / 2 + 4) fill="#555" { "Nothing to show for this period" }
                 }
-                text x=(LEFT + plot / 2) y=(height - 12) text-anchor="middle" font-weight="bold" { (self.value_axis) }
+                text x=(left + plot / 2) y=(height - 12) text-anchor="middle" font-weight="bold" { (self.value_axis) }
                 text x="14" y=(TOP + rows * ROW / 2) text-anchor="middle" font-weight="bold"
                     transform=(format!("rotate(-90 14 {})", TOP + rows * ROW / 2)) { (self.category_axis) }
             }

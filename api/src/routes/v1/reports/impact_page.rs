@@ -83,7 +83,8 @@ fn headline(i: &Impact) -> Markup {
                 " completed, a completion rate of "
                 (percent(totals.completion_rate, totals.suppressed_figures.contains(&"completion_rate"), t)) "." }
             p { (plural(i.communities.communities.len() as i64, "Community", "Communities")) " of Practice held "
-                (plural(held, "session", "sessions")) "; " (complete) " of them have their tripartite leadership complete." }
+                (plural(held, "session", "sessions")) "; " (complete) " of them " (if complete == 1 { "has" } else { "have" })
+                " their tripartite leadership complete." }
         }
     }
 }
