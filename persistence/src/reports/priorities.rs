@@ -78,14 +78,14 @@ pub fn counts(
         let c = out.entry(r.code).or_default();
         (c.communities, c.members) = (r.n, r.m);
     }
-    let learning = learning::counts(
+    let learning = learning::groups(
         conn,
         &[Dimension::Priority],
         period,
         &LearningFilter::default(),
         v,
     )?;
-    for g in learning.groups {
+    for g in learning {
         let code = g.key.first().and_then(|k| k.value.as_deref()?.parse().ok());
         if let Some(code) = code {
             out.entry(code).or_default().learning = g.counts;

@@ -54,9 +54,14 @@ async fn main() {
     let url = with_database(&server, &name);
     if std::env::var("BENCH_REPORTS_ONLY").is_ok() {
         let report = reports::run(&url).await;
-        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin_conn)
-            .unwrap();
+        // BENCH_REPORTS_KEEP=1 keeps the database, to EXPLAIN its queries by hand.
+        if std::env::var("BENCH_REPORTS_KEEP").is_ok() {
+            eprintln!("kept database {name}");
+        } else {
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin_conn)
+                .unwrap();
+        }
         println!("{report}");
         return;
     }
