@@ -37,6 +37,7 @@ fn concrete(path: &str) -> String {
         .map(|seg| match seg {
             "{id_or_slug}" => "vital-signs".to_owned(),
             "{code_or_slug}" => "6".to_owned(),
+            "{chart}.svg" => "learners-by-priority.svg".to_owned(),
             s if s.starts_with('{') => uuid::Uuid::now_v7().to_string(),
             s => s.to_owned(),
         })
