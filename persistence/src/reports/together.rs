@@ -1,7 +1,7 @@
 //! Learning together, the board's headline: of the people seated in the period's cohorts,
 //! those whose cohort mixed staff of two or more organisations; how many organisations and
-//! kinds each cohort mixed; and which kinds learned together. Three queries over the same
-//! seats (a `WITH`), in one read snapshot.
+//! kinds each cohort mixed; and which kinds learned together. Two queries, in one read
+//! snapshot.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,8 +60,10 @@ pub struct Together {
     pub kinds: BTreeMap<(String, String), i64>,
 }
 
+/// One cohort and kind of organisation (`None`: people of no organisation): its labels, the
+/// organisations of that kind with seats, and the caller's own learners of it.
 #[derive(QueryableByName)]
-struct CohortRow {
+struct KindRow {
     #[diesel(sql_type = Text)]
     cohort_id: String,
     #[diesel(sql_type = Text)]
@@ -72,37 +74,31 @@ struct CohortRow {
     title: String,
     #[diesel(sql_type = Date)]
     start_date: NaiveDate,
-    #[diesel(sql_type = BigInt)]
-    learners: i64,
-    #[diesel(sql_type = BigInt)]
-    organisations: i64,
-}
-
-#[derive(QueryableByName)]
-struct KindRow {
-    #[diesel(sql_type = Text)]
-    cohort_id: String,
     #[diesel(sql_type = Nullable<Text>)]
     kind: Option<String>,
     #[diesel(sql_type = BigInt)]
     organisations: i64,
-    /// Seats of the caller's own learners of this kind (all, for the academy).
     #[diesel(sql_type = BigInt)]
     own: i64,
 }
 
-/// The seats of the period's cohorts, and each cohort's mix of organisations.
-fn with(period: Period, f: &LearningFilter) -> String {
+#[derive(QueryableByName)]
+struct PeopleRow {
+    #[diesel(sql_type = BigInt)]
+    learners: i64,
+    #[diesel(sql_type = BigInt)]
+    learners_together: i64,
+    #[diesel(sql_type = BigInt)]
+    organisations: i64,
+    #[diesel(sql_type = BigInt)]
+    organisations_together: i64,
+}
+
+/// The seats of the period's cohorts.
+fn seats(period: Period, f: &LearningFilter) -> String {
     let mut w = cohort_conditions(period, f);
     w.push(status_in(&[Enrolled, Completed, NotCompleted]));
-    format!(
-        "WITH seats AS (SELECT e.cohort_id, e.person_id, e.organisation_id AS org, o.kind \
-             FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id \
-             JOIN programmes p ON p.id = c.programme_id \
-             LEFT JOIN organisations o ON o.id = e.organisation_id WHERE {}), \
-         mix AS (SELECT cohort_id, COUNT(DISTINCT org) AS orgs FROM seats GROUP BY cohort_id) ",
-        w.join(" AND ")
-    )
+    w.join(" AND ")
 }
 
 /// The caller's own learners, by the seat's organisation `column`.
@@ -112,90 +108,108 @@ fn own(column: &str, f: &LearningFilter, v: Visibility) -> String {
     w.join(" AND ")
 }
 
-/// The learning-together report's counts over `period`. Call inside a read snapshot.
+/// The learning-together report's counts over `period`, in two queries: each cohort by kind
+/// of organisation (one pass in the index's cohort order), then the distinct people and
+/// organisations, marked by whether their cohort mixed. Call inside a read snapshot.
 pub fn counts(
     conn: &mut DbConnection,
     period: Period,
     f: &LearningFilter,
     v: Visibility,
 ) -> StoreResult<Together> {
-    let (with, own, mine) = (with(period, f), own("s.org", f, v), own("x.org", f, v));
-    let headline: Vec<Headline> = load(conn, |_| {
-        format!(
-            "{with}SELECT COUNT(DISTINCT s.person_id) AS learners, \
-                 COUNT(DISTINCT CASE WHEN m.orgs >= 2 THEN s.person_id END) AS learners_together, \
-                 COUNT(DISTINCT s.org) AS organisations, \
-                 COUNT(DISTINCT CASE WHEN m.orgs >= 2 THEN s.org END) AS organisations_together, \
-                 COUNT(DISTINCT s.cohort_id) AS cohorts, \
-                 COUNT(DISTINCT CASE WHEN m.orgs >= 2 THEN s.cohort_id END) AS cohorts_mixed \
-             FROM seats s JOIN mix m ON m.cohort_id = s.cohort_id WHERE {own}"
-        )
-    })?;
-    let rows: Vec<CohortRow> = load(conn, |_| {
-        format!(
-            "{with}SELECT CAST(s.cohort_id AS TEXT) AS cohort_id, c.label, p.slug, p.title, \
-                 c.start_date, COUNT(DISTINCT s.person_id) AS learners, m.orgs AS organisations \
-             FROM seats s JOIN mix m ON m.cohort_id = s.cohort_id \
-             JOIN cohorts c ON c.id = s.cohort_id JOIN programmes p ON p.id = c.programme_id \
-             WHERE {own} GROUP BY s.cohort_id, c.label, p.slug, p.title, c.start_date, m.orgs \
-             ORDER BY c.start_date, CAST(s.cohort_id AS TEXT)"
-        )
-    })?;
+    let (seats, own) = (seats(period, f), own("e.organisation_id", f, v));
     let kind_rows: Vec<KindRow> = load(conn, |_| {
         format!(
-            "{with}SELECT CAST(s.cohort_id AS TEXT) AS cohort_id, s.kind, \
-                 COUNT(DISTINCT s.org) AS organisations, \
-                 COALESCE(SUM(CASE WHEN {own} THEN 1 ELSE 0 END), 0) AS own \
-             FROM seats s WHERE EXISTS (SELECT 1 FROM seats x \
-                 WHERE x.cohort_id = s.cohort_id AND {mine}) \
-             GROUP BY s.cohort_id, s.kind"
+            "SELECT CAST(c.id AS TEXT) AS cohort_id, c.label, p.slug, p.title, c.start_date, o.kind, \
+                 COUNT(DISTINCT e.organisation_id) AS organisations, \
+                 COUNT(DISTINCT CASE WHEN {own} THEN e.person_id END) AS own \
+             FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id \
+             JOIN programmes p ON p.id = c.programme_id \
+             LEFT JOIN organisations o ON o.id = e.organisation_id \
+             WHERE {seats} GROUP BY c.id, c.label, p.slug, p.title, c.start_date, o.kind"
         )
     })?;
-    Ok(assemble(headline, rows, kind_rows))
+    let (cohorts, kinds) = assemble(kind_rows);
+    // Cohort ids as parsed UUIDs: the SQL text takes typed values only.
+    let mixed: Vec<String> = cohorts
+        .iter()
+        .filter(|c| c.organisations >= 2)
+        .filter_map(|c| c.cohort_id.parse::<uuid::Uuid>().ok())
+        .map(|id| format!("'{}'", id.hyphenated()))
+        .collect();
+    let in_mixed = if mixed.is_empty() {
+        "1 = 0".to_owned()
+    } else {
+        format!("e.cohort_id IN ({})", mixed.join(", "))
+    };
+    let people: Vec<PeopleRow> = load(conn, |_| {
+        format!(
+            "SELECT COUNT(DISTINCT person_id) AS learners, \
+                 COUNT(DISTINCT CASE WHEN t = 1 THEN person_id END) AS learners_together, \
+                 COUNT(DISTINCT org) AS organisations, \
+                 COUNT(DISTINCT CASE WHEN t = 1 THEN org END) AS organisations_together \
+             FROM (SELECT e.person_id, e.organisation_id AS org, \
+                     MAX(CASE WHEN {in_mixed} THEN 1 ELSE 0 END) AS t \
+                 FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id \
+                 JOIN programmes p ON p.id = c.programme_id \
+                 WHERE {seats} AND {own} GROUP BY e.person_id, e.organisation_id) x"
+        )
+    })?;
+    let people = people.into_iter().next();
+    let headline = Headline {
+        learners: people.as_ref().map_or(0, |p| p.learners),
+        learners_together: people.as_ref().map_or(0, |p| p.learners_together),
+        organisations: people.as_ref().map_or(0, |p| p.organisations),
+        organisations_together: people.as_ref().map_or(0, |p| p.organisations_together),
+        cohorts: cohorts.len() as i64,
+        cohorts_mixed: cohorts.iter().filter(|c| c.organisations >= 2).count() as i64,
+    };
+    Ok(Together {
+        headline,
+        cohorts,
+        kinds,
+    })
 }
 
-fn assemble(headline: Vec<Headline>, rows: Vec<CohortRow>, kind_rows: Vec<KindRow>) -> Together {
-    // cohort → [(kind, organisations of it, own seats of it)]
-    let mut by_cohort: BTreeMap<String, Vec<(String, i64, i64)>> = BTreeMap::new();
-    for k in kind_rows {
-        if let Some(kind) = k.kind {
-            by_cohort
-                .entry(k.cohort_id)
-                .or_default()
-                .push((kind, k.organisations, k.own));
+/// The cohorts with the caller's learners (by start date, then id), and the kind matrix.
+fn assemble(rows: Vec<KindRow>) -> (Vec<CohortMix>, BTreeMap<(String, String), i64>) {
+    let mut by_cohort: BTreeMap<String, (CohortMix, Vec<(String, i64, i64)>)> = BTreeMap::new();
+    for r in rows {
+        let entry = by_cohort.entry(r.cohort_id.clone()).or_insert_with(|| {
+            let mix = CohortMix {
+                cohort_id: r.cohort_id,
+                label: r.label,
+                programme_slug: r.slug,
+                programme_title: r.title,
+                start_date: r.start_date,
+                learners: 0,
+                organisations: 0,
+                kinds: BTreeSet::new(),
+            };
+            (mix, Vec::new())
+        });
+        // A seat has one organisation, of one kind: the sums over kinds are exact.
+        entry.0.learners += r.own;
+        entry.0.organisations += r.organisations;
+        if let Some(kind) = r.kind {
+            entry.0.kinds.insert(kind.clone());
+            entry.1.push((kind, r.organisations, r.own));
         }
     }
     let mut kinds = BTreeMap::new();
-    for present in by_cohort.values() {
-        for (a, a_orgs, a_own) in present {
-            for (b, b_orgs, _) in present {
+    let mut cohorts = Vec::new();
+    for (mix, present) in by_cohort.into_values().filter(|(m, _)| m.learners > 0) {
+        for (a, a_orgs, a_own) in &present {
+            for (b, ..) in &present {
                 // Staff of `a` learned with another organisation of `b`: a different kind,
                 // or the same kind with two organisations of it.
-                if *a_own > 0 && (a != b || (*a_orgs >= 2 && *b_orgs >= 2)) {
+                if *a_own > 0 && (a != b || *a_orgs >= 2) {
                     *kinds.entry((a.clone(), b.clone())).or_insert(0) += 1;
                 }
             }
         }
+        cohorts.push(mix);
     }
-    let cohorts = rows
-        .into_iter()
-        .map(|r| CohortMix {
-            kinds: by_cohort
-                .get(&r.cohort_id)
-                .map(|ks| ks.iter().map(|(k, ..)| k.clone()).collect())
-                .unwrap_or_default(),
-            cohort_id: r.cohort_id,
-            label: r.label,
-            programme_slug: r.slug,
-            programme_title: r.title,
-            start_date: r.start_date,
-            learners: r.learners,
-            organisations: r.organisations,
-        })
-        .collect();
-    Together {
-        headline: headline.into_iter().next().unwrap_or_default(),
-        cohorts,
-        kinds,
-    }
+    cohorts.sort_by(|x, y| (x.start_date, &x.cohort_id).cmp(&(y.start_date, &y.cohort_id)));
+    (cohorts, kinds)
 }

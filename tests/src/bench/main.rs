@@ -22,6 +22,7 @@
 mod catalogue;
 mod database;
 mod http;
+mod report_data;
 mod reports;
 mod server;
 mod webhooks;

@@ -6,6 +6,7 @@
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpResponse, get, web};
 use domain::report::Dimension;
+use futures_util::future::try_join5;
 use persistence::Store;
 use persistence::reports::learning::LearningFilter;
 use serde::Deserialize;
@@ -43,29 +44,36 @@ impl Impact {
     ) -> Result<Self, ApiError> {
         let by = |d| vec![d];
         let all = LearningFilter::default;
-        Ok(Self {
-            threshold: settings.threshold_for(auth.principal.is_admin()),
-            together: learning_together(store, auth, settings, &period).await?,
-            priorities: priorities_report(store, auth, settings, &period).await?,
-            communities: communities_report(store, auth, settings, &period).await?,
-            by_kind: learning_report(
+        // Five reports on up to five pooled connections at once, each in its own snapshot.
+        let (together, priorities, communities, by_kind, by_quarter) = try_join5(
+            learning_together(store, auth, settings, &period),
+            priorities_report(store, auth, settings, &period),
+            communities_report(store, auth, settings, &period),
+            learning_report(
                 store,
                 auth,
                 settings,
                 &period,
                 by(Dimension::OrganisationKind),
                 all(),
-            )
-            .await?,
-            by_quarter: learning_report(
+            ),
+            learning_report(
                 store,
                 auth,
                 settings,
                 &period,
                 by(Dimension::Quarter),
                 all(),
-            )
-            .await?,
+            ),
+        )
+        .await?;
+        Ok(Self {
+            threshold: settings.threshold_for(auth.principal.is_admin()),
+            together,
+            priorities,
+            communities,
+            by_kind,
+            by_quarter,
             period,
         })
     }
