@@ -171,9 +171,12 @@ pub fn counts(
     })
 }
 
+/// A kind of organisation in a cohort: its organisations there, and the caller's learners.
+type KindSeats = (String, i64, i64);
+
 /// The cohorts with the caller's learners (by start date, then id), and the kind matrix.
 fn assemble(rows: Vec<KindRow>) -> (Vec<CohortMix>, BTreeMap<(String, String), i64>) {
-    let mut by_cohort: BTreeMap<String, (CohortMix, Vec<(String, i64, i64)>)> = BTreeMap::new();
+    let mut by_cohort: BTreeMap<String, (CohortMix, Vec<KindSeats>)> = BTreeMap::new();
     for r in rows {
         let entry = by_cohort.entry(r.cohort_id.clone()).or_insert_with(|| {
             let mix = CohortMix {
