@@ -185,9 +185,10 @@ impl Counts {
         let finished = self.completed + self.not_completed;
         let hidden = completed.is_none() || not_completed.is_none() || s.small(finished);
         let completion_rate = s.derived("completion_rate", hidden, rate(self.completed, finished));
+        // Marks belong to every enrolment (a withdrawn one too): withheld with either count.
         let attendance_rate = s.derived(
             "attendance_rate",
-            learners.is_none(),
+            learners.is_none() || enrolments.is_none(),
             rate(self.present, self.present + self.absent),
         );
         let fill = self.seats_offered.and_then(|o| rate(self.seated, o));

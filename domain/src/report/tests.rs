@@ -102,3 +102,19 @@ fn vocabulary_dimensions_have_labels() {
     );
     assert_eq!(label_of(Dimension::Month, "2026-11"), "2026-11");
 }
+
+#[test]
+fn attendance_of_a_few_withdrawn_people_is_withheld_though_nobody_is_seated() {
+    let c = Counts {
+        enrolments: 2,
+        withdrawn: 2,
+        present: 3,
+        absent: 1,
+        ..Counts::default()
+    };
+    let f = c.figures(5);
+    assert_eq!(f.learners, Some(0));
+    assert_eq!(f.attendance_rate, None);
+    assert_eq!(f.suppressed, vec!["enrolments", "withdrawn", "attendance_rate"]);
+    assert_eq!(c.figures(0).attendance_rate, Some(0.75));
+}

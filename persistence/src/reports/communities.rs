@@ -53,6 +53,9 @@ pub struct CommunityCounts {
     pub absent: i64,
     /// Minutes of the sessions attended, summed over attendances.
     pub minutes_given: i64,
+    /// Distinct people marked present, and absent: what suppression counts.
+    pub present_people: i64,
+    pub absent_people: i64,
 }
 
 #[derive(QueryableByName)]
@@ -89,6 +92,8 @@ struct AttendanceRow {
     status: String,
     #[diesel(sql_type = BigInt)]
     marks: i64,
+    #[diesel(sql_type = BigInt)]
+    people: i64,
     #[diesel(sql_type = BigInt)]
     minutes: i64,
 }
@@ -162,6 +167,7 @@ pub fn counts(
     let attendance: Vec<AttendanceRow> = load(conn, |_| {
         format!(
             "SELECT CAST(s.community_id AS TEXT) AS community_id, a.status, COUNT(*) AS marks, \
+                 COUNT(DISTINCT a.person_id) AS people, \
                  COALESCE(SUM(s.duration_minutes), 0) AS minutes \
              FROM community_attendance a JOIN community_sessions s ON s.id = a.session_id \
              JOIN people pe ON pe.id = a.person_id \
@@ -174,10 +180,10 @@ pub fn counts(
         let c = counts.entry(r.community_id).or_default();
         match AttendanceStatus::parse(&r.status) {
             Ok(AttendanceStatus::Present) => {
-                c.present = r.marks;
+                (c.present, c.present_people) = (r.marks, r.people);
                 c.minutes_given = r.minutes;
             }
-            Ok(AttendanceStatus::Absent) => c.absent = r.marks,
+            Ok(AttendanceStatus::Absent) => (c.absent, c.absent_people) = (r.marks, r.people),
             _ => {}
         }
     }

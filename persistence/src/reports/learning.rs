@@ -8,10 +8,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use domain::report::{Counts, Dimension, label_of};
-use domain::{CohortStatus, EnrolmentStatus, Priority, SystemLevel, Theme, Vocabulary};
+use domain::{Priority, SystemLevel, Theme};
 use uuid::Uuid;
+
+pub use super::learning_sql::enrolment_sql;
+use super::learning_sql::{cohort_sql, with_seats};
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
@@ -82,6 +85,9 @@ struct Row {
     absent: i64,
     #[diesel(sql_type = BigInt)]
     cohorts: i64,
+    /// 1 on the totals' row of a one-pass grouping.
+    #[diesel(sql_type = Integer)]
+    g: i32,
 }
 
 #[derive(QueryableByName)]
@@ -94,182 +100,12 @@ struct CohortRow {
     cohorts: i64,
     #[diesel(sql_type = BigInt)]
     seats: i64,
-}
-
-/// The SQL of a dimension's value and label (`None`: labelled in Rust, or its own label).
-fn key_sql(d: Dimension, pg: bool) -> (&'static str, Option<&'static str>) {
-    match d {
-        Dimension::Programme => ("p.slug", Some("p.title")),
-        Dimension::Theme => ("p.theme", None),
-        Dimension::Level => ("p.level", None),
-        Dimension::Priority => ("CAST(cp.priority_code AS TEXT)", None),
-        Dimension::Organisation => ("CAST(e.organisation_id AS TEXT)", Some("o.name")),
-        Dimension::OrganisationKind => ("o.kind", None),
-        Dimension::Cohort => ("CAST(c.id AS TEXT)", Some("c.label")),
-        Dimension::Month if pg => ("to_char(c.start_date, 'YYYY-MM')", None),
-        Dimension::Month => ("strftime('%Y-%m', c.start_date)", None),
-        Dimension::Quarter if pg => ("to_char(c.start_date, 'YYYY-\"Q\"Q')", None),
-        Dimension::Quarter => (
-            "(strftime('%Y', c.start_date) || '-Q' || \
-             ((CAST(strftime('%m', c.start_date) AS INTEGER) + 2) / 3))",
-            None,
-        ),
-    }
-}
-
-/// The SELECT list of the keys and the GROUP BY of a grouping.
-fn keys(dims: &[Dimension], pg: bool, labels: bool) -> (String, String) {
-    let mut select = Vec::new();
-    let mut group = Vec::new();
-    for i in 0..2 {
-        let (k, l) = dims.get(i).map_or(("CAST(NULL AS TEXT)", None), |d| {
-            let (k, l) = key_sql(*d, pg);
-            group.push(k);
-            group.extend(l);
-            (k, l)
-        });
-        select.push(format!("{k} AS k{}", i + 1));
-        if labels {
-            select.push(format!(
-                "{} AS l{}",
-                l.unwrap_or("CAST(NULL AS TEXT)"),
-                i + 1
-            ));
-        }
-    }
-    let group = if group.is_empty() {
-        String::new()
-    } else {
-        format!(" GROUP BY {}", group.join(", "))
-    };
-    (select.join(", "), group)
-}
-
-/// The cohorts a report covers, and their programme's filters.
-pub(super) fn cohort_conditions(period: Period, f: &LearningFilter) -> Vec<String> {
-    let offered = [
-        CohortStatus::Open,
-        CohortStatus::Running,
-        CohortStatus::Completed,
-    ]
-    .map(|s| format!("'{}'", s.value()))
-    .join(", ");
-    let mut w = vec![
-        format!("c.status IN ({offered})"),
-        format!("c.start_date >= '{}'", period.0.format("%Y-%m-%d")),
-        format!("c.start_date <= '{}'", period.1.format("%Y-%m-%d")),
-    ];
-    if let Some(p) = f.programme_id {
-        w.push(format!("c.programme_id = '{}'", p.hyphenated()));
-    }
-    if let Some(t) = f.theme {
-        w.push(format!("p.theme = '{}'", t.value()));
-    }
-    if let Some(l) = f.level {
-        w.push(format!("p.level = '{}'", l.value()));
-    }
-    if let Some(p) = f.priority {
-        w.push(format!(
-            "EXISTS (SELECT 1 FROM cohort_priorities x WHERE x.cohort_id = c.id \
-             AND x.priority_code = {})",
-            p.code()
-        ));
-    }
-    w
-}
-
-/// The learners counted: of the filter's organisation, and of the caller's own.
-pub(super) fn learner_conditions(column: &str, f: &LearningFilter, v: Visibility) -> Vec<String> {
-    let own = match v {
-        Visibility::All => None,
-        Visibility::Organisation(own) => Some(own),
-    };
-    [f.organisation_id, own]
-        .into_iter()
-        .flatten()
-        .map(|org| format!("{column} = '{}'", org.hyphenated()))
-        .collect()
-}
-
-pub(super) fn status_in(statuses: &[EnrolmentStatus]) -> String {
-    let list: Vec<String> = statuses
-        .iter()
-        .map(|s| format!("'{}'", s.value()))
-        .collect();
-    format!("e.status IN ({})", list.join(", "))
-}
-
-/// True when the grouping's seats (and cohorts) come from the cohorts themselves: grouped by
-/// the cohorts' own dimensions, for a caller who sees every organisation.
-fn with_seats(dims: &[Dimension], f: &LearningFilter, v: Visibility) -> bool {
-    v == Visibility::All && f.organisation_id.is_none() && !dims.iter().any(|d| d.of_learners())
-}
-
-/// The query of one grouping's enrolment counts (public for the benchmark's `EXPLAIN`). The
-/// cohorts are counted here only when the cohorts' own query does not count them: a
-/// distinct count costs a sort of every row.
-pub fn enrolment_sql(
-    dims: &[Dimension],
-    period: Period,
-    f: &LearningFilter,
-    v: Visibility,
-    pg: bool,
-) -> String {
-    let cohorts = if with_seats(dims, f, v) {
-        "CAST(0 AS BIGINT)"
-    } else {
-        "COUNT(DISTINCT c.id)"
-    };
-    use EnrolmentStatus::{Completed, Enrolled, NotCompleted, Waitlisted, Withdrawn};
-    let seated = status_in(&[Enrolled, Completed, NotCompleted]);
-    let (select, group) = keys(dims, pg, true);
-    let sum = |cond: String| format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)");
-    let mut w = cohort_conditions(period, f);
-    w.extend(learner_conditions("e.organisation_id", f, v));
-    let organisations = dims.iter().any(|d| d.of_learners());
-    let priorities = dims.contains(&Dimension::Priority);
-    format!(
-        "SELECT {select}, \
-             COUNT(DISTINCT CASE WHEN {seated} THEN e.person_id END) AS learners, \
-             COUNT(*) AS enrolments, {waitlisted} AS waitlisted, {withdrawn} AS withdrawn, \
-             {completed} AS completed, {not_completed} AS not_completed, {seats} AS seated, \
-             COALESCE(SUM(e.present_count), 0) AS present, \
-             COALESCE(SUM(e.absent_count), 0) AS absent, \
-             {cohorts} AS cohorts \
-         FROM enrolments e JOIN cohorts c ON c.id = e.cohort_id \
-         JOIN programmes p ON p.id = c.programme_id{orgs}{prios} \
-         WHERE {w}{group}",
-        waitlisted = sum(status_in(&[Waitlisted])),
-        withdrawn = sum(status_in(&[Withdrawn])),
-        completed = sum(status_in(&[Completed])),
-        not_completed = sum(status_in(&[NotCompleted])),
-        seats = sum(seated.clone()),
-        orgs = if organisations {
-            " LEFT JOIN organisations o ON o.id = e.organisation_id"
-        } else {
-            ""
-        },
-        prios = if priorities {
-            " JOIN cohort_priorities cp ON cp.cohort_id = c.id"
-        } else {
-            ""
-        },
-        w = w.join(" AND "),
-    )
-}
-
-fn cohort_sql(dims: &[Dimension], period: Period, f: &LearningFilter, pg: bool) -> String {
-    let (select, group) = keys(dims, pg, false);
-    format!(
-        "SELECT {select}, COUNT(*) AS cohorts, COALESCE(SUM(c.capacity), 0) AS seats \
-         FROM cohorts c JOIN programmes p ON p.id = c.programme_id{prios} WHERE {w}{group}",
-        prios = if dims.contains(&Dimension::Priority) {
-            " JOIN cohort_priorities cp ON cp.cohort_id = c.id"
-        } else {
-            ""
-        },
-        w = cohort_conditions(period, f).join(" AND "),
-    )
+    #[diesel(sql_type = Nullable<Text>)]
+    l1: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    l2: Option<String>,
+    #[diesel(sql_type = Integer)]
+    g: i32,
 }
 
 pub(super) fn load<
@@ -303,35 +139,52 @@ fn counts_of(r: &Row) -> Counts {
 /// The values of a group's (up to two) dimensions; their labels have the same shape.
 type Key = (Option<String>, Option<String>);
 
-/// Counts one grouping (`dims` empty: the totals) in one query, and its cohorts' seats in a
-/// second when the grouping is by cohorts alone and `visibility` sees every organisation
-/// (an organisation's client learns nothing of others' seats taken).
+/// A group's key, labels and counts.
+type KeyedCounts = (Key, Key, Counts);
+
+/// One grouping's counts (`dims` empty: the totals) in one query, and its cohorts' seats in
+/// a second when the grouping is by cohorts alone and `visibility` sees every organisation
+/// (an organisation's client learns nothing of others' seats taken). With `totals`, on
+/// PostgreSQL, the same queries also give the totals (`None` otherwise).
 fn grouping(
     conn: &mut DbConnection,
     dims: &[Dimension],
     period: Period,
     f: &LearningFilter,
     v: Visibility,
-) -> StoreResult<Vec<(Key, Key, Counts)>> {
-    let rows: Vec<Row> = load(conn, |pg| enrolment_sql(dims, period, f, v, pg))?;
-    let mut groups: BTreeMap<Key, (Key, Counts)> = rows
-        .iter()
-        .map(|r| {
-            (
-                (r.k1.clone(), r.k2.clone()),
-                ((r.l1.clone(), r.l2.clone()), counts_of(r)),
-            )
-        })
-        .collect();
-    if with_seats(dims, f, v) {
-        let cohorts: Vec<CohortRow> = load(conn, |pg| cohort_sql(dims, period, f, pg))?;
-        for c in cohorts {
-            let entry = groups.entry((c.k1, c.k2)).or_default();
-            entry.1.cohorts = c.cohorts;
-            entry.1.seats_offered = Some(c.seats);
+    totals: bool,
+) -> StoreResult<(Option<Counts>, Vec<KeyedCounts>)> {
+    let rows: Vec<Row> = load(conn, |pg| enrolment_sql(dims, period, f, v, pg, totals))?;
+    let mut total = None;
+    let mut groups: BTreeMap<Key, (Key, Counts)> = BTreeMap::new();
+    for r in &rows {
+        if r.g == 1 {
+            total = Some(counts_of(r));
+        } else {
+            let key = (r.k1.clone(), r.k2.clone());
+            groups.insert(key, ((r.l1.clone(), r.l2.clone()), counts_of(r)));
         }
     }
-    Ok(groups.into_iter().map(|(k, (l, c))| (k, l, c)).collect())
+    if with_seats(dims, f, v) {
+        let cohorts: Vec<CohortRow> = load(conn, |pg| cohort_sql(dims, period, f, pg, totals))?;
+        for c in cohorts {
+            let entry = if c.g == 1 {
+                total.get_or_insert_with(Counts::default)
+            } else {
+                // A group with no enrolments is known by its cohorts alone: label it.
+                let (labels, counts) = groups.entry((c.k1, c.k2)).or_default();
+                labels.0 = labels.0.take().or(c.l1);
+                labels.1 = labels.1.take().or(c.l2);
+                counts
+            };
+            entry.cohorts = c.cohorts;
+            entry.seats_offered = Some(c.seats);
+        }
+    }
+    Ok((
+        total,
+        groups.into_iter().map(|(k, (l, c))| (k, l, c)).collect(),
+    ))
 }
 
 /// The learning report's counts over `period`, grouped by `dims` (one or two), with totals.
@@ -343,14 +196,33 @@ pub fn counts(
     f: &LearningFilter,
     v: Visibility,
 ) -> StoreResult<LearningCounts> {
-    let totals = grouping(conn, &[], period, f, v)?
-        .into_iter()
-        .next()
-        .map(|(_, _, c)| c)
-        .unwrap_or_default();
+    // On PostgreSQL one pass gives the groups and the totals (GROUPING SETS), unless the
+    // groups are priorities: their join repeats a cohort's rows once per priority.
+    let one_pass = matches!(conn, DbConnection::Postgresql(_))
+        && !dims.is_empty()
+        && !dims.contains(&Dimension::Priority);
+    let (totals, rows) = grouping(conn, dims, period, f, v, one_pass)?;
+    let mut totals = match totals {
+        Some(t) => t,
+        None if one_pass => Counts::default(),
+        None => grouping(conn, &[], period, f, v, false)?
+            .1
+            .into_iter()
+            .next()
+            .map(|(_, _, c)| c)
+            .unwrap_or_default(),
+    };
+    if one_pass && with_seats(&[], f, v) && !with_seats(dims, f, v) {
+        // Groups of learners have no seats; the totals do.
+        let all: Vec<CohortRow> = load(conn, |pg| cohort_sql(&[], period, f, pg, false))?;
+        if let Some(c) = all.into_iter().next() {
+            totals.cohorts = c.cohorts;
+            totals.seats_offered = Some(c.seats);
+        }
+    }
     Ok(LearningCounts {
         totals,
-        groups: groups(conn, dims, period, f, v)?,
+        groups: keyed(dims, rows),
     })
 }
 
@@ -362,7 +234,12 @@ pub fn groups(
     f: &LearningFilter,
     v: Visibility,
 ) -> StoreResult<Vec<Group>> {
-    let mut groups: Vec<Group> = grouping(conn, dims, period, f, v)?
+    Ok(keyed(dims, grouping(conn, dims, period, f, v, false)?.1))
+}
+
+/// The groups with their keys labelled, in key order (people of no organisation last).
+fn keyed(dims: &[Dimension], rows: Vec<KeyedCounts>) -> Vec<Group> {
+    let mut groups: Vec<Group> = rows
         .into_iter()
         .map(|((k1, k2), (l1, l2), counts)| {
             let key = dims
@@ -384,5 +261,5 @@ pub fn groups(
             .collect()
     };
     groups.sort_by_key(order);
-    Ok(groups)
+    groups
 }

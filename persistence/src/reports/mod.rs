@@ -3,5 +3,6 @@
 
 pub mod communities;
 pub mod learning;
+mod learning_sql;
 pub mod priorities;
 pub mod together;

@@ -10,9 +10,8 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 use domain::EnrolmentStatus::{Completed, Enrolled, NotCompleted};
 
-use super::learning::{
-    LearningFilter, Period, cohort_conditions, learner_conditions, load, status_in,
-};
+use super::learning::{LearningFilter, Period, load};
+use super::learning_sql::{cohort_conditions, learner_conditions, status_in};
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::visibility::Visibility;

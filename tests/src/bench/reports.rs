@@ -175,6 +175,7 @@ async fn backend(
             &Default::default(),
             visibility,
             true,
+            true,
         );
         notes.push(format!(
             "PostgreSQL's plan of the learning report's query at 1 M uses: {}",

@@ -175,13 +175,10 @@ async fn the_communities_report_matches_member_lists_and_sessions() {
     assert_eq!(leadership["attendance_rate"], 0.8);
     assert_eq!(leadership["commitment_hours"], 8.0);
     assert_eq!(leadership["hours_per_member"], 0.8);
-    assert_eq!(
-        (
-            &leadership["sessions_held"],
-            &leadership["sessions_to_come"]
-        ),
-        (&1.into(), &1.into())
-    );
+    // Two sessions not cancelled (held or to come, by today's date), one cancelled.
+    let held = leadership["sessions_held"].as_i64().unwrap();
+    assert_eq!(held + leadership["sessions_to_come"].as_i64().unwrap(), 2);
+    assert!(held >= 1, "the 2026-11-10 session was held");
     // The trust's own: 2 present, 1 absent, 7 members; its counts are small, so withheld.
     let trust = app
         .get_json_as(

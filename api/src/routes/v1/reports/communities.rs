@@ -67,7 +67,8 @@ pub struct CommunityFigures {
     /// Present of the attendance marks of the period's sessions (present or absent).
     #[schema(minimum = 0, maximum = 1)]
     pub attendance_rate: Option<f64>,
-    /// Hours of sessions attended, summed over the members present, to 2 decimals.
+    /// Hours of sessions attended, summed over the people marked present (members then, or
+    /// now), to 2 decimals.
     #[schema(minimum = 0)]
     pub commitment_hours: Option<f64>,
     /// Commitment hours per current member, to 2 decimals.
@@ -153,11 +154,12 @@ fn figures(
             s.withheld.push(name);
         }
     }
-    let marks_small = s.small(c.present) || s.small(c.absent);
+    // Withheld by the people marked, not the marks: one person at six sessions is six marks.
+    let marks_small = s.small(c.present_people) || s.small(c.absent_people);
     let rate = domain::report::rate(c.present, c.present + c.absent);
     let attendance_rate = s.derived("attendance_rate", marks_small || members.is_none(), rate);
     let given = Some(hours(c.minutes_given as f64));
-    let commitment_hours = s.derived("commitment_hours", s.small(c.present), given);
+    let commitment_hours = s.derived("commitment_hours", s.small(c.present_people), given);
     let per_member = (c.members > 0).then(|| hours(c.minutes_given as f64 / c.members as f64));
     let hidden = members.is_none() || commitment_hours.is_none();
     let hours_per_member = s.derived("hours_per_member", hidden, per_member);

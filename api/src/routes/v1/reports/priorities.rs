@@ -29,7 +29,8 @@ pub struct PriorityFigures {
     /// Published programmes serving it (now).
     #[schema(minimum = 0)]
     pub programmes_published: i64,
-    /// The period's cohorts serving it (offered: open, running or completed).
+    /// The period's cohorts serving it (offered: open, running or completed); for an
+    /// organisation's client, those with its staff's enrolments.
     #[schema(minimum = 0)]
     pub cohorts_run: i64,
     /// Distinct people seated in those cohorts.

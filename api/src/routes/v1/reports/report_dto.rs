@@ -63,7 +63,8 @@ pub struct LearningFigures {
     /// absences count as neither), to 4 decimals.
     #[schema(minimum = 0, maximum = 1)]
     pub attendance_rate: Option<f64>,
-    /// Cohorts offered (open, running or completed) in the group.
+    /// Cohorts offered (open, running or completed) in the group; for an organisation's
+    /// client, those with its staff's enrolments.
     #[schema(minimum = 0)]
     pub cohorts_run: i64,
     /// Their capacity: for groupings by cohorts alone, in the academy's reports.
