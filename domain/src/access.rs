@@ -19,7 +19,7 @@ vocabulary_enum! {
         CommunitiesWrite = "communities:write": "Create and run communities of practice: their sessions and resources, and anyone's memberships (academy clients only)",
         /// For a partner organisation's client: its own people only.
         MembershipsWrite = "memberships:write": "Add, move and remove the client's organisation's people in communities, and record their attendance",
-        ReportsRead = "reports:read": "Read reports",
+        ReportsRead = "reports:read": "Read the impact reports (an organisation's client counts its own staff only)",
         WebhooksManage = "webhooks:manage": "Register and run webhook endpoints that hear about the client's organisation's people, its commissioned cohorts and the public catalogue",
         Admin = "admin": "Everything, across all organisations (academy clients only)",
     }

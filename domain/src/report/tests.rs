@@ -115,6 +115,9 @@ fn attendance_of_a_few_withdrawn_people_is_withheld_though_nobody_is_seated() {
     let f = c.figures(5);
     assert_eq!(f.learners, Some(0));
     assert_eq!(f.attendance_rate, None);
-    assert_eq!(f.suppressed, vec!["enrolments", "withdrawn", "attendance_rate"]);
+    assert_eq!(
+        f.suppressed,
+        vec!["enrolments", "withdrawn", "attendance_rate"]
+    );
     assert_eq!(c.figures(0).attendance_rate, Some(0.75));
 }

@@ -242,7 +242,7 @@ pub async fn get_impact_report(
 #[utoipa::path(
     tag = "reports",
     params(
-        ("chart" = Chart, Path, description = "Which chart."),
+        ("chart" = inline(Chart), Path, description = "Which chart."),
         PeriodQuery,
     ),
     security(("oauth2" = ["reports:read"]), ("bearer" = ["reports:read"])),
