@@ -181,6 +181,53 @@ async fn the_board_report_is_one_conforming_page_with_the_reports_figures() {
     }
 }
 
+/// The bars a chart must draw: each label and value (`None`: withheld), from the JSON reports.
+async fn bars(app: &TestApp, token: &str, chart: &str) -> Vec<(String, Option<i64>)> {
+    let q = format!("from={FROM}&to={TO}");
+    let get = |path: String| async move { app.get_json_as(&path, token).await };
+    let str_of = |v: &Value| v.as_str().map(str::to_owned);
+    match chart {
+        "learners-by-priority" => {
+            get(format!("/api/v1/reports/priorities?{q}")).await["priorities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        str_of(&p["priority"]["title"]).unwrap(),
+                        p["learners"].as_i64(),
+                    )
+                })
+                .collect()
+        }
+        "community-membership" => {
+            get(format!("/api/v1/reports/communities?{q}")).await["communities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (str_of(&c["name"]).unwrap(), c["members"].as_i64()))
+                .collect()
+        }
+        _ => {
+            let (by, figure, part) = if chart == "completions-by-quarter" {
+                ("quarter", "completed", "value")
+            } else {
+                ("organisation_kind", "learners", "label")
+            };
+            get(format!("/api/v1/reports/learning?{q}&group_by={by}")).await["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| {
+                    let label =
+                        str_of(&g["key"][0][part]).unwrap_or_else(|| "No organisation".into());
+                    (label, g["figures"][figure].as_i64())
+                })
+                .collect()
+        }
+    }
+}
+
 #[tokio::test]
 async fn each_chart_alone_is_svg_with_a_title_axis_labels_and_a_text_alternative() {
     let app = spawn_app().await;
@@ -213,16 +260,19 @@ async fn each_chart_alone_is_svg_with_a_title_axis_labels_and_a_text_alternative
             _ => "Learners",
         };
         assert!(texts.contains(&axis), "{chart}: value axis in {texts:?}");
-        if chart == "learners-by-priority" {
-            for p in priorities["priorities"].as_array().unwrap() {
-                let name = p["priority"]["title"].as_str().unwrap();
-                let said = p["learners"]
-                    .as_i64()
-                    .map_or(format!("{name} fewer than 5 (withheld)"), |n| {
-                        format!("{name} {n}")
-                    });
-                assert!(desc.contains(&said), "{desc} says {said}");
-            }
+        // Every bar's figure, from the JSON report it is drawn from, in the text alternative
+        // and on the chart.
+        for (label, value) in bars(&app, &w.admin, chart).await {
+            let said = value.map_or(format!("{label} fewer than 5 (withheld)"), |n| {
+                format!("{label} {n}")
+            });
+            assert!(desc.contains(&said), "{chart}: {desc} says {said}");
+            let shown = value.map_or("<5 (withheld)".to_owned(), |n| n.to_string());
+            assert!(
+                texts.contains(&shown.as_str()),
+                "{chart}: {shown} drawn in {texts:?}"
+            );
+            assert!(texts.contains(&label.as_str()), "{chart}: {label} drawn");
         }
     }
     let res = app
