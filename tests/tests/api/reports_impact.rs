@@ -233,9 +233,6 @@ async fn each_chart_alone_is_svg_with_a_title_axis_labels_and_a_text_alternative
     let app = spawn_app().await;
     let w = report_world(&app).await;
     let q = format!("from={FROM}&to={TO}");
-    let priorities = app
-        .get_json_as(&format!("/api/v1/reports/priorities?{q}"), &w.admin)
-        .await;
     for chart in CHARTS {
         let path = format!("/api/v1/reports/charts/{chart}.svg?{q}");
         let svg = get_text(&app, &path, &w.admin, "image/svg+xml; charset=utf-8").await;
