@@ -29,7 +29,17 @@ fn key_sql(d: Dimension, pg: bool) -> (&'static str, Option<&'static str>) {
     }
 }
 
-/// The SELECT list of the keys and the GROUP BY of a grouping.
+/// What a dimension is grouped by: its column itself where its value is a cast of one (a
+/// UUID or a code sorts faster than its text).
+fn group_sql(d: Dimension, pg: bool) -> &'static str {
+    match d {
+        Dimension::Priority => "cp.priority_code",
+        Dimension::Organisation => "e.organisation_id",
+        Dimension::Cohort => "c.id",
+        _ => key_sql(d, pg).0,
+    }
+}
+
 /// The SELECT list of the keys and the GROUP BY of a grouping. With `totals` (PostgreSQL
 /// only), the same pass also gives the totals: `GROUPING SETS ((keys), ())`, the totals' row
 /// marked `g = 1`.
@@ -39,7 +49,7 @@ fn keys(dims: &[Dimension], pg: bool, labels: bool, totals: bool) -> (String, St
     for i in 0..2 {
         let (k, l) = dims.get(i).map_or(("CAST(NULL AS TEXT)", None), |d| {
             let (k, l) = key_sql(*d, pg);
-            group.push(k);
+            group.push(group_sql(*d, pg));
             group.extend(l);
             (k, l)
         });
