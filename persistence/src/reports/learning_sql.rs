@@ -18,9 +18,15 @@ fn key_sql(d: Dimension, pg: bool) -> (&'static str, Option<&'static str>) {
         Dimension::Organisation => ("CAST(e.organisation_id AS TEXT)", Some("o.name")),
         Dimension::OrganisationKind => ("o.kind", None),
         Dimension::Cohort => ("CAST(c.id AS TEXT)", Some("c.label")),
-        Dimension::Month if pg => ("to_char(c.start_date, 'YYYY-MM')", None),
+        Dimension::Month if pg => (
+            "to_char(date_trunc('month', c.start_date), 'YYYY-MM')",
+            None,
+        ),
         Dimension::Month => ("strftime('%Y-%m', c.start_date)", None),
-        Dimension::Quarter if pg => ("to_char(c.start_date, 'YYYY-\"Q\"Q')", None),
+        Dimension::Quarter if pg => (
+            "to_char(date_trunc('quarter', c.start_date), 'YYYY-\"Q\"Q')",
+            None,
+        ),
         Dimension::Quarter => (
             "(strftime('%Y', c.start_date) || '-Q' || \
              ((CAST(strftime('%m', c.start_date) AS INTEGER) + 2) / 3))",
@@ -30,12 +36,15 @@ fn key_sql(d: Dimension, pg: bool) -> (&'static str, Option<&'static str>) {
 }
 
 /// What a dimension is grouped by: its column itself where its value is a cast of one (a
-/// UUID or a code sorts faster than its text).
+/// UUID or a code sorts faster than its text), and a month or quarter as a timestamp.
 fn group_sql(d: Dimension, pg: bool) -> &'static str {
     match d {
         Dimension::Priority => "cp.priority_code",
         Dimension::Organisation => "e.organisation_id",
         Dimension::Cohort => "c.id",
+        // A timestamp sorts faster than the text made of it.
+        Dimension::Month if pg => "date_trunc('month', c.start_date)",
+        Dimension::Quarter if pg => "date_trunc('quarter', c.start_date)",
         _ => key_sql(d, pg).0,
     }
 }
