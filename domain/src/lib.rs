@@ -8,6 +8,7 @@
 pub mod access;
 pub mod cohort;
 pub mod cohort_session;
+pub mod commissioning;
 pub mod community;
 pub mod community_session;
 pub mod duration;

@@ -1,0 +1,365 @@
+//! Commissioning and co-creation (prospectus: "The different programmes will be run on
+//! demand or as commissioned"; "If you do not see what you need … we work to co-create with
+//! you"): a partner asks for an existing programme or brings a brief of its own, the academy
+//! reviews it and agrees or declines, and an agreed request is delivered once every cohort
+//! run for it has completed.
+
+use chrono::NaiveDate;
+
+use crate::cohort::CohortStatus;
+use crate::validation::{ValidationErrors, text};
+use crate::vocabulary::{Vocabulary, vocabulary_enum};
+
+#[cfg(test)]
+mod tests;
+
+vocabulary_enum! {
+    /// Where a request is. `submitted → in_review → agreed | declined`; the partner may
+    /// withdraw it before a decision; `agreed → delivered` once every cohort linked to it
+    /// has completed.
+    RequestStatus {
+        Submitted = "submitted": "Submitted",
+        InReview = "in_review": "In review",
+        Agreed = "agreed": "Agreed",
+        Declined = "declined": "Declined",
+        Withdrawn = "withdrawn": "Withdrawn by the partner",
+        Delivered = "delivered": "Delivered",
+    }
+}
+
+/// Who asks for a change of state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// The requesting organisation's client.
+    Partner,
+    /// The academy (admin).
+    Academy,
+}
+
+/// Why a change of state is refused: a 409 naming the current state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionRefused {
+    #[error("a {from} request cannot become {to}")]
+    NotFrom {
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error("only the academy may move a request to {0}")]
+    AcademyOnly(&'static str),
+    #[error("only the requesting organisation may withdraw its request")]
+    PartnerOnly,
+    #[error("a request is delivered once it has cohorts and every one has completed")]
+    NotDelivered,
+}
+
+/// The cohorts linked to an agreed request, as the delivery rule sees them.
+pub fn all_delivered(linked: &[CohortStatus]) -> bool {
+    !linked.is_empty() && linked.iter().all(|s| *s == CohortStatus::Completed)
+}
+
+impl RequestStatus {
+    /// True once the academy has decided, or the partner has withdrawn.
+    pub fn is_settled(self) -> bool {
+        !matches!(self, Self::Submitted | Self::InReview)
+    }
+
+    /// The state after `actor` moves the request to `to`, if the state machine allows it;
+    /// `linked` are the statuses of the cohorts linked to it (for `delivered`).
+    pub fn transition(
+        self,
+        to: RequestStatus,
+        actor: Actor,
+        linked: &[CohortStatus],
+    ) -> Result<RequestStatus, TransitionRefused> {
+        use RequestStatus::*;
+        let not_from = || TransitionRefused::NotFrom {
+            from: self.value(),
+            to: to.value(),
+        };
+        match (to, actor) {
+            (Withdrawn, Actor::Academy) => return Err(TransitionRefused::PartnerOnly),
+            (Withdrawn, Actor::Partner) => {}
+            (_, Actor::Partner) => return Err(TransitionRefused::AcademyOnly(to.value())),
+            (_, Actor::Academy) => {}
+        }
+        let allowed = matches!(
+            (self, to),
+            (Submitted, InReview) | (InReview, Agreed) | (InReview, Declined) | (Agreed, Delivered)
+        ) || (to == Withdrawn && !self.is_settled());
+        if !allowed {
+            return Err(not_from());
+        }
+        if to == Delivered && !all_delivered(linked) {
+            return Err(TransitionRefused::NotDelivered);
+        }
+        Ok(to)
+    }
+
+    /// True when moving to this state needs a reason (a decision carries one).
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Self::Agreed | Self::Declined)
+    }
+}
+
+/// Bounds of a request's fields.
+pub const TITLE_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
+pub const TEXT_CHARS: std::ops::RangeInclusive<usize> = 1..=4000;
+pub const REASON_CHARS: std::ops::RangeInclusive<usize> = 2..=2000;
+pub const EXPECTED_LEARNERS: std::ops::RangeInclusive<i64> = 1..=10_000;
+pub const MAX_STAFF_GROUPS: usize = 20;
+pub const STAFF_GROUP_CHARS: std::ops::RangeInclusive<usize> = 2..=100;
+
+/// What a partner asks for: an existing programme, or a co-creation brief (a title and
+/// what is needed) when there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ask {
+    /// A programme, by id or slug, as given (the store resolves it).
+    Programme(String),
+    CoCreation {
+        title: String,
+        needs: String,
+    },
+}
+
+/// The preferred window: from one day to another, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// The brief's free-text and counted fields, as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BriefInput {
+    pub programme: Option<String>,
+    pub title: Option<String>,
+    pub needs: Option<String>,
+    pub expected_learners: Option<i64>,
+    pub staff_groups: Vec<String>,
+    pub window_from: Option<NaiveDate>,
+    pub window_to: Option<NaiveDate>,
+    pub workplace_context: Option<String>,
+}
+
+/// A brief that keeps the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brief {
+    pub ask: Ask,
+    pub expected_learners: Option<i64>,
+    pub staff_groups: Vec<String>,
+    pub window: Option<Window>,
+    pub workplace_context: Option<String>,
+}
+
+impl Brief {
+    pub fn parse(input: BriefInput) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let ask = match (input.programme, input.title, input.needs) {
+            (Some(p), None, None) => Some(Ask::Programme(p.trim().to_owned())),
+            (Some(_), _, _) => {
+                e.add(
+                    "programme",
+                    "give a programme, or a co-creation brief (title and needs), not both",
+                );
+                None
+            }
+            (None, title, needs) => {
+                let title = required_text(&mut e, "title", title, TITLE_CHARS);
+                let needs = required_text(&mut e, "needs", needs, TEXT_CHARS);
+                title
+                    .zip(needs)
+                    .map(|(title, needs)| Ask::CoCreation { title, needs })
+            }
+        };
+        if let Some(n) = input.expected_learners
+            && !EXPECTED_LEARNERS.contains(&n)
+        {
+            e.add(
+                "expected_learners",
+                format!(
+                    "must be {} to {}",
+                    EXPECTED_LEARNERS.start(),
+                    EXPECTED_LEARNERS.end()
+                ),
+            );
+        }
+        if input.staff_groups.len() > MAX_STAFF_GROUPS {
+            e.add("staff_groups", format!("at most {MAX_STAFF_GROUPS}"));
+        }
+        let mut staff_groups = Vec::new();
+        for (i, g) in input.staff_groups.into_iter().enumerate() {
+            if let Some(g) = text(&mut e, &format!("staff_groups[{i}]"), g, STAFF_GROUP_CHARS)
+                && !staff_groups.contains(&g)
+            {
+                staff_groups.push(g);
+            }
+        }
+        let window = match (input.window_from, input.window_to) {
+            (Some(from), Some(to)) if from <= to => Some(Window { from, to }),
+            (Some(_), Some(to)) => {
+                e.add("window_from", format!("must not be after window_to ({to})"));
+                None
+            }
+            (None, None) => None,
+            (Some(_), None) => {
+                e.add("window_to", "is required with window_from");
+                None
+            }
+            (None, Some(_)) => {
+                e.add("window_from", "is required with window_to");
+                None
+            }
+        };
+        let workplace_context = input
+            .workplace_context
+            .and_then(|t| text(&mut e, "workplace_context", t, TEXT_CHARS));
+        e.into_result(|| Brief {
+            ask: ask.unwrap_or(Ask::Programme(String::new())),
+            expected_learners: input.expected_learners,
+            staff_groups,
+            window,
+            workplace_context,
+        })
+    }
+}
+
+fn required_text(
+    e: &mut ValidationErrors,
+    field: &str,
+    raw: Option<String>,
+    chars: std::ops::RangeInclusive<usize>,
+) -> Option<String> {
+    match raw {
+        None => {
+            e.add(
+                field,
+                "is required for a co-creation brief (or give a programme)",
+            );
+            None
+        }
+        Some(t) => text(e, field, t, chars),
+    }
+}
+
+/// A decision's reason, when the new state needs one.
+pub fn reason(to: RequestStatus, raw: Option<String>) -> Result<Option<String>, ValidationErrors> {
+    let mut e = ValidationErrors::new();
+    let reason = match raw {
+        Some(r) => text(&mut e, "reason", r, REASON_CHARS),
+        None if to.needs_reason() => {
+            e.add(
+                "reason",
+                format!("is required to make a request {}", to.value()),
+            );
+            None
+        }
+        None => None,
+    };
+    e.into_result(|| reason)
+}
+
+/// A message of the co-creation dialogue: bounded text whose links are all `http` or
+/// `https` (no `javascript:`, `data:` or `file:` links; no attachments).
+pub fn message(raw: Option<String>) -> Result<String, ValidationErrors> {
+    let mut e = ValidationErrors::new();
+    let text = match raw {
+        None => {
+            e.add("text", "is required");
+            None
+        }
+        Some(t) => text(&mut e, "text", t, TEXT_CHARS),
+    };
+    if let Some(t) = &text
+        && let Some(bad) = foreign_link(t)
+    {
+        e.add(
+            "text",
+            format!("links must be http or https; '{bad}' is not"),
+        );
+    }
+    e.into_result(|| text.unwrap_or_default())
+}
+
+/// The first link-like token (`scheme:` then something) whose scheme is not http(s).
+fn foreign_link(t: &str) -> Option<String> {
+    const SCHEMES: [&str; 6] = [
+        "javascript:",
+        "data:",
+        "file:",
+        "vbscript:",
+        "ftp:",
+        "blob:",
+    ];
+    t.split_whitespace()
+        .map(|w| w.trim_start_matches(['(', '<', '"', '\'', '[']))
+        .find(|w| {
+            let lower = w.to_ascii_lowercase();
+            SCHEMES.iter().any(|s| lower.starts_with(s))
+                || (lower.contains("://")
+                    && !lower.starts_with("http://")
+                    && !lower.starts_with("https://"))
+        })
+        .map(str::to_owned)
+}
+
+/// Bounds of a learning need.
+pub const NEED_YEARS: std::ops::RangeInclusive<i32> = 2020..=2100;
+pub const HEADCOUNT: std::ops::RangeInclusive<i64> = 1..=100_000;
+pub const NOTES_CHARS: std::ops::RangeInclusive<usize> = 1..=2000;
+
+/// A learning need as sent: an organisation's, for a year (the Leeds report's place-based
+/// Learning Needs Analysis).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NeedInput {
+    pub year: Option<i32>,
+    pub staff_group: Option<String>,
+    pub headcount: Option<i64>,
+    pub notes: Option<String>,
+}
+
+/// A need's checked fields (its priority, level and programme are checked as elsewhere).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    pub year: i32,
+    pub staff_group: String,
+    pub headcount: i64,
+    pub notes: Option<String>,
+}
+
+impl Need {
+    pub fn parse(input: NeedInput) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        match input.year {
+            None => e.add("year", "is required"),
+            Some(y) if !NEED_YEARS.contains(&y) => e.add(
+                "year",
+                format!("must be {} to {}", NEED_YEARS.start(), NEED_YEARS.end()),
+            ),
+            Some(_) => {}
+        }
+        let staff_group = match input.staff_group {
+            None => {
+                e.add("staff_group", "is required");
+                None
+            }
+            Some(g) => text(&mut e, "staff_group", g, STAFF_GROUP_CHARS),
+        };
+        match input.headcount {
+            None => e.add("headcount", "is required"),
+            Some(n) if !HEADCOUNT.contains(&n) => e.add(
+                "headcount",
+                format!("must be {} to {}", HEADCOUNT.start(), HEADCOUNT.end()),
+            ),
+            Some(_) => {}
+        }
+        let notes = input
+            .notes
+            .and_then(|t| text(&mut e, "notes", t, NOTES_CHARS));
+        e.into_result(|| Need {
+            year: input.year.unwrap_or_default(),
+            staff_group: staff_group.unwrap_or_default(),
+            headcount: input.headcount.unwrap_or_default(),
+            notes,
+        })
+    }
+}
