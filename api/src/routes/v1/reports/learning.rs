@@ -35,7 +35,7 @@ pub struct LearningQuery {
     /// What the figures are grouped by: one or two dimensions (repeat the parameter, or
     /// separate them with commas), each once; `programme` when absent.
     #[serde(default)]
-    #[param(value_type = Option<Vec<Dimension>>, explode, style = Form, max_items = 2, example = json!(["programme", "organisation_kind"]))]
+    #[param(value_type = Option<std::collections::BTreeSet<Dimension>>, explode, style = Form, max_items = 2, example = json!(["programme", "organisation_kind"]))]
     pub group_by: Vec<String>,
     /// Only this programme: id or slug.
     #[param(example = "vital-signs")]
