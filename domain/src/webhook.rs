@@ -149,12 +149,6 @@ pub fn retry_after_seconds(value: &str, now: std::time::SystemTime) -> Option<i6
     )
 }
 
-/// True when an endpoint failing since `failing_for_seconds` ago has failed long enough to
-/// be disabled (`limit_seconds`, 5 days by default).
-pub fn failed_too_long(failing_for_seconds: i64, limit_seconds: i64) -> bool {
-    failing_for_seconds >= limit_seconds
-}
-
 /// The event types an endpoint subscribes to, parsed from `raw` (field `event_types`);
 /// empty means every type it may see. Duplicates are removed; the order is the catalogue's.
 pub fn parse_event_types(raw: &[String], errors: &mut ValidationErrors) -> Vec<EventType> {
