@@ -210,6 +210,57 @@ impl Counts {
     }
 }
 
+/// A community's members and the attendance of its period's sessions, as counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AttendanceCounts {
+    pub members: i64,
+    /// Marks, and the distinct people behind them.
+    pub present: i64,
+    pub absent: i64,
+    pub present_people: i64,
+    pub absent_people: i64,
+    /// Minutes of the sessions attended, summed over the people present.
+    pub minutes_given: i64,
+}
+
+/// What the communities report shows of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AttendanceFigures {
+    pub members: Option<i64>,
+    pub attendance_rate: Option<f64>,
+    /// Hours, to 2 decimals.
+    pub commitment_hours: Option<f64>,
+    pub hours_per_member: Option<f64>,
+}
+
+/// Minutes as hours, to 2 decimals.
+fn hours(minutes: f64) -> f64 {
+    (minutes / 60.0 * 100.0).round() / 100.0
+}
+
+impl AttendanceCounts {
+    /// The figures, withheld by the people marked rather than the marks (one person at six
+    /// sessions is six marks): the rate with either the present or the absent people, or the
+    /// members; the hours with the present people; hours per member with either.
+    pub fn figures(&self, s: &mut Suppressor) -> AttendanceFigures {
+        let members = s.count("members", self.members);
+        let marks_small = s.small(self.present_people) || s.small(self.absent_people);
+        let rate = rate(self.present, self.present + self.absent);
+        let attendance_rate = s.derived("attendance_rate", marks_small || members.is_none(), rate);
+        let given = Some(hours(self.minutes_given as f64));
+        let commitment_hours = s.derived("commitment_hours", s.small(self.present_people), given);
+        let per_member =
+            (self.members > 0).then(|| hours(self.minutes_given as f64 / self.members as f64));
+        let hidden = members.is_none() || commitment_hours.is_none();
+        AttendanceFigures {
+            members,
+            attendance_rate,
+            commitment_hours,
+            hours_per_member: s.derived("hours_per_member", hidden, per_member),
+        }
+    }
+}
+
 /// The label of a vocabulary dimension's value (theme, level, kind, priority), or the
 /// value itself when it is not one.
 pub fn label_of(dimension: Dimension, value: &str) -> String {

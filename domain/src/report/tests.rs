@@ -121,3 +121,36 @@ fn attendance_of_a_few_withdrawn_people_is_withheld_though_nobody_is_seated() {
     );
     assert_eq!(c.figures(0).attendance_rate, Some(0.75));
 }
+
+#[test]
+fn attendance_is_withheld_by_the_people_marked_not_the_marks() {
+    // One person at six sessions: six marks, but one person.
+    let one = AttendanceCounts {
+        members: 8,
+        present: 6,
+        absent: 0,
+        present_people: 1,
+        absent_people: 0,
+        minutes_given: 720,
+    };
+    let mut s = Suppressor::new(5);
+    let f = one.figures(&mut s);
+    assert_eq!(f.members, Some(8));
+    assert_eq!(
+        (f.attendance_rate, f.commitment_hours, f.hours_per_member),
+        (None, None, None)
+    );
+    assert_eq!(
+        s.withheld,
+        vec!["attendance_rate", "commitment_hours", "hours_per_member"]
+    );
+    let many = AttendanceCounts {
+        present_people: 5,
+        ..one
+    };
+    let f = many.figures(&mut Suppressor::new(5));
+    assert_eq!(
+        (f.attendance_rate, f.commitment_hours, f.hours_per_member),
+        (Some(1.0), Some(12.0), Some(1.5))
+    );
+}

@@ -8,9 +8,11 @@ use chrono::NaiveDateTime;
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use domain::community::MemberRole;
+use domain::report::AttendanceCounts;
 use domain::{AttendanceStatus, Vocabulary};
 
-use super::learning::load;
+use super::learning::{LearningFilter, load};
+use super::learning_sql::own_sql;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::visibility::Visibility;
@@ -40,7 +42,8 @@ pub struct CommunityRow {
 /// leadership and the sessions are the community's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommunityCounts {
-    pub members: i64,
+    /// Current members, and the attendance of the period's sessions.
+    pub attendance: AttendanceCounts,
     pub by_role: BTreeMap<String, i64>,
     /// Kind of the member's organisation (`None`: of no organisation) → members.
     pub by_kind: BTreeMap<Option<String>, i64>,
@@ -49,13 +52,6 @@ pub struct CommunityCounts {
     pub sessions_held: i64,
     pub sessions_to_come: i64,
     pub sessions_cancelled: i64,
-    pub present: i64,
-    pub absent: i64,
-    /// Minutes of the sessions attended, summed over attendances.
-    pub minutes_given: i64,
-    /// Distinct people marked present, and absent: what suppression counts.
-    pub present_people: i64,
-    pub absent_people: i64,
 }
 
 #[derive(QueryableByName)]
@@ -102,11 +98,9 @@ fn instant(t: NaiveDateTime) -> String {
     format!("'{}'", t.format("%Y-%m-%d %H:%M:%S"))
 }
 
-fn own(column: &str, v: Visibility) -> String {
-    match v {
-        Visibility::All => "1 = 1".into(),
-        Visibility::Organisation(o) => format!("{column} = '{}'", o.hyphenated()),
-    }
+/// The caller's own people, by their organisation.
+fn own(v: Visibility) -> String {
+    own_sql("pe.organisation_id", &LearningFilter::default(), v)
 }
 
 /// Every community, by name, with its counts over `window` as of `now`. Call inside a read
@@ -131,7 +125,7 @@ pub fn counts(
              FROM community_memberships m JOIN people pe ON pe.id = m.person_id \
              LEFT JOIN organisations o ON o.id = pe.organisation_id \
              WHERE m.left_at IS NULL GROUP BY m.community_id, m.role, o.kind",
-            own = own("pe.organisation_id", v)
+            own = own(v)
         )
     })?;
     for r in members {
@@ -143,7 +137,7 @@ pub fn counts(
             c.roles_held.push(role);
         }
         if r.own > 0 {
-            c.members += r.own;
+            c.attendance.members += r.own;
             *c.by_role.entry(r.role).or_insert(0) += r.own;
             *c.by_kind.entry(r.kind).or_insert(0) += r.own;
         }
@@ -173,17 +167,19 @@ pub fn counts(
              JOIN people pe ON pe.id = a.person_id \
              WHERE s.cancelled_at IS NULL AND {in_window} AND {own} \
              GROUP BY s.community_id, a.status",
-            own = own("pe.organisation_id", v)
+            own = own(v)
         )
     })?;
     for r in attendance {
         let c = counts.entry(r.community_id).or_default();
         match AttendanceStatus::parse(&r.status) {
             Ok(AttendanceStatus::Present) => {
-                (c.present, c.present_people) = (r.marks, r.people);
-                c.minutes_given = r.minutes;
+                let a = &mut c.attendance;
+                (a.present, a.present_people, a.minutes_given) = (r.marks, r.people, r.minutes);
             }
-            Ok(AttendanceStatus::Absent) => (c.absent, c.absent_people) = (r.marks, r.people),
+            Ok(AttendanceStatus::Absent) => {
+                (c.attendance.absent, c.attendance.absent_people) = (r.marks, r.people);
+            }
             _ => {}
         }
     }

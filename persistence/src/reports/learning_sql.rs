@@ -131,6 +131,16 @@ pub(super) fn learner_conditions(column: &str, f: &LearningFilter, v: Visibility
         .collect()
 }
 
+/// The same, as one condition (`1 = 1`: everyone).
+pub(super) fn own_sql(column: &str, f: &LearningFilter, v: Visibility) -> String {
+    let w = learner_conditions(column, f, v);
+    if w.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        w.join(" AND ")
+    }
+}
+
 pub(super) fn status_in(statuses: &[EnrolmentStatus]) -> String {
     let list: Vec<String> = statuses
         .iter()

@@ -14,6 +14,7 @@ use domain::report::{Counts, Dimension};
 use domain::{ProgrammeStatus, Vocabulary};
 
 use super::learning::{self, LearningFilter, Period, load};
+use super::learning_sql::own_sql;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::visibility::Visibility;
@@ -56,10 +57,7 @@ pub fn counts(
     for r in programmes {
         out.entry(r.code).or_default().programmes_published = r.n;
     }
-    let own = match v {
-        Visibility::All => "1 = 1".to_owned(),
-        Visibility::Organisation(o) => format!("pe.organisation_id = '{}'", o.hyphenated()),
-    };
+    let own = own_sql("pe.organisation_id", &LearningFilter::default(), v);
     let communities: Vec<CodeCount> = load(conn, |_| {
         format!(
             "SELECT pp.priority_code AS code, COUNT(DISTINCT c.id) AS n, \

@@ -11,28 +11,22 @@ use diesel::sql_types::{BigInt, Date, Nullable, Text};
 use domain::EnrolmentStatus::{Completed, Enrolled, NotCompleted};
 
 use super::learning::{LearningFilter, Period, load};
-use super::learning_sql::{cohort_conditions, learner_conditions, status_in};
+use super::learning_sql::{cohort_conditions, own_sql, status_in};
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::visibility::Visibility;
 
 /// The headline counts (people, except organisations and cohorts).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Headline {
     /// Distinct people seated in a covered cohort.
-    #[diesel(sql_type = BigInt)]
     pub learners: i64,
     /// Of them, those seated in a cohort that mixed two or more organisations.
-    #[diesel(sql_type = BigInt)]
     pub learners_together: i64,
-    #[diesel(sql_type = BigInt)]
     pub organisations: i64,
     /// Organisations with staff in a mixed cohort.
-    #[diesel(sql_type = BigInt)]
     pub organisations_together: i64,
-    #[diesel(sql_type = BigInt)]
     pub cohorts: i64,
-    #[diesel(sql_type = BigInt)]
     pub cohorts_mixed: i64,
 }
 
@@ -100,13 +94,6 @@ fn seats(period: Period, f: &LearningFilter) -> String {
     w.join(" AND ")
 }
 
-/// The caller's own learners, by the seat's organisation `column`.
-fn own(column: &str, f: &LearningFilter, v: Visibility) -> String {
-    let mut w = learner_conditions(column, f, v);
-    w.push("1 = 1".into());
-    w.join(" AND ")
-}
-
 /// The learning-together report's counts over `period`, in two queries: each cohort by kind
 /// of organisation (one pass in the index's cohort order), then the distinct people and
 /// organisations, marked by whether their cohort mixed. Call inside a read snapshot.
@@ -116,7 +103,7 @@ pub fn counts(
     f: &LearningFilter,
     v: Visibility,
 ) -> StoreResult<Together> {
-    let (seats, own) = (seats(period, f), own("e.organisation_id", f, v));
+    let (seats, own) = (seats(period, f), own_sql("e.organisation_id", f, v));
     // Grouped by the keys alone: the labels depend on them (PostgreSQL knows it from the
     // primary keys), and wide text sorts slowly.
     let kind_rows: Vec<KindRow> = load(conn, |_| {

@@ -73,6 +73,21 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// A token by the client credentials grant.
+pub async fn token(http: &reqwest::Client, base: &str, id: &str, secret: &str) -> String {
+    let token: Value = http
+        .post(format!("{base}/api/v1/oauth/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    token["access_token"].as_str().unwrap().to_owned()
+}
+
 /// An admin token (a client made through the store) and a new partner organisation's id.
 pub async fn admin_and_organisation(
     http: &reqwest::Client,
@@ -81,17 +96,13 @@ pub async fn admin_and_organisation(
     organisation: &str,
 ) -> (String, String) {
     let admin = api::bootstrap::create_client(store, "bench", vec!["admin".into()], None).unwrap();
-    let token: Value = http
-        .post(format!("{base}/api/v1/oauth/token"))
-        .basic_auth(admin.client_id.to_string(), Some(&admin.client_secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
+    let token = token(
+        http,
+        base,
+        &admin.client_id.to_string(),
+        &admin.client_secret,
+    )
+    .await;
     let org = post_json(
         http,
         format!("{base}/api/v1/organisations"),

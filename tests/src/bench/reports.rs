@@ -111,20 +111,14 @@ async fn backend(
         json!({"name": "bench partner", "scopes": ["reports:read"], "organisation_id": "00000001-0000-7000-8000-000000000001"}),
     )
     .await;
-    let partner: serde_json::Value = http
-        .post(format!("{}/api/v1/oauth/token", server.base))
-        .basic_auth(
-            client["client_id"].as_str().unwrap(),
-            client["client_secret"].as_str(),
-        )
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let partner = partner["access_token"].as_str().unwrap().to_owned();
+    let (id, secret) = (&client["client_id"], &client["client_secret"]);
+    let partner = crate::http::token(
+        &http,
+        &server.base,
+        id.as_str().unwrap(),
+        secret.as_str().unwrap(),
+    )
+    .await;
     let mut done = 0;
     let mut notes = Vec::new();
     // BENCH_REPORTS_SCALES=1000000 measures one scale only.
@@ -178,7 +172,7 @@ async fn backend(
             true,
         );
         notes.push(format!(
-            "PostgreSQL's plan of the learning report's query at 1 M uses: {}",
+            "PostgreSQL's plan of the learning report's query at the largest scale uses: {}",
             indexes_used(pg, &sql).join(", ")
         ));
     }

@@ -12,11 +12,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::report_dto::ReportPeriod;
-use super::{Format, PeriodQuery, cell, csv_writer, respond};
+use super::{Format, PeriodQuery, ReportScope, cell, csv_writer, respond};
 use crate::auth::Authorized;
 use crate::auth::principal::scope;
 use crate::config::ReportSettings;
-use crate::http::{ApiError, StrictQuery, db, paging};
+use crate::http::{ApiError, StrictQuery};
 
 /// Members holding one role, or of one kind of organisation (`null`: of none).
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,11 +98,6 @@ pub struct CommunitiesReport {
     pub communities: Vec<CommunityFigures>,
 }
 
-/// Minutes as hours, to 2 decimals.
-fn hours(minutes: f64) -> f64 {
-    (minutes / 60.0 * 100.0).round() / 100.0
-}
-
 /// A breakdown of members, each count withheld when small; `withheld` when any is.
 fn breakdown<K>(
     s: &Suppressor,
@@ -145,7 +140,6 @@ fn figures(
         })
         .chain(c.by_kind.get(&None).map(|n| (None, *n)));
     let (members_by_kind, kinds_small) = breakdown(&s, kinds, |k| k.map(|k| k.value().to_owned()));
-    let members = s.count("members", c.members);
     for (small, name) in [
         (roles_small, "members_by_role"),
         (kinds_small, "members_by_organisation_kind"),
@@ -154,22 +148,14 @@ fn figures(
             s.withheld.push(name);
         }
     }
-    // Withheld by the people marked, not the marks: one person at six sessions is six marks.
-    let marks_small = s.small(c.present_people) || s.small(c.absent_people);
-    let rate = domain::report::rate(c.present, c.present + c.absent);
-    let attendance_rate = s.derived("attendance_rate", marks_small || members.is_none(), rate);
-    let given = Some(hours(c.minutes_given as f64));
-    let commitment_hours = s.derived("commitment_hours", s.small(c.present_people), given);
-    let per_member = (c.members > 0).then(|| hours(c.minutes_given as f64 / c.members as f64));
-    let hidden = members.is_none() || commitment_hours.is_none();
-    let hours_per_member = s.derived("hours_per_member", hidden, per_member);
+    let attendance = c.attendance.figures(&mut s);
     let missing = missing_leadership(&c.roles_held);
     Ok(CommunityFigures {
         kind: CommunityKind::parse(&row.kind).map_err(internal)?,
         status: CommunityStatus::parse(&row.status).map_err(internal)?,
         slug: row.slug,
         name: row.name,
-        members,
+        members: attendance.members,
         members_by_role,
         members_by_organisation_kind: members_by_kind,
         leadership_complete: missing.is_empty(),
@@ -178,9 +164,9 @@ fn figures(
         sessions_to_come: c.sessions_to_come,
         sessions_cancelled: c.sessions_cancelled,
         max_sessions_per_year: i64::from(row.max_sessions_per_year),
-        attendance_rate,
-        commitment_hours,
-        hours_per_member,
+        attendance_rate: attendance.attendance_rate,
+        commitment_hours: attendance.commitment_hours,
+        hours_per_member: attendance.hours_per_member,
         suppressed: !s.withheld.is_empty(),
         suppressed_figures: s.withheld,
     })
@@ -214,32 +200,25 @@ pub async fn get_communities_report(
 ) -> Result<HttpResponse, ApiError> {
     let format = Format::of(&req)?;
     let period = q.period()?;
-    let report = communities_report(&store, &auth, &settings, &period).await?;
+    let report = communities_report(&store, &ReportScope::new(&auth, &settings, period)).await?;
     respond(format, &report, "communities", &period, csv)
 }
 
 /// The report, for the impact page too.
 pub async fn communities_report(
     store: &Store,
-    auth: &Authorized<scope::ReportsRead>,
-    settings: &ReportSettings,
-    period: &paging::Period,
+    scope: &ReportScope,
 ) -> Result<CommunitiesReport, ApiError> {
-    let visibility = auth.principal.visibility();
-    let threshold = settings.threshold_for(auth.principal.is_admin());
-    let window = (period.start, period.end);
+    let (visibility, threshold) = (scope.visibility, scope.threshold);
+    let window = (scope.period.start, scope.period.end);
     let now = chrono::Utc::now().naive_utc();
-    let rows = db(store, move |conn| {
-        persistence::db::read_snapshot(conn, |conn| {
+    let rows = scope
+        .count(store, move |conn| {
             communities::counts(conn, window, now, visibility)
         })
-    })
-    .await?;
+        .await?;
     Ok(CommunitiesReport {
-        period: ReportPeriod {
-            from: period.from,
-            to: period.to,
-        },
+        period: scope.report_period(),
         suppression_threshold: threshold,
         communities: rows
             .into_iter()

@@ -12,22 +12,21 @@ use persistence::reports::learning::LearningFilter;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::PeriodQuery;
 use super::charts::{Bar, BarChart};
 use super::communities::{CommunitiesReport, communities_report};
 use super::learning::learning_report;
 use super::priorities::{PrioritiesReport, priorities_report};
 use super::report_dto::LearningReport;
 use super::together::{LearningTogetherReport, learning_together};
+use super::{PeriodQuery, ReportScope};
 use crate::auth::Authorized;
 use crate::auth::principal::scope;
 use crate::config::ReportSettings;
-use crate::http::{ApiError, StrictQuery, paging};
+use crate::http::{ApiError, StrictQuery};
 
 /// Everything the board report shows, for one caller and period.
 pub struct Impact {
-    pub period: paging::Period,
-    pub threshold: i64,
+    pub scope: ReportScope,
     pub together: LearningTogetherReport,
     pub priorities: PrioritiesReport,
     pub communities: CommunitiesReport,
@@ -35,64 +34,39 @@ pub struct Impact {
     pub by_quarter: LearningReport,
 }
 
+/// The learning report grouped by one dimension, of everyone the caller sees.
+async fn learning_by(
+    store: &Store,
+    scope: &ReportScope,
+    d: Dimension,
+) -> Result<LearningReport, ApiError> {
+    learning_report(store, scope, vec![d], LearningFilter::default()).await
+}
+
 impl Impact {
-    pub async fn gather(
-        store: &Store,
-        auth: &Authorized<scope::ReportsRead>,
-        settings: &ReportSettings,
-        period: paging::Period,
-    ) -> Result<Self, ApiError> {
-        let by = |d| vec![d];
-        let all = LearningFilter::default;
+    pub async fn gather(store: &Store, scope: ReportScope) -> Result<Self, ApiError> {
         // Five reports on up to five pooled connections at once, each in its own snapshot.
         let (together, priorities, communities, by_kind, by_quarter) = try_join5(
-            learning_together(store, auth, settings, &period),
-            priorities_report(store, auth, settings, &period),
-            communities_report(store, auth, settings, &period),
-            learning_report(
-                store,
-                auth,
-                settings,
-                &period,
-                by(Dimension::OrganisationKind),
-                all(),
-            ),
-            learning_report(
-                store,
-                auth,
-                settings,
-                &period,
-                by(Dimension::Quarter),
-                all(),
-            ),
+            learning_together(store, &scope),
+            priorities_report(store, &scope),
+            communities_report(store, &scope),
+            learning_by(store, &scope, Dimension::OrganisationKind),
+            learning_by(store, &scope, Dimension::Quarter),
         )
         .await?;
         Ok(Self {
-            threshold: settings.threshold_for(auth.principal.is_admin()),
+            scope,
             together,
             priorities,
             communities,
             by_kind,
             by_quarter,
-            period,
         })
     }
-
-    pub fn frame(&self) -> Frame {
-        Frame {
-            period: self.period,
-            threshold: self.threshold,
-        }
-    }
 }
 
-/// What every chart of one page shares: its period and threshold.
-pub struct Frame {
-    pub period: paging::Period,
-    pub threshold: i64,
-}
-
-impl Frame {
+/// The charts of a scope's reports: titled with its period, withheld below its threshold.
+impl ReportScope {
     fn chart(
         &self,
         chart: Chart,
@@ -231,7 +205,8 @@ pub async fn get_impact_report(
     settings: web::Data<ReportSettings>,
     StrictQuery(q): StrictQuery<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let impact = Impact::gather(&store, &auth, &settings, q.period()?).await?;
+    let scope = ReportScope::new(&auth, &settings, q.period()?);
+    let impact = Impact::gather(&store, scope).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
         .body(super::impact_page::page(&impact).into_string()))
@@ -266,42 +241,16 @@ pub async fn get_report_chart(
             names.join(", ")
         )));
     };
-    let period = q.period()?;
-    let frame = Frame {
-        period,
-        threshold: settings.threshold_for(auth.principal.is_admin()),
-    };
-    let by = |d| vec![d];
-    let (store, settings, all) = (&store, &settings, LearningFilter::default);
+    let (scope, store) = (ReportScope::new(&auth, &settings, q.period()?), &store);
     let svg = match chart {
-        Chart::LearnersByPriority => {
-            frame.priorities(&priorities_report(store, &auth, settings, &period).await?)
-        }
+        Chart::LearnersByPriority => scope.priorities(&priorities_report(store, &scope).await?),
         Chart::LearnersByOrganisationKind => {
-            let r = learning_report(
-                store,
-                &auth,
-                settings,
-                &period,
-                by(Dimension::OrganisationKind),
-                all(),
-            );
-            frame.kinds(&r.await?)
+            scope.kinds(&learning_by(store, &scope, Dimension::OrganisationKind).await?)
         }
         Chart::CompletionsByQuarter => {
-            let r = learning_report(
-                store,
-                &auth,
-                settings,
-                &period,
-                by(Dimension::Quarter),
-                all(),
-            );
-            frame.quarters(&r.await?)
+            scope.quarters(&learning_by(store, &scope, Dimension::Quarter).await?)
         }
-        Chart::CommunityMembership => {
-            frame.communities(&communities_report(store, &auth, settings, &period).await?)
-        }
+        Chart::CommunityMembership => scope.communities(&communities_report(store, &scope).await?),
     };
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "image/svg+xml; charset=utf-8"))

@@ -55,7 +55,7 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 }
 
 fn headline(i: &Impact) -> Markup {
-    let t = i.threshold;
+    let t = i.scope.threshold;
     let h = &i.together.headline;
     let totals = &i.by_kind.totals;
     let held: i64 = i
@@ -90,11 +90,11 @@ fn headline(i: &Impact) -> Markup {
 }
 
 fn priorities(i: &Impact) -> Markup {
-    let t = i.threshold;
+    let t = i.scope.threshold;
     html! {
         section {
             h2 { "Learners by Leeds priority" }
-            (i.frame().priorities(&i.priorities).svg())
+            (i.scope.priorities(&i.priorities).svg())
             table {
                 caption.note { "A cohort or community serving several priorities counts in each." }
                 thead { tr { th { "Priority" } th { "Programmes" } th { "Cohorts" } th { "Learners" }
@@ -119,7 +119,7 @@ fn learning(
     report: &super::report_dto::LearningReport,
     chart: Markup,
 ) -> Markup {
-    let t = i.threshold;
+    let t = i.scope.threshold;
     html! {
         section {
             h2 { (title) }
@@ -143,11 +143,11 @@ fn learning(
 }
 
 fn communities(i: &Impact) -> Markup {
-    let t = i.threshold;
+    let t = i.scope.threshold;
     html! {
         section {
             h2 { "Communities of Practice" }
-            (i.frame().communities(&i.communities).svg())
+            (i.scope.communities(&i.communities).svg())
             table {
                 thead { tr { th { "Community" } th { "Members" } th { "Leadership" } th { "Sessions held" }
                     th { "To come" } th { "Cap a year" } th { "Attendance" } th { "Hours given" } } }
@@ -168,7 +168,7 @@ fn communities(i: &Impact) -> Markup {
 pub fn page(i: &Impact) -> Markup {
     let title = format!(
         "Workforce Transformation Academy: impact report, {} to {}",
-        i.period.from, i.period.to
+        i.scope.period.from, i.scope.period.to
     );
     html! {
         (DOCTYPE)
@@ -182,20 +182,20 @@ pub fn page(i: &Impact) -> Markup {
             body {
                 header {
                     h1 { "Workforce Transformation Academy: impact report" }
-                    p.note { "Cohorts starting from " (i.period.from) " to " (i.period.to)
+                    p.note { "Cohorts starting from " (i.scope.period.from) " to " (i.scope.period.to)
                         "; community sessions in the same period." }
                 }
                 main {
                     (headline(i))
                     (priorities(i))
-                    (learning(i, "Learners by kind of organisation", "Kind of organisation", &i.by_kind, i.frame().kinds(&i.by_kind).svg()))
-                    (learning(i, "Completions by quarter", "Quarter", &i.by_quarter, i.frame().quarters(&i.by_quarter).svg()))
+                    (learning(i, "Learners by kind of organisation", "Kind of organisation", &i.by_kind, i.scope.kinds(&i.by_kind).svg()))
+                    (learning(i, "Completions by quarter", "Quarter", &i.by_quarter, i.scope.quarters(&i.by_quarter).svg()))
                     (communities(i))
                 }
                 footer.note {
-                    p { @if i.threshold > 1 {
-                        "To protect the people counted, a count below " (i.threshold)
-                        " is shown as <" (i.threshold) ", and so is a rate built on one."
+                    p { @if i.scope.threshold > 1 {
+                        "To protect the people counted, a count below " (i.scope.threshold)
+                        " is shown as <" (i.scope.threshold) ", and so is a rate built on one."
                     } @else { "Small-number suppression is off for this report." } }
                 }
             }

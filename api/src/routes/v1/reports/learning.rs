@@ -9,14 +9,14 @@ use persistence::reports::learning::{self, LearningFilter};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::report_dto::{self, LearningGroup, LearningReport, ReportPeriod};
-use super::{Format, respond};
+use super::report_dto::{self, LearningGroup, LearningReport};
+use super::{Format, ReportScope, respond};
 use crate::auth::Authorized;
 use crate::auth::principal::scope;
 use crate::config::ReportSettings;
 use crate::http::problem::ProblemField;
 use crate::http::query::invalid_query;
-use crate::http::{ApiError, StrictQuery, db, paging};
+use crate::http::{ApiError, StrictQuery, paging};
 use crate::openapi::rules::PriorityRefInput;
 use crate::routes::v1::catalogue::programmes;
 
@@ -107,33 +107,27 @@ pub async fn get_learning_report(
     if let Some(p) = &q.programme {
         filter.programme_id = Some(programmes::filter_id(&store, p).await?);
     }
-    let report = learning_report(&store, &auth, &settings, &period, group_by, filter).await?;
+    let scope = ReportScope::new(&auth, &settings, period);
+    let report = learning_report(&store, &scope, group_by, filter).await?;
     respond(format, &report, "learning", &period, report_dto::csv)
 }
 
 /// The report, for the impact page too.
 pub async fn learning_report(
     store: &Store,
-    auth: &Authorized<scope::ReportsRead>,
-    settings: &ReportSettings,
-    period: &paging::Period,
+    scope: &ReportScope,
     group_by: Vec<Dimension>,
     filter: LearningFilter,
 ) -> Result<LearningReport, ApiError> {
-    let visibility = auth.principal.visibility();
-    let threshold = settings.threshold_for(auth.principal.is_admin());
-    let (dims, range) = (group_by.clone(), (period.from, period.to));
-    let counts = db(store, move |conn| {
-        persistence::db::read_snapshot(conn, |conn| {
-            learning::counts(conn, &dims, range, &filter, visibility)
+    let (dims, days, visibility) = (group_by.clone(), scope.days(), scope.visibility);
+    let counts = scope
+        .count(store, move |conn| {
+            learning::counts(conn, &dims, days, &filter, visibility)
         })
-    })
-    .await?;
+        .await?;
+    let threshold = scope.threshold;
     Ok(LearningReport {
-        period: ReportPeriod {
-            from: period.from,
-            to: period.to,
-        },
+        period: scope.report_period(),
         group_by,
         suppression_threshold: threshold,
         totals: counts.totals.figures(threshold).into(),

@@ -16,9 +16,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use persistence::db::DbConnection;
+use persistence::visibility::Visibility;
+use persistence::{Store, StoreResult};
+
+use crate::auth::Authorized;
+use crate::auth::principal::scope;
+use crate::config::ReportSettings;
 use crate::http::problem::Problem;
 use crate::http::query::invalid_query;
-use crate::http::{ApiError, paging};
+use crate::http::{ApiError, db, paging};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(learning::get_learning_report)
@@ -27,6 +34,51 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(communities::get_communities_report)
         .service(impact::get_impact_report)
         .service(impact::get_report_chart);
+}
+
+/// Whom a report is for and what it covers: what the caller may see, the threshold its
+/// small numbers are withheld below, and the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportScope {
+    pub visibility: Visibility,
+    pub threshold: i64,
+    pub period: paging::Period,
+}
+
+impl ReportScope {
+    pub fn new(
+        auth: &Authorized<scope::ReportsRead>,
+        settings: &ReportSettings,
+        period: paging::Period,
+    ) -> Self {
+        Self {
+            visibility: auth.principal.visibility(),
+            threshold: settings.threshold_for(auth.principal.is_admin()),
+            period,
+        }
+    }
+
+    /// The period's first and last days.
+    pub fn days(&self) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        (self.period.from, self.period.to)
+    }
+
+    /// The period as a report states it.
+    pub fn report_period(&self) -> report_dto::ReportPeriod {
+        report_dto::ReportPeriod {
+            from: self.period.from,
+            to: self.period.to,
+        }
+    }
+
+    /// Runs a report's counting in one read snapshot, off the async threads.
+    pub async fn count<T: Send + 'static>(
+        &self,
+        store: &Store,
+        f: impl Fn(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        db(store, move |conn| persistence::db::read_snapshot(conn, &f)).await
+    }
 }
 
 /// The period of a report.

@@ -3,18 +3,18 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use domain::Priority;
-use domain::report::{Suppressor, rate};
+use domain::report::Suppressor;
 use persistence::Store;
 use persistence::reports::priorities;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::report_dto::ReportPeriod;
-use super::{Format, PeriodQuery, cell, csv_writer, respond};
+use super::{Format, PeriodQuery, ReportScope, cell, csv_writer, respond};
 use crate::auth::Authorized;
 use crate::auth::principal::scope;
 use crate::config::ReportSettings;
-use crate::http::{ApiError, StrictQuery, db, paging};
+use crate::http::{ApiError, StrictQuery};
 use crate::routes::v1::catalogue::programme_dto::PriorityRef;
 
 /// One priority: the work that serves it. Counts of people below the threshold are `null`
@@ -91,60 +91,52 @@ pub async fn get_priorities_report(
 ) -> Result<HttpResponse, ApiError> {
     let format = Format::of(&req)?;
     let period = q.period()?;
-    let report = priorities_report(&store, &auth, &settings, &period).await?;
+    let report = priorities_report(&store, &ReportScope::new(&auth, &settings, period)).await?;
     respond(format, &report, "priorities", &period, csv)
 }
 
 /// The report, for the impact page too.
 pub async fn priorities_report(
     store: &Store,
-    auth: &Authorized<scope::ReportsRead>,
-    settings: &ReportSettings,
-    period: &paging::Period,
+    scope: &ReportScope,
 ) -> Result<PrioritiesReport, ApiError> {
-    let visibility = auth.principal.visibility();
-    let threshold = settings.threshold_for(auth.principal.is_admin());
-    let range = (period.from, period.to);
-    let mut counts = db(store, move |conn| {
-        persistence::db::read_snapshot(conn, |conn| priorities::counts(conn, range, visibility))
-    })
-    .await?;
+    let (days, visibility, threshold) = (scope.days(), scope.visibility, scope.threshold);
+    let mut counts = scope
+        .count(store, move |conn| {
+            priorities::counts(conn, days, visibility)
+        })
+        .await?;
     let rows = Priority::ALL
         .into_iter()
         .map(|p| {
             let c = counts.remove(&i32::from(p.code())).unwrap_or_default();
+            // The learning figures and their withholding are the learning report's.
             let f = c.learning.figures(threshold);
             let mut s = Suppressor::new(threshold);
-            let learners = s.count("learners", c.learning.learners);
-            let completed = s.count("completed", c.learning.completed);
-            let completion_rate = s.derived(
-                "completion_rate",
-                f.suppressed.contains(&"completion_rate"),
-                rate(
-                    c.learning.completed,
-                    c.learning.completed + c.learning.not_completed,
-                ),
-            );
             let community_members = s.count("community_members", c.members);
+            let shown = ["learners", "completed", "completion_rate"];
+            let mut suppressed: Vec<&'static str> = f
+                .suppressed
+                .into_iter()
+                .filter(|n| shown.contains(n))
+                .collect();
+            suppressed.extend(s.withheld);
             PriorityFigures {
                 priority: p.into(),
                 programmes_published: c.programmes_published,
                 cohorts_run: c.learning.cohorts,
-                learners,
-                completed,
-                completion_rate,
+                learners: f.learners,
+                completed: f.completed,
+                completion_rate: f.completion_rate,
                 communities: c.communities,
                 community_members,
-                suppressed: !s.withheld.is_empty(),
-                suppressed_figures: s.withheld,
+                suppressed: !suppressed.is_empty(),
+                suppressed_figures: suppressed,
             }
         })
         .collect();
     Ok(PrioritiesReport {
-        period: ReportPeriod {
-            from: period.from,
-            to: period.to,
-        },
+        period: scope.report_period(),
         suppression_threshold: threshold,
         priorities: rows,
     })

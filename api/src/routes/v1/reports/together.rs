@@ -13,11 +13,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::report_dto::ReportPeriod;
-use super::{Format, PeriodQuery, respond};
+use super::{Format, PeriodQuery, ReportScope, respond};
 use crate::auth::Authorized;
 use crate::auth::principal::scope;
 use crate::config::ReportSettings;
-use crate::http::{ApiError, StrictQuery, db};
+use crate::http::{ApiError, StrictQuery};
 
 /// The headline. Counts of people below the threshold are `null` and named.
 #[derive(Debug, Serialize, ToSchema)]
@@ -175,26 +175,21 @@ pub async fn get_learning_together_report(
 ) -> Result<HttpResponse, ApiError> {
     let format = Format::of(&req)?;
     let period = q.period()?;
-    let report = learning_together(&store, &auth, &settings, &period).await?;
+    let report = learning_together(&store, &ReportScope::new(&auth, &settings, period)).await?;
     respond(format, &report, "learning-together", &period, csv)
 }
 
 /// The report, for the impact page too.
 pub async fn learning_together(
     store: &Store,
-    auth: &Authorized<scope::ReportsRead>,
-    settings: &ReportSettings,
-    period: &crate::http::paging::Period,
+    scope: &ReportScope,
 ) -> Result<LearningTogetherReport, ApiError> {
-    let visibility = auth.principal.visibility();
-    let threshold = settings.threshold_for(auth.principal.is_admin());
-    let range = (period.from, period.to);
-    let counts = db(store, move |conn| {
-        persistence::db::read_snapshot(conn, |conn| {
-            together::counts(conn, range, &LearningFilter::default(), visibility)
+    let (days, visibility, threshold) = (scope.days(), scope.visibility, scope.threshold);
+    let counts = scope
+        .count(store, move |conn| {
+            together::counts(conn, days, &LearningFilter::default(), visibility)
         })
-    })
-    .await?;
+        .await?;
     let mut kind_matrix = Vec::new();
     for ((a, b), cohorts) in counts.kinds {
         let parse = |k: &str| {
@@ -208,10 +203,7 @@ pub async fn learning_together(
         });
     }
     Ok(LearningTogetherReport {
-        period: ReportPeriod {
-            from: period.from,
-            to: period.to,
-        },
+        period: scope.report_period(),
         suppression_threshold: threshold,
         headline: headline(counts.headline, threshold),
         cohorts: counts
