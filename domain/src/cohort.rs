@@ -97,14 +97,17 @@ pub struct CohortSpec {
     joining_link: Option<String>,
 }
 
-/// `http://` or `https://` followed by a host.
+/// `http://` or `https://` followed by a host (no brackets: a bracket in the authority is
+/// an IPv6 literal or a broken URL, and URL parsers refuse the latter).
 pub fn is_web_link(s: &str) -> bool {
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"));
     rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or_default();
-        !host.is_empty() && !r.chars().any(|c| c.is_whitespace() || c.is_control())
+        !host.is_empty()
+            && !host.contains(['[', ']'])
+            && !r.chars().any(|c| c.is_whitespace() || c.is_control())
     }) && s.chars().count() <= 2000
 }
 
@@ -359,6 +362,7 @@ mod tests {
             "https://teams.example/meet/abc",
             "http://intranet.example",
             "https://h?x=1",
+            "https://h.example/a[1]",
         ] {
             assert!(is_web_link(good), "{good}");
         }
@@ -371,6 +375,8 @@ mod tests {
             "https://host/\u{7}",
             "teams.example/meet",
             "javascript:alert(1)",
+            "http://[x",
+            "https://a]b.example/",
         ] {
             assert!(!is_web_link(bad), "{bad}");
         }

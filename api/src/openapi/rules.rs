@@ -201,7 +201,7 @@ rule!(
     WebLink => ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(2000))
-        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*https?://[^/?#\s\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
+        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*https?://[^/?#\[\]\s\x00-\x1f\x7f-\x9f]+([/?#][^\s\x00-\x1f\x7f-\x9f]*)?[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
         .description(Some(
             "An `http://` or `https://` link with a host, no spaces; at most 2000 characters.",
         ))
@@ -213,7 +213,7 @@ rule!(
     WebhookUrl => ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(2000))
-        .pattern(Some(r"^https?://[^/?#@:\s\x00-\x1f\x7f-\x9f]+(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?][^#\s\x00-\x1f\x7f-\x9f]*)?$"))
+        .pattern(Some(r"^https?://[^/?#@:\[\]\s\x00-\x1f\x7f-\x9f]+(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?][^#\s\x00-\x1f\x7f-\x9f]*)?$"))
         .description(Some(
             "An `https://` URL with a host and no user name, password or `#fragment`, at most 2000 characters; its host must resolve only to public addresses. `http://` and private or loopback addresses only when the server runs with `WEBHOOKS_ALLOW_INSECURE=1` (tests, development).",
         ))
@@ -229,7 +229,7 @@ rule!(
     LinkOrBlank => ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(2000))
-        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*(https?://[^/?#\s\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*)?[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
+        .pattern(Some(r"^[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*(https?://[^/?#\[\]\s\x00-\x1f\x7f-\x9f]+([/?#][^\s\x00-\x1f\x7f-\x9f]*)?)?[^\S\x00-\x08\x0b\x0c\x0e-\x1f]*$"))
         .description(Some(
             "An `http://` or `https://` link with a host, no spaces, at most 2000 characters; blank means none.",
         ))
