@@ -14,8 +14,8 @@ use crate::vocabulary::{Vocabulary, vocabulary_enum};
 mod tests;
 
 vocabulary_enum! {
-    /// Where a request is. `submitted → in_review → agreed | declined`; the partner may
-    /// withdraw it before a decision; `agreed → delivered` once every cohort linked to it
+    /// Where a request is. `submitted → in_review → agreed | declined`; the partner (or the
+    /// academy on its behalf) may withdraw it before a decision; `agreed → delivered` once every cohort linked to it
     /// has completed.
     RequestStatus {
         Submitted = "submitted": "Submitted",
@@ -46,15 +46,29 @@ pub enum TransitionRefused {
     },
     #[error("only the academy may move a request to {0}")]
     AcademyOnly(&'static str),
-    #[error("only the requesting organisation may withdraw its request")]
-    PartnerOnly,
-    #[error("a request is delivered once it has cohorts and every one has completed")]
+    #[error(
+        "a request is delivered once a cohort linked to it has completed and every other has completed or was cancelled"
+    )]
     NotDelivered,
 }
 
-/// The cohorts linked to an agreed request, as the delivery rule sees them.
+/// The cohorts linked to an agreed request, as the delivery rule sees them: delivered once
+/// at least one has completed and every other has completed or was cancelled (a cancelled
+/// cohort delivers nothing, and the academy may run another in its place).
 pub fn all_delivered(linked: &[CohortStatus]) -> bool {
-    !linked.is_empty() && linked.iter().all(|s| *s == CohortStatus::Completed)
+    linked.contains(&CohortStatus::Completed)
+        && linked
+            .iter()
+            .all(|s| matches!(s, CohortStatus::Completed | CohortStatus::Cancelled))
+}
+
+/// Who may move a request to `to`: the academy decides; the partner withdraws (and the
+/// academy may withdraw on its behalf).
+pub fn check_actor(to: RequestStatus, actor: Actor) -> Result<(), TransitionRefused> {
+    match (to, actor) {
+        (RequestStatus::Withdrawn, _) | (_, Actor::Academy) => Ok(()),
+        (_, Actor::Partner) => Err(TransitionRefused::AcademyOnly(to.value())),
+    }
 }
 
 impl RequestStatus {
@@ -76,12 +90,7 @@ impl RequestStatus {
             from: self.value(),
             to: to.value(),
         };
-        match (to, actor) {
-            (Withdrawn, Actor::Academy) => return Err(TransitionRefused::PartnerOnly),
-            (Withdrawn, Actor::Partner) => {}
-            (_, Actor::Partner) => return Err(TransitionRefused::AcademyOnly(to.value())),
-            (_, Actor::Academy) => {}
-        }
+        check_actor(to, actor)?;
         let allowed = matches!(
             (self, to),
             (Submitted, InReview) | (InReview, Agreed) | (InReview, Declined) | (Agreed, Delivered)
@@ -362,4 +371,9 @@ impl Need {
             notes,
         })
     }
+}
+
+/// Where a request's cohorts would meet: 1 to 500 characters once trimmed.
+pub fn location(errors: &mut ValidationErrors, raw: Option<String>) -> Option<String> {
+    raw.and_then(|t| text(errors, "location", t, 1..=500))
 }

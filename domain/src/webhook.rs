@@ -36,6 +36,12 @@ vocabulary_enum! {
         CommunitySessionCancelled = "community.session.cancelled": "A community session was cancelled",
         ProgrammePublished = "programme.published": "A programme was published",
         ProgrammeRetired = "programme.retired": "A programme was retired",
+        /// A partner submitted a commissioning request (or a co-creation brief).
+        CommissioningSubmitted = "commissioning.submitted": "A commissioning request was submitted",
+        /// Reviewed, agreed, declined, withdrawn or delivered.
+        CommissioningStatusChanged = "commissioning.status_changed": "A commissioning request changed status",
+        CommissioningMessagePosted = "commissioning.message_posted": "A message was posted on a commissioning request",
+        LearningNeedRecorded = "learning_need.recorded": "An organisation recorded a learning need",
         /// Sent only when the endpoint's owner asks (`POST /webhooks/{id}/ping`).
         WebhookPing = "webhook.ping": "A test event",
     }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod catalogue;
 pub mod clock;
+pub mod commissioning;
 pub mod communities;
 pub mod db;
 pub mod demo;

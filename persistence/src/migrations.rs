@@ -190,5 +190,25 @@ pub fn verify_schema(conn: &mut DbConnection) -> Result<(), MigrationError> {
             Option<DbUuid>,
             chrono::NaiveDateTime,
         )>(conn)?;
+    commissioning_requests::table
+        .select(commissioning_requests::all_columns)
+        .limit(1)
+        .load::<crate::commissioning::request_rows::RequestRow>(conn)?;
+    commissioning_request_priorities::table
+        .select(commissioning_request_priorities::all_columns)
+        .limit(1)
+        .load::<(DbUuid, i32)>(conn)?;
+    commissioning_request_cohorts::table
+        .select(commissioning_request_cohorts::all_columns)
+        .limit(1)
+        .load::<(DbUuid, DbUuid, chrono::NaiveDateTime)>(conn)?;
+    commissioning_messages::table
+        .select(commissioning_messages::all_columns)
+        .limit(1)
+        .load::<crate::commissioning::messages::MessageRecord>(conn)?;
+    learning_needs::table
+        .select(learning_needs::all_columns)
+        .limit(1)
+        .load::<crate::commissioning::needs::NeedRecord>(conn)?;
     Ok(())
 }

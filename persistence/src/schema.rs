@@ -433,6 +433,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_events,
     webhook_deliveries,
     webhook_attempts,
+    commissioning_requests,
+    commissioning_request_priorities,
+    commissioning_request_cohorts,
+    commissioning_messages,
+    learning_needs,
 );
 
 diesel::table! {
@@ -514,3 +519,91 @@ diesel::table! {
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    commissioning_requests (id) {
+        id -> PortableUuid,
+        organisation_id -> PortableUuid,
+        programme_id -> Nullable<PortableUuid>,
+        title -> Nullable<Text>,
+        needs -> Nullable<Text>,
+        system_level -> Nullable<Text>,
+        expected_learners -> Nullable<Integer>,
+        staff_groups -> Text,
+        window_from -> Nullable<Date>,
+        window_to -> Nullable<Date>,
+        delivery_mode -> Nullable<Text>,
+        location -> Nullable<Text>,
+        workplace_context -> Nullable<Text>,
+        contact_person_id -> Nullable<PortableUuid>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        submitted_by -> PortableUuid,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    commissioning_request_priorities (request_id, priority_code) {
+        request_id -> PortableUuid,
+        priority_code -> Integer,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    commissioning_request_cohorts (cohort_id) {
+        cohort_id -> PortableUuid,
+        request_id -> PortableUuid,
+        linked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    commissioning_messages (id) {
+        id -> PortableUuid,
+        request_id -> PortableUuid,
+        author_client_id -> PortableUuid,
+        author_organisation_id -> Nullable<PortableUuid>,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::PortableUuid;
+
+    learning_needs (id) {
+        id -> PortableUuid,
+        organisation_id -> PortableUuid,
+        year -> Integer,
+        priority_code -> Integer,
+        system_level -> Text,
+        staff_group -> Text,
+        headcount -> Integer,
+        programme_id -> Nullable<PortableUuid>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(commissioning_request_priorities -> commissioning_requests (request_id));
+diesel::joinable!(commissioning_request_cohorts -> commissioning_requests (request_id));
+diesel::joinable!(commissioning_request_cohorts -> cohorts (cohort_id));
+diesel::joinable!(commissioning_messages -> commissioning_requests (request_id));

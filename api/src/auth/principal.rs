@@ -151,6 +151,8 @@ pub mod scope {
         MembershipsWrite => MembershipsWrite,
         WebhooksManage => WebhooksManage,
         ReportsRead => ReportsRead,
+        CommissioningRead => CommissioningRead,
+        CommissioningWrite => CommissioningWrite,
         Admin => Admin,
     }
 }

@@ -54,7 +54,7 @@ impl From<Problem> for ApiError {
 }
 
 /// 409 `state-conflict`: the resource's state forbids the change; `detail` names the state.
-fn state_conflict(detail: String) -> ApiError {
+pub fn state_conflict(detail: String) -> ApiError {
     Problem::typed(
         StatusCode::CONFLICT,
         "state-conflict",

@@ -217,6 +217,9 @@ nouns! {
     CommunitySessionId = PathId<CommunitySession>("session_id", "session", "The session's id.");
     WebhookId = PathId<Webhook>("id", "webhook endpoint", "The webhook endpoint's id.");
     DeliveryId = PathId<Delivery>("delivery_id", "delivery", "The delivery's id.");
+    CommissioningRequestId = PathId<CommissioningRequest>("id", "commissioning request", "The commissioning request's id.");
+    LinkedCohortId = PathId<LinkedCohort>("cohort_id", "cohort", "The cohort's id.");
+    LearningNeedId = PathId<LearningNeed>("id", "learning need", "The learning need's id.");
     ProgrammeRef = PathKey<Programme>("id_or_slug", "programme", "The programme's id (UUID) or slug.", "vital-signs");
     PriorityRef = PathKey<PriorityKey>("code_or_slug", "priority", "The priority's code (1–7) or slug.", "learning-together");
     StaffNumber = PathKey<StaffNumberOf>("external_ref", "person", "The employer's staff number.");

@@ -42,6 +42,7 @@ carry an `ETag`; send `If-None-Match` to get `304 Not Modified`.",
         (name = "communities", description = "Communities of Practice around the Venus model stems, each led by a tripartite group. Public to read."),
         (name = "webhooks", description = "Endpoints that hear, as they happen, of the enrolments of the client's organisation's people, its commissioned cohorts and the public catalogue and communities: Standard Webhooks, signed, retried, logged. The events and their payloads are in the `webhooks` section."),
         (name = "reports", description = "What the academy tells its board, over a period: learners by programme, organisation, priority and more; learning together across organisations; the priorities served; the Communities of Practice; as JSON or CSV, and a printable board report with SVG charts. An organisation's client counts its own staff only; small numbers are suppressed (`REPORT_SUPPRESSION_THRESHOLD`)."),
+        (name = "commissioning", description = "Commissioning and co-creation: a partner asks for a programme, or brings a brief to co-create; the academy reviews, agrees or declines, and runs cohorts for an agreed request, which is delivered when they complete; the dialogue on each request; and organisations' learning needs per year. An organisation's client sees its own."),
         (name = "operations", description = "Liveness and readiness probes, and metrics for the operator."),
     ),
     components(schemas(Problem, ProblemField))

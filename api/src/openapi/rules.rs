@@ -358,3 +358,11 @@ impl utoipa::ToSchema for PriorityRefInput {
         "PriorityInput".into()
     }
 }
+rule!(
+    /// A commissioning brief's or message's text.
+    BriefText => text(*domain::commissioning::TEXT_CHARS.start(), *domain::commissioning::TEXT_CHARS.end(), "Text of at most 4,000 characters, not blank; surrounding spaces are trimmed.", "A half-day for ward teams on handovers with families.")
+);
+rule!(
+    /// Why a request was decided so.
+    Reason => text(*domain::commissioning::REASON_CHARS.start(), *domain::commissioning::REASON_CHARS.end(), "At most 2,000 characters, at least 2 once trimmed.", "Agreed with the ward managers: two cohorts in the spring.")
+);

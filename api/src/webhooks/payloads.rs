@@ -77,6 +77,46 @@ pub struct CommunitySessionEventData {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "organisation_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "programme_id": null, "status": "submitted", "updated_at": "2026-12-02T09:00:00Z", "href": "/api/v1/commissioning-requests/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"}))]
+pub struct CommissioningEventData {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    /// `null` for a co-creation brief.
+    pub programme_id: Option<Uuid>,
+    pub status: domain::commissioning::RequestStatus,
+    pub updated_at: DateTime<Utc>,
+    pub href: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "organisation_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "author_organisation_id": null, "created_at": "2026-12-02T09:00:00Z", "href": "/api/v1/commissioning-requests/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b/messages"}))]
+pub struct CommissioningMessageEventData {
+    /// The message's id (its text is not sent: fetch it).
+    pub id: Uuid,
+    pub request_id: Uuid,
+    /// The requesting organisation.
+    pub organisation_id: Uuid,
+    /// The author's organisation; `null` when the academy wrote it.
+    pub author_organisation_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub href: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "organisation_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "year": 2027, "priority": 6, "programme_id": null, "created_at": "2026-12-02T09:00:00Z", "href": "/api/v1/learning-needs/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"}))]
+pub struct LearningNeedEventData {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub year: i32,
+    /// The Leeds priority's code.
+    #[schema(minimum = 1, maximum = 7)]
+    pub priority: u8,
+    pub programme_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub href: String,
+}
+
+#[derive(Serialize, ToSchema)]
 #[schema(example = json!({"webhook_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "href": "/api/v1/webhooks/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"}))]
 pub struct PingData {
     pub webhook_id: Uuid,
@@ -103,6 +143,9 @@ event!(CohortEvent, CohortEventData, "A cohort's event (`cohort.*`).", "cohort.o
 event!(PersonErasedEvent, PersonErasedData, "`person.erased`.", "person.erased", {"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "organisation_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "erased_at": "2026-12-02T09:00:00Z", "href": "/api/v1/people/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"});
 event!(ProgrammeEvent, ProgrammeEventData, "`programme.published`, `programme.retired`.", "programme.published", {"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "slug": "vital-signs", "status": "published", "updated_at": "2026-12-02T09:00:00Z", "href": "/api/v1/programmes/vital-signs"});
 event!(CommunitySessionEvent, CommunitySessionEventData, "`community.session.*`.", "community.session.scheduled", {"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "community_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "status": "scheduled", "starts_at": "2027-01-12T14:00:00Z", "updated_at": "2026-12-02T09:00:00Z", "href": "/api/v1/communities/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b/sessions"});
+event!(CommissioningEvent, CommissioningEventData, "`commissioning.submitted`, `commissioning.status_changed`.", "commissioning.submitted", {"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "organisation_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "programme_id": null, "status": "submitted", "updated_at": "2026-12-02T09:00:00Z", "href": "/api/v1/commissioning-requests/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"});
+event!(CommissioningMessageEvent, CommissioningMessageEventData, "`commissioning.message_posted`.", "commissioning.message_posted", {"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "request_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "organisation_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "author_organisation_id": null, "created_at": "2026-12-02T09:00:00Z", "href": "/api/v1/commissioning-requests/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b/messages"});
+event!(LearningNeedEvent, LearningNeedEventData, "`learning_need.recorded`.", "learning_need.recorded", {"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "organisation_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "year": 2027, "priority": 6, "programme_id": null, "created_at": "2026-12-02T09:00:00Z", "href": "/api/v1/learning-needs/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"});
 event!(PingEvent, PingData, "`webhook.ping`.", "webhook.ping", {"webhook_id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "href": "/api/v1/webhooks/0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b"});
 
 /// The payload component of each event type.
@@ -121,6 +164,9 @@ fn schema_of(t: EventType) -> &'static str {
         PersonErased => "PersonErasedEvent",
         CommunitySessionScheduled | CommunitySessionCancelled => "CommunitySessionEvent",
         ProgrammePublished | ProgrammeRetired => "ProgrammeEvent",
+        CommissioningSubmitted | CommissioningStatusChanged => "CommissioningEvent",
+        CommissioningMessagePosted => "CommissioningMessageEvent",
+        LearningNeedRecorded => "LearningNeedEvent",
         WebhookPing => "PingEvent",
     }
 }
@@ -150,6 +196,18 @@ pub fn document(doc: &mut utoipa::openapi::OpenApi) {
             CommunitySessionEventData::schema(),
         ),
         ("PingData", PingData::schema()),
+        ("CommissioningEventData", CommissioningEventData::schema()),
+        (
+            "CommissioningMessageEventData",
+            CommissioningMessageEventData::schema(),
+        ),
+        ("LearningNeedEventData", LearningNeedEventData::schema()),
+        ("CommissioningEvent", CommissioningEvent::schema()),
+        (
+            "CommissioningMessageEvent",
+            CommissioningMessageEvent::schema(),
+        ),
+        ("LearningNeedEvent", LearningNeedEvent::schema()),
         ("EnrolmentEvent", EnrolmentEvent::schema()),
         ("CohortEvent", CohortEvent::schema()),
         ("PersonErasedEvent", PersonErasedEvent::schema()),

@@ -51,7 +51,8 @@ fn the_partner_withdraws_before_a_decision_and_only_the_partner_does() {
     }
     assert_eq!(
         Submitted.transition(Withdrawn, Actor::Academy, &[]),
-        Err(TransitionRefused::PartnerOnly)
+        Ok(Withdrawn),
+        "the academy may withdraw a request on its organisation's behalf"
     );
     for to in [InReview, Agreed, Declined, Delivered] {
         assert_eq!(
@@ -87,6 +88,8 @@ fn an_agreed_request_is_delivered_once_every_linked_cohort_has_completed() {
         all_delivered(&[Completed])
             && !all_delivered(&[])
             && !all_delivered(&[CohortStatus::Cancelled])
+            && all_delivered(&[Completed, CohortStatus::Cancelled])
+            && !all_delivered(&[Completed, CohortStatus::Running])
     );
 }
 

@@ -100,7 +100,8 @@ pub enum Removal {
 }
 
 /// Removes a programme, if still at `expected_version` when one is given: deletes it when
-/// nothing refers to it, retires it when it has cohorts.
+/// nothing refers to it, retires it when it has cohorts (or a commissioning request or
+/// learning need names it).
 pub fn remove(
     conn: &mut DbConnection,
     id: Uuid,
@@ -116,7 +117,9 @@ pub fn remove(
         let this = table::table
             .filter(table::id.eq(DbUuid(id)))
             .filter(table::version.eq(version));
-        if crate::learning::cohorts::programme_has_cohorts(conn, id)? {
+        if crate::learning::cohorts::programme_has_cohorts(conn, id)?
+            || crate::commissioning::programme_referenced(conn, id)?
+        {
             let n = diesel::update(this)
                 .set((
                     table::status.eq(domain::ProgrammeStatus::Retired.value()),

@@ -256,6 +256,9 @@ pub fn transition(
             seats::cancel_all(conn, id, at)?;
             seats::recount(conn, id)?;
         }
+        if matches!(next, CohortStatus::Completed | CohortStatus::Cancelled) {
+            crate::commissioning::cohorts::cohort_settled(conn, id, audit)?;
+        }
         let event = match next {
             CohortStatus::Open => Some(EventType::CohortOpened),
             CohortStatus::Running => Some(EventType::CohortStarted),

@@ -220,6 +220,8 @@ pub fn erase(
                 enrolments::version.eq(enrolments::version + 1),
             ))
             .execute(conn)?;
+        // A commissioning request keeps everything but them as its contact.
+        crate::commissioning::requests::forget_contact(conn, id, at)?;
         audit::record(
             conn,
             &audit.succeeded("person.erase", "person", Some(id.to_string()), 200),

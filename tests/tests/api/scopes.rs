@@ -179,6 +179,8 @@ const SCOPES: &[&str] = &[
     "memberships:write",
     "reports:read",
     "webhooks:manage",
+    "commissioning:read",
+    "commissioning:write",
 ];
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod catalogue;
+pub mod commissioning;
 pub mod communities;
 pub mod learning;
 pub mod reports;
@@ -19,5 +20,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     learning::configure(cfg);
     communities::configure(cfg);
     webhooks::configure(cfg);
+    commissioning::configure(cfg);
     reports::configure(cfg);
 }

@@ -1,0 +1,202 @@
+//! The dialogue on a commissioning request, the cohorts run for it and its delivery when
+//! they complete, and the erasure of a request's contact.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::commissioning::{act, brief, call, parties, submitted};
+use crate::fixtures::learning::{id, person};
+use crate::helpers::{assert_problem, fields, spawn_app};
+
+#[tokio::test]
+async fn cohorts_run_for_an_agreed_request_deliver_it_when_they_complete() {
+    let app = spawn_app().await;
+    let p = parties(&app).await;
+    let r = submitted(
+        &app,
+        &p.a,
+        json!({"programme": "vital-signs", "priorities": [6], "expected_learners": 12, "delivery_mode": "blended",
+        "window_from": "2027-04-01", "window_to": "2027-06-30"}),
+    )
+    .await;
+    let rid = id(&r);
+    let cohorts = format!("/api/v1/commissioning-requests/{rid}/cohorts");
+    // Not before it is agreed.
+    let (status, _) = call(&app, &p.academy, Method::POST, &cohorts, Some(json!({}))).await;
+    assert_eq!(status, 409);
+    act(&app, &p.academy, &rid, "review", None).await;
+    act(
+        &app,
+        &p.academy,
+        &rid,
+        "agree",
+        Some(json!({"reason": "Two cohorts"})),
+    )
+    .await;
+    let (status, first) = call(&app, &p.academy, Method::POST, &cohorts, Some(json!({}))).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["commissioning_organisation_id"], p.w.org.as_str());
+    assert_eq!(first["capacity"], 12);
+    assert_eq!(
+        (first["start_date"].as_str(), first["end_date"].as_str()),
+        (Some("2027-04-01"), Some("2027-06-30"))
+    );
+    assert_eq!(first["priorities"][0]["code"], 6);
+    assert_eq!(first["status"], "planned");
+    // An existing cohort of the organisation is linked; another organisation's is not.
+    let existing = json!({"label": "Existing", "start_date": "2027-05-01", "end_date": "2027-07-01", "capacity": 5,
+                          "delivery_mode": "blended", "commissioning_organisation_id": p.w.org});
+    let (_, second) = call(
+        &app,
+        &p.w.admin,
+        Method::POST,
+        "/api/v1/programmes/vital-signs/cohorts",
+        Some(existing),
+    )
+    .await;
+    let (_, foreign) = call(&app, &p.w.admin, Method::POST, "/api/v1/programmes/vital-signs/cohorts",
+        Some(json!({"label": "Theirs", "start_date": "2027-05-01", "end_date": "2027-07-01", "capacity": 5,
+                    "delivery_mode": "blended", "commissioning_organisation_id": p.w.other_org}))).await;
+    let link = |c: &str| format!("{cohorts}/{c}");
+    assert_eq!(
+        call(&app, &p.academy, Method::PUT, &link(&id(&foreign)), None)
+            .await
+            .0,
+        409
+    );
+    assert_eq!(
+        call(
+            &app,
+            &p.academy,
+            Method::PUT,
+            &link(&uuid::Uuid::now_v7().to_string()),
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    let (status, linked) = call(&app, &p.academy, Method::PUT, &link(&id(&second)), None).await;
+    assert_eq!(status, 200, "{linked}");
+    assert_eq!(linked["cohort_ids"], json!([id(&first), id(&second)]));
+    let (again, _) = call(&app, &p.academy, Method::PUT, &link(&id(&second)), None).await;
+    assert_eq!(again, 200);
+
+    let run = |c: String, steps: &'static [&'static str]| {
+        let (app, admin) = (&app, p.w.admin.clone());
+        async move {
+            for s in steps {
+                let (status, body) = call(
+                    app,
+                    &admin,
+                    Method::POST,
+                    &format!("/api/v1/cohorts/{c}/{s}"),
+                    None,
+                )
+                .await;
+                assert_eq!(status, 200, "{s}: {body}");
+            }
+        }
+    };
+    let status_of = || async {
+        call(
+            &app,
+            &p.a,
+            Method::GET,
+            &format!("/api/v1/commissioning-requests/{rid}"),
+            None,
+        )
+        .await
+        .1["status"]
+            .clone()
+    };
+    run(id(&first), &["open", "start", "complete"]).await;
+    assert_eq!(status_of().await, "agreed", "one cohort still to run");
+    run(id(&second), &["cancel"]).await;
+    assert_eq!(
+        status_of().await,
+        "delivered",
+        "the last linked cohort is done"
+    );
+    let (status, _) = call(&app, &p.academy, Method::POST, &cohorts, Some(json!({}))).await;
+    assert_eq!(status, 409, "a delivered request takes no more cohorts");
+}
+
+#[tokio::test]
+async fn erasing_the_contact_keeps_the_request_without_them() {
+    let app = spawn_app().await;
+    let p = parties(&app).await;
+    let contact = id(&person(&app, &p.a, 1, Some(&p.w.org)).await);
+    let mut body = brief();
+    body["contact_person_id"] = json!(contact);
+    let r = submitted(&app, &p.a, body).await;
+    assert_eq!(r["contact_person_id"], contact.as_str());
+    let res = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/people/{contact}"),
+            Some(&p.a),
+            None,
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let (_, after) = call(
+        &app,
+        &p.a,
+        Method::GET,
+        &format!("/api/v1/commissioning-requests/{}", id(&r)),
+        None,
+    )
+    .await;
+    assert_eq!(after["contact_person_id"], Value::Null);
+    assert_eq!(after["title"], r["title"]);
+    assert!(after["version"].as_i64() > r["version"].as_i64());
+}
+
+#[tokio::test]
+async fn the_dialogue_records_its_authors_and_takes_only_web_links() {
+    let app = spawn_app().await;
+    let p = parties(&app).await;
+    let r = id(&submitted(&app, &p.a, brief()).await);
+    let path = format!("/api/v1/commissioning-requests/{r}/messages");
+    let (status, m) = call(
+        &app,
+        &p.a,
+        Method::POST,
+        &path,
+        Some(json!({"text": "See https://example.org/plan"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{m}");
+    assert_eq!(m["author_organisation_id"], p.w.org.as_str());
+    let (status, reply) = call(
+        &app,
+        &p.academy,
+        Method::POST,
+        &path,
+        Some(json!({"text": "Thanks, we will call."})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(reply["author_organisation_id"], Value::Null);
+    let res = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&p.a),
+            Some(&json!({"text": "click javascript:alert(1)"})),
+        )
+        .await;
+    assert_eq!(fields(&assert_problem(res, 422).await), vec!["text"]);
+    let (_, list) = call(&app, &p.a, Method::GET, &path, None).await;
+    let texts: Vec<&str> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        vec!["See https://example.org/plan", "Thanks, we will call."]
+    );
+}

@@ -1,0 +1,222 @@
+//! Learning needs through HTTP, and the events of commissioning: each fires once per
+//! cause, to the requesting organisation's endpoints and the academy's only.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::commissioning::{brief, call, parties, submitted};
+use crate::fixtures::learning::id;
+use crate::fixtures::webhooks::{conforms, receiver, subscribe};
+use crate::helpers::{assert_problem, fields, spawn_app};
+
+#[tokio::test]
+async fn an_organisation_records_and_reads_its_own_learning_needs() {
+    let app = spawn_app().await;
+    let p = parties(&app).await;
+    let need = json!({"year": 2027, "priority": "learning-together", "system_level": "micro",
+                      "staff_group": "Healthcare support workers", "headcount": 120, "programme": "vital-signs"});
+    let (status, ours) = call(
+        &app,
+        &p.a,
+        Method::POST,
+        "/api/v1/learning-needs",
+        Some(need.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{ours}");
+    assert_eq!(ours["organisation_id"], p.w.org.as_str());
+    assert_eq!(ours["priority"]["code"], 6);
+    let (_, theirs) = call(
+        &app,
+        &p.b,
+        Method::POST,
+        "/api/v1/learning-needs",
+        Some(need),
+    )
+    .await;
+    let path = |n: &Value| format!("/api/v1/learning-needs/{}", id(n));
+    assert_eq!(
+        call(&app, &p.a, Method::GET, &path(&ours), None).await.0,
+        200
+    );
+    assert_eq!(
+        call(&app, &p.a, Method::GET, &path(&theirs), None).await.0,
+        404
+    );
+    assert_eq!(
+        call(&app, &p.a, Method::DELETE, &path(&theirs), None)
+            .await
+            .0,
+        404
+    );
+    let (_, list) = call(
+        &app,
+        &p.a,
+        Method::GET,
+        "/api/v1/learning-needs?year=2027",
+        None,
+    )
+    .await;
+    let ids: Vec<String> = list["data"].as_array().unwrap().iter().map(id).collect();
+    assert_eq!(ids, vec![id(&ours)]);
+    let (_, all) = call(
+        &app,
+        &p.academy,
+        Method::GET,
+        "/api/v1/learning-needs?priority=6",
+        None,
+    )
+    .await;
+    assert_eq!(all["data"].as_array().unwrap().len(), 2);
+    let (_, none) = call(
+        &app,
+        &p.academy,
+        Method::GET,
+        "/api/v1/learning-needs?year=2028",
+        None,
+    )
+    .await;
+    assert_eq!(none["data"], json!([]));
+    for (body, field) in [
+        (
+            json!({"priority": 6, "system_level": "micro", "staff_group": "Nurses", "headcount": 3}),
+            "year",
+        ),
+        (
+            json!({"year": 2027, "priority": 9, "system_level": "micro", "staff_group": "Nurses", "headcount": 3}),
+            "priority",
+        ),
+        (
+            json!({"year": 2027, "priority": 6, "staff_group": "Nurses", "headcount": 3}),
+            "system_level",
+        ),
+        (
+            json!({"year": 2027, "priority": 6, "system_level": "micro", "staff_group": "Nurses", "headcount": 0}),
+            "headcount",
+        ),
+    ] {
+        let res = app
+            .send(
+                Method::POST,
+                "/api/v1/learning-needs",
+                Some(&p.a),
+                Some(&body),
+            )
+            .await;
+        let problem = assert_problem(res, 422).await;
+        assert!(
+            fields(&problem).contains(&field.to_owned()),
+            "{body}: {problem}"
+        );
+    }
+    assert_eq!(
+        call(&app, &p.a, Method::DELETE, &path(&ours), None).await.0,
+        204
+    );
+    assert_eq!(
+        call(&app, &p.a, Method::GET, &path(&ours), None).await.0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn commissioning_events_reach_the_organisation_and_the_academy_once_per_cause() {
+    let app = crate::fixtures::webhooks::app().await;
+    let p = parties(&app).await;
+    let hooks = |org: Option<String>| {
+        let (app, admin) = (&app, p.w.admin.clone());
+        async move {
+            match org {
+                Some(o) => {
+                    let c = app
+                        .create_client(&admin, &["webhooks:manage"], Some(&o))
+                        .await;
+                    app.token(&c).await
+                }
+                None => app.token_with(&admin, &["webhooks:manage"]).await,
+            }
+        }
+    };
+    let (ta, tb, tacademy) = (
+        hooks(Some(p.w.org.clone())).await,
+        hooks(Some(p.w.other_org.clone())).await,
+        hooks(None).await,
+    );
+    let (ra, rb, racademy) = (
+        receiver(200).await,
+        receiver(200).await,
+        receiver(200).await,
+    );
+    let types = [
+        "commissioning.submitted",
+        "commissioning.status_changed",
+        "commissioning.message_posted",
+        "learning_need.recorded",
+    ];
+    subscribe(&app, &ta, &ra.url, &types).await;
+    subscribe(&app, &tb, &rb.url, &types).await;
+    subscribe(&app, &tacademy, &racademy.url, &types).await;
+
+    let r = id(&submitted(&app, &p.a, brief()).await);
+    let post = |path: String, token: String, body: Value| {
+        let app = &app;
+        async move {
+            let (status, b) = call(app, &token, Method::POST, &path, Some(body)).await;
+            assert!((200..300).contains(&status), "{path}: {b}");
+        }
+    };
+    post(
+        format!("/api/v1/commissioning-requests/{r}/review"),
+        p.academy.clone(),
+        json!({}),
+    )
+    .await;
+    post(
+        format!("/api/v1/commissioning-requests/{r}/messages"),
+        p.a.clone(),
+        json!({"text": "Hello"}),
+    )
+    .await;
+    post("/api/v1/learning-needs".into(), p.a.clone(),
+         json!({"year": 2027, "priority": 6, "system_level": "meso", "staff_group": "Nurses", "headcount": 30})).await;
+    // A refused change emits nothing.
+    let (status, _) = call(
+        &app,
+        &p.a,
+        Method::POST,
+        &format!("/api/v1/commissioning-requests/{r}/messages"),
+        Some(json!({"text": "bad file:///etc/passwd"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    for receiver in [&ra, &racademy] {
+        let events = receiver.wait_for(4).await;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let events = if receiver.events().len() > events.len() {
+            receiver.events()
+        } else {
+            events
+        };
+        let mut got: Vec<String> = events
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_owned())
+            .collect();
+        got.sort();
+        let mut want: Vec<String> = types.iter().map(|t| (*t).to_owned()).collect();
+        want.sort();
+        assert_eq!(got, want, "each event once");
+        for e in &events {
+            conforms(e);
+            assert_eq!(e["data"]["organisation_id"], p.w.org.as_str());
+            assert!(
+                e["data"].get("text").is_none() && e["data"].get("needs").is_none(),
+                "thin: {e}"
+            );
+        }
+    }
+    assert!(
+        rb.events().is_empty(),
+        "B hears nothing of A's commissioning"
+    );
+}
