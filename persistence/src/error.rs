@@ -3,6 +3,7 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::Refusal;
 use domain::cohort::{CapacityBelowEnrolled, CohortTransitionError};
+use domain::commissioning::TransitionRefused;
 use domain::enrolment::EnrolmentTransitionError;
 
 /// A change the domain's rules refused, as the rule gave it: callers match on the kind,
@@ -17,6 +18,8 @@ pub enum Refused {
     EnrolmentTransition(#[from] EnrolmentTransitionError),
     #[error(transparent)]
     Capacity(#[from] CapacityBelowEnrolled),
+    #[error(transparent)]
+    Commissioning(#[from] TransitionRefused),
 }
 
 #[derive(Debug, thiserror::Error)]

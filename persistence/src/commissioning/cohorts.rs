@@ -20,7 +20,6 @@ use crate::visibility::Visibility;
 
 /// The agreed request, locked for the rest of the caller's transaction.
 fn agreed(conn: &mut DbConnection, id: Uuid) -> StoreResult<RequestRecord> {
-    get(conn, id, Visibility::All)?;
     lock(conn, id)?;
     let request = get(conn, id, Visibility::All)?;
     if request.status != RequestStatus::Agreed {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use domain::commissioning::{Actor, Ask, Brief, RequestStatus, TransitionRefused};
+use domain::commissioning::{Actor, Ask, Brief, RequestStatus};
 use domain::webhook::{Audience, EventType};
 use domain::{DeliveryMode, Priority, SystemLevel, Vocabulary};
 use serde_json::json;
@@ -148,22 +148,6 @@ pub fn create(
     })
 }
 
-/// Why a transition was refused, for the API to answer (403 for the wrong actor, 409
-/// naming the current state otherwise).
-#[derive(Debug, thiserror::Error)]
-pub enum TransitionError {
-    #[error(transparent)]
-    Refused(TransitionRefused),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<diesel::result::Error> for TransitionError {
-    fn from(e: diesel::result::Error) -> Self {
-        Self::Store(e.into())
-    }
-}
-
 /// The statuses of the cohorts linked to a request.
 pub(crate) fn linked_statuses(
     conn: &mut DbConnection,
@@ -179,7 +163,8 @@ pub(crate) fn linked_statuses(
         .collect()
 }
 
-/// Moves the request to `to` as `actor` asks, with the decision's `reason`.
+/// Moves the request to `to` as `actor` asks, with the decision's `reason`; a refusal is
+/// the state machine's ([`crate::Refused::Commissioning`]).
 pub fn transition(
     conn: &mut DbConnection,
     id: Uuid,
@@ -188,18 +173,16 @@ pub fn transition(
     reason: Option<&str>,
     visibility: Visibility,
     audit: &AuditEntry,
-) -> Result<RequestRecord, TransitionError> {
+) -> StoreResult<RequestRecord> {
     conn.transaction(|conn| {
-        get(conn, id, visibility)?;
         lock(conn, id)?;
         let current = get(conn, id, visibility)?;
         let linked = linked_statuses(conn, id)?;
         let next = current
             .status
             .transition(to, actor, &linked)
-            .map_err(TransitionError::Refused)?;
-        let record = write_status(conn, &current, next, reason, audit)?;
-        Ok(record)
+            .map_err(StoreError::refused)?;
+        write_status(conn, &current, next, reason, audit)
     })
 }
 

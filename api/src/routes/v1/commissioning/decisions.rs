@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use domain::commissioning::{self, Actor, RequestStatus, TransitionRefused};
 use persistence::Store;
-use persistence::commissioning::requests::{self, TransitionError};
+use persistence::commissioning::requests;
 
 use super::request_dto::{CommissioningRequestDto, Decision};
 use crate::auth::Authorized;
@@ -30,23 +30,16 @@ fn reason_of(body: &[u8]) -> Result<Option<String>, ApiError> {
     Ok(d.reason)
 }
 
-fn refused(r: TransitionRefused) -> ApiError {
-    match r {
-        TransitionRefused::AcademyOnly(_) => Problem::typed(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Forbidden",
-            r.to_string(),
-        )
-        .into(),
-        other => Problem::typed(
-            StatusCode::CONFLICT,
-            "state-conflict",
-            "Conflict with the resource's state",
-            other.to_string(),
-        )
-        .into(),
-    }
+/// The wrong party for a change: 403 (a partner cannot hold the academy's scope, so this
+/// guards the rule should scopes ever change).
+fn forbidden(r: TransitionRefused) -> ApiError {
+    Problem::typed(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "Forbidden",
+        r.to_string(),
+    )
+    .into()
 }
 
 async fn transition(
@@ -61,19 +54,14 @@ async fn transition(
         Some(_) => Actor::Partner,
         None => Actor::Academy,
     };
-    commissioning::check_actor(to, actor).map_err(refused)?;
+    commissioning::check_actor(to, actor).map_err(forbidden)?;
     let reason = commissioning::reason(to, reason_of(&body)?).map_err(unprocessable)?;
     let (id, visibility, audit) = (request.id, principal.visibility(), audit_entry(&req));
     let record = db(&store, move |conn| {
-        match requests::transition(conn, id, to, actor, reason.as_deref(), visibility, &audit) {
-            Ok(r) => Ok(Ok(r)),
-            Err(TransitionError::Refused(r)) => Ok(Err(r)),
-            Err(TransitionError::Store(e)) => Err(e),
-        }
+        requests::transition(conn, id, to, actor, reason.as_deref(), visibility, &audit)
     })
     .await
-    .or_not_found(request.missing())?
-    .map_err(refused)?;
+    .or_not_found(request.missing())?;
     Ok(respond::resource(
         record.id,
         record.version,
