@@ -607,3 +607,4 @@ diesel::joinable!(commissioning_request_priorities -> commissioning_requests (re
 diesel::joinable!(commissioning_request_cohorts -> commissioning_requests (request_id));
 diesel::joinable!(commissioning_request_cohorts -> cohorts (cohort_id));
 diesel::joinable!(commissioning_messages -> commissioning_requests (request_id));
+diesel::joinable!(learning_needs -> programmes (programme_id));

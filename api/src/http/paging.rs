@@ -172,6 +172,20 @@ pub struct Period {
     pub end: chrono::NaiveDateTime,
 }
 
+impl Period {
+    /// A calendar year, 1 January to 31 December.
+    pub fn year(y: i32) -> Self {
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let (from, to) = (day(1, 1), day(12, 31));
+        Self {
+            from,
+            to,
+            start: from.and_time(chrono::NaiveTime::MIN),
+            end: to.succ_opt().unwrap_or(to).and_time(chrono::NaiveTime::MIN),
+        }
+    }
+}
+
 pub fn period(
     from: Option<&str>,
     to: Option<&str>,

@@ -8,7 +8,7 @@ use domain::webhook::{Audience, EventType};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::request_rows::get;
+use super::request_rows::organisation_of;
 use crate::access::audit::{self, AuditEntry};
 use crate::clock::now;
 use crate::db::DbConnection;
@@ -47,7 +47,7 @@ pub fn post(
     audit: &AuditEntry,
 ) -> StoreResult<MessageRecord> {
     conn.transaction(|conn| {
-        let request = get(conn, request_id, visibility)?;
+        let organisation_id = organisation_of(conn, request_id, visibility)?;
         let id = DbUuid(Uuid::now_v7());
         let at = now();
         diesel::insert_into(m::table)
@@ -73,12 +73,12 @@ pub fn post(
             conn,
             Event {
                 event_type: EventType::CommissioningMessagePosted,
-                audience: Audience::Organisation(request.organisation_id),
+                audience: Audience::Organisation(organisation_id),
                 person_id: None,
                 data: json!({
                     "id": id.0,
                     "request_id": request_id,
-                    "organisation_id": request.organisation_id,
+                    "organisation_id": organisation_id,
                     "author_organisation_id": author.organisation_id,
                     "created_at": instant(at),
                     "href": format!("/api/v1/commissioning-requests/{request_id}/messages"),
@@ -106,7 +106,7 @@ pub fn list(
     limit: i64,
     after: Option<&Cursor>,
 ) -> StoreResult<Page<MessageRecord>> {
-    get(conn, request_id, visibility)?;
+    organisation_of(conn, request_id, visibility)?;
     let mut q = m::table
         .filter(m::request_id.eq(DbUuid(request_id)))
         .select(m::all_columns)

@@ -149,6 +149,23 @@ pub fn get(
     records(conn, vec![row])?.pop().ok_or(StoreError::NotFound)
 }
 
+/// The organisation of a request the caller may see: one statement, for what hangs off a
+/// request (its messages) and needs no more of it.
+pub fn organisation_of(
+    conn: &mut DbConnection,
+    id: Uuid,
+    visibility: Visibility,
+) -> StoreResult<Uuid> {
+    let org: DbUuid = r::table
+        .filter(r::id.eq(DbUuid(id)))
+        .select(r::organisation_id)
+        .first(conn)?;
+    if !visibility.sees(Some(org.0)) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(org.0)
+}
+
 /// Takes the request's row lock (PostgreSQL) or the write lock (SQLite), so that two
 /// changes to one request, on any number of processes, happen one after the other.
 pub(crate) fn lock(conn: &mut DbConnection, id: Uuid) -> StoreResult<()> {

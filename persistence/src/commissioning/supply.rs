@@ -5,14 +5,16 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use diesel::dsl::count;
+use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
 use domain::{CohortStatus, EnrolmentStatus, Vocabulary};
 use uuid::Uuid;
 
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schema::{cohort_priorities as cp, cohorts as c, enrolments as e, learning_needs as n};
+use crate::schema::{
+    cohort_priorities as cp, cohorts as c, enrolments as e, learning_needs as n, programmes as p,
+};
 use crate::sql_types::DbUuid;
 use crate::visibility::Visibility;
 
@@ -30,29 +32,54 @@ pub struct SupplyCounts {
     pub learners: i64,
 }
 
+/// A programme a need names, and its line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgrammeSupply {
+    pub slug: String,
+    pub title: String,
+    pub counts: SupplyCounts,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Supply {
     /// By priority code.
     pub priorities: BTreeMap<i32, SupplyCounts>,
     /// By programme, for the programmes the needs name.
-    pub programmes: BTreeMap<Uuid, SupplyCounts>,
+    pub programmes: BTreeMap<Uuid, ProgrammeSupply>,
 }
 
 /// The year's counts: the caller's own needs and learners (an organisation's client), and
-/// every cohort's seats (public). Four statements.
+/// every cohort's seats (public). Three statements, and two more when a need names a
+/// programme. Call inside a read snapshot.
 pub fn counts(conn: &mut DbConnection, year: i32, visibility: Visibility) -> StoreResult<Supply> {
     let mut supply = Supply::default();
     let mut needs = n::table
+        .left_join(p::table)
         .filter(n::year.eq(year))
-        .select((n::priority_code, n::programme_id, n::headcount))
+        .select((
+            n::priority_code,
+            (p::id, p::slug, p::title).nullable(),
+            n::headcount,
+        ))
         .into_boxed::<crate::db::MultiBackend>();
     if let Visibility::Organisation(own) = visibility {
         needs = needs.filter(n::organisation_id.eq(DbUuid(own)));
     }
-    for (code, programme, headcount) in needs.load::<(i32, Option<DbUuid>, i32)>(conn)? {
+    type Named = Option<(DbUuid, String, String)>;
+    for (code, programme, headcount) in needs.load::<(i32, Named, i32)>(conn)? {
         let lines = [
             Some(supply.priorities.entry(code).or_default()),
-            programme.map(|p| supply.programmes.entry(p.0).or_default()),
+            programme.map(|(id, slug, title)| {
+                &mut supply
+                    .programmes
+                    .entry(id.0)
+                    .or_insert(ProgrammeSupply {
+                        slug,
+                        title,
+                        counts: SupplyCounts::default(),
+                    })
+                    .counts
+            }),
         ];
         for line in lines.into_iter().flatten() {
             line.needs += 1;
@@ -65,26 +92,16 @@ pub fn counts(conn: &mut DbConnection, year: i32, visibility: Visibility) -> Sto
         .ge(first)
         .and(c::start_date.le(last))
         .and(c::status.ne(CohortStatus::Cancelled.value()));
-    let cohorts: Vec<(DbUuid, DbUuid, i32)> = c::table
+    // Seats: every cohort of the year serving the priority, or of the programme named.
+    let seats_by_priority: Vec<(i32, i64, Option<i64>)> = cp::table
+        .inner_join(c::table)
         .filter(of_year)
-        .select((c::id, c::programme_id, c::capacity))
+        .group_by(cp::priority_code)
+        .select((cp::priority_code, count_star(), sum(c::capacity)))
         .load(conn)?;
-    let ids: Vec<DbUuid> = cohorts.iter().map(|(id, ..)| *id).collect();
-    let served: Vec<(DbUuid, i32)> = cp::table
-        .filter(cp::cohort_id.eq_any(&ids))
-        .select((cp::cohort_id, cp::priority_code))
-        .load(conn)?;
-    for (id, programme, capacity) in &cohorts {
-        let offer = |line: &mut SupplyCounts| {
-            line.cohorts += 1;
-            line.seats_offered += i64::from(*capacity);
-        };
-        if let Some(line) = supply.programmes.get_mut(&programme.0) {
-            offer(line);
-        }
-        for (_, code) in served.iter().filter(|(cohort, _)| cohort == id) {
-            offer(supply.priorities.entry(*code).or_default());
-        }
+    for (code, cohorts, seats) in seats_by_priority {
+        let line = supply.priorities.entry(code).or_default();
+        (line.cohorts, line.seats_offered) = (cohorts, seats.unwrap_or(0));
     }
     let seated = [
         EnrolmentStatus::Enrolled.value(),
@@ -95,30 +112,50 @@ pub fn counts(conn: &mut DbConnection, year: i32, visibility: Visibility) -> Sto
         Visibility::Organisation(o) => Some(DbUuid(o)),
         Visibility::All => None,
     };
-    let mut by_priority = e::table
+    let mut seated_by_priority = e::table
         .inner_join(c::table.inner_join(cp::table))
         .filter(of_year)
         .filter(e::status.eq_any(seated))
         .group_by(cp::priority_code)
         .select((cp::priority_code, count(e::person_id).aggregate_distinct()))
         .into_boxed::<crate::db::MultiBackend>();
-    let mut by_programme = e::table
+    if let Some(o) = own {
+        seated_by_priority = seated_by_priority.filter(e::organisation_id.eq(o));
+    }
+    for (code, learners) in seated_by_priority.load::<(i32, i64)>(conn)? {
+        supply.priorities.entry(code).or_default().learners = learners;
+    }
+    let named: Vec<DbUuid> = supply.programmes.keys().map(|id| DbUuid(*id)).collect();
+    if named.is_empty() {
+        return Ok(supply);
+    }
+    let seats: Vec<(DbUuid, i64, Option<i64>)> = c::table
+        .filter(of_year)
+        .filter(c::programme_id.eq_any(&named))
+        .group_by(c::programme_id)
+        .select((c::programme_id, count_star(), sum(c::capacity)))
+        .load(conn)?;
+    let mut learners = e::table
         .inner_join(c::table)
         .filter(of_year)
+        .filter(c::programme_id.eq_any(&named))
         .filter(e::status.eq_any(seated))
         .group_by(c::programme_id)
         .select((c::programme_id, count(e::person_id).aggregate_distinct()))
         .into_boxed::<crate::db::MultiBackend>();
     if let Some(o) = own {
-        by_priority = by_priority.filter(e::organisation_id.eq(o));
-        by_programme = by_programme.filter(e::organisation_id.eq(o));
+        learners = learners.filter(e::organisation_id.eq(o));
     }
-    for (code, learners) in by_priority.load::<(i32, i64)>(conn)? {
-        supply.priorities.entry(code).or_default().learners = learners;
-    }
-    for (programme, learners) in by_programme.load::<(DbUuid, i64)>(conn)? {
+    let learners: Vec<(DbUuid, i64)> = learners.load(conn)?;
+    for (programme, cohorts, seats) in seats {
         if let Some(line) = supply.programmes.get_mut(&programme.0) {
-            line.learners = learners;
+            let line = &mut line.counts;
+            (line.cohorts, line.seats_offered) = (cohorts, seats.unwrap_or(0));
+        }
+    }
+    for (programme, n) in learners {
+        if let Some(line) = supply.programmes.get_mut(&programme.0) {
+            line.counts.learners = n;
         }
     }
     Ok(supply)

@@ -200,3 +200,64 @@ async fn the_dialogue_records_its_authors_and_takes_only_web_links() {
         vec!["See https://example.org/plan", "Thanks, we will call."]
     );
 }
+
+#[tokio::test]
+async fn a_cohort_runs_for_one_request_and_a_programme_named_is_retired_not_deleted() {
+    let app = spawn_app().await;
+    let p = parties(&app).await;
+    let agreed = || async {
+        let body = json!({"programme": "patient-safety-culture", "priorities": [2], "expected_learners": 10,
+            "delivery_mode": "online", "window_from": "2027-04-01", "window_to": "2027-06-30"});
+        let r = id(&submitted(&app, &p.a, body).await);
+        act(&app, &p.academy, &r, "review", None).await;
+        let (status, _) = act(
+            &app,
+            &p.academy,
+            &r,
+            "agree",
+            Some(json!({"reason": "Yes"})),
+        )
+        .await;
+        assert_eq!(status, 200);
+        format!("/api/v1/commissioning-requests/{r}/cohorts")
+    };
+    let (first, second) = (agreed().await, agreed().await);
+    let (status, cohort) = call(&app, &p.academy, Method::POST, &first, Some(json!({}))).await;
+    assert_eq!(status, 201, "{cohort}");
+    let path = format!("{second}/{}", id(&cohort));
+    let res = app.send(Method::PUT, &path, Some(&p.academy), None).await;
+    let problem = assert_problem(res, 409).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("another"),
+        "{problem}"
+    );
+
+    // A programme a request or a need names is retired; one nothing names is deleted.
+    let need = json!({"year": 2027, "priority": 6, "system_level": "micro",
+        "staff_group": "Nurses", "headcount": 30, "programme": "spheres-of-influence"});
+    let (status, _) = call(
+        &app,
+        &p.a,
+        Method::POST,
+        "/api/v1/learning-needs",
+        Some(need),
+    )
+    .await;
+    assert_eq!(status, 201);
+    for (slug, status, after) in [
+        ("patient-safety-culture", 200, Some("retired")),
+        ("spheres-of-influence", 200, Some("retired")),
+        ("guiding-lights-effective-workplace-cultures", 204, None),
+    ] {
+        let path = format!("/api/v1/programmes/{slug}");
+        let res = app
+            .send(Method::DELETE, &path, Some(&p.w.admin), None)
+            .await;
+        assert_eq!(res.status(), status, "{slug}");
+        let read = app.send(Method::GET, &path, Some(&p.w.admin), None).await;
+        match after {
+            Some(s) => assert_eq!(read.json::<Value>().await.unwrap()["status"], s, "{slug}"),
+            None => assert_eq!(read.status(), 404, "{slug}"),
+        }
+    }
+}

@@ -53,6 +53,7 @@ mod register;
 mod reports;
 mod reports_communities;
 mod reports_impact;
+mod reports_needs;
 mod reports_together;
 mod request_rules;
 mod scopes;

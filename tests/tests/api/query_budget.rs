@@ -148,10 +148,79 @@ async fn the_main_reads_stay_within_their_statement_budgets() {
             "admin" => Some(w.admin.as_str()),
             _ => None,
         };
-        // Twice: the first may refresh the catalogue after the writes above, or read the
-        // token's revocation state; the budget is that of the steady state.
-        budget_of(&app, token, &path, route).await;
-        let n = budget_of(&app, token, &path, route).await;
+        let n = steady_budget(&app, token, &path, route).await;
+        assert!(n <= most, "GET {path}: {n} statements, budget {most}");
+    }
+}
+
+/// Twice: the first may refresh the catalogue after writes, or read the token's revocation
+/// state; the budget is that of the steady state.
+async fn steady_budget(app: &TestApp, token: Option<&str>, path: &str, route: &str) -> f64 {
+    budget_of(app, token, path, route).await;
+    budget_of(app, token, path, route).await
+}
+
+#[tokio::test]
+async fn the_commissioning_reads_stay_within_their_statement_budgets() {
+    use crate::commissioning::{brief, parties, submitted};
+    let app = app().await;
+    let p = parties(&app).await;
+    let r = id(&submitted(&app, &p.a, brief()).await);
+    let need = serde_json::json!({"year": 2027, "priority": 6, "system_level": "micro",
+        "staff_group": "Nurses", "headcount": 30, "programme": "vital-signs"});
+    let res = app
+        .send(
+            Method::POST,
+            "/api/v1/learning-needs",
+            Some(&p.a),
+            Some(&need),
+        )
+        .await;
+    let need: Value = res.json().await.unwrap();
+    let reports = app.token_with(&p.w.admin, &["reports:read"]).await;
+    let budgets = [
+        // The request, its priorities and its cohorts.
+        (
+            format!("/api/v1/commissioning-requests/{r}"),
+            "/api/v1/commissioning-requests/{id}",
+            &p.a,
+            3.0,
+        ),
+        (
+            "/api/v1/commissioning-requests?limit=5".to_owned(),
+            "/api/v1/commissioning-requests",
+            &p.a,
+            3.0,
+        ),
+        (
+            format!("/api/v1/commissioning-requests/{r}/messages"),
+            "/api/v1/commissioning-requests/{id}/messages",
+            &p.a,
+            2.0,
+        ),
+        (
+            format!("/api/v1/learning-needs/{}", id(&need)),
+            "/api/v1/learning-needs/{id}",
+            &p.a,
+            1.0,
+        ),
+        (
+            "/api/v1/learning-needs?limit=5".to_owned(),
+            "/api/v1/learning-needs",
+            &p.a,
+            1.0,
+        ),
+        // Needs, seats and learners by priority, then by the programmes named: five
+        // statements, in a read snapshot (three more on PostgreSQL, two on SQLite).
+        (
+            "/api/v1/reports/learning-needs?year=2027".to_owned(),
+            "/api/v1/reports/learning-needs",
+            &reports,
+            8.0,
+        ),
+    ];
+    for (path, route, token, most) in budgets {
+        let n = steady_budget(&app, Some(token), &path, route).await;
         assert!(n <= most, "GET {path}: {n} statements, budget {most}");
     }
 }

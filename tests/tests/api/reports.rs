@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::fixtures::report_oracle::{Expected, check_figures, facts};
-use crate::fixtures::reports::{FROM, TO, report_world};
+use crate::fixtures::reports::{FROM, TO, csv_report, report_world};
 use crate::helpers::{assert_problem, fields, spawn_app, spawn_app_with};
 
 fn path(query: &str) -> String {
@@ -172,29 +172,12 @@ async fn small_numbers_are_withheld_from_the_threshold_down() {
     // The boundary is in the data: groups of exactly 4 (withheld) and 5 (shown) learners.
     assert!(sizes.contains(&4) && sizes.contains(&5), "{sizes:?}");
     // The same report as CSV says `<5` where JSON says null.
-    let res = app
-        .client
-        .get(app.url(&path("&group_by=organisation")))
-        .bearer_auth(&w.admin)
-        .header("accept", "text/csv")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-    let body = res.text().await.unwrap();
-    let mut reader = csv::Reader::from_reader(body.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let csv = csv_report(&app, &path("&group_by=organisation"), &w.admin).await;
     assert_eq!(
-        &header[..3],
+        &csv.header[..3],
         ["organisation", "organisation_label", "learners"]
     );
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let (rows, body) = (csv.rows, csv.body);
     let json = app
         .get_json_as(&path("&group_by=organisation"), &w.admin)
         .await;
@@ -202,7 +185,7 @@ async fn small_numbers_are_withheld_from_the_threshold_down() {
     for (row, g) in rows.iter().zip(json["groups"].as_array().unwrap()) {
         let learners = &g["figures"]["learners"];
         let want = learners.as_i64().map_or("<5".to_owned(), |n| n.to_string());
-        assert_eq!(&row[2], want, "{g}");
+        assert_eq!(row[2], want, "{g}");
     }
     assert!(body.contains("<5"), "{body}");
     assert!(body.contains("\r\n"), "RFC 4180 line ends");

@@ -6,15 +6,20 @@ use reqwest::Method;
 use scraper::{Html, Selector};
 use serde_json::Value;
 
-use crate::fixtures::reports::{FROM, TO, report_world};
+use crate::fixtures::reports::{FROM, TO};
 use crate::helpers::{TestApp, assert_problem, spawn_app, spawn_app_with};
+use crate::reports_needs::needs_world;
 
-const CHARTS: [&str; 4] = [
+const CHARTS: [&str; 5] = [
     "learners-by-priority",
     "learners-by-organisation-kind",
     "completions-by-quarter",
     "community-membership",
+    "learning-needs",
 ];
+
+/// The year of the learning needs the page and chart show: the one the period ends in.
+const YEAR: &str = "2027";
 
 async fn get_text(app: &TestApp, path: &str, token: &str, content_type: &str) -> String {
     let res = app.send(Method::GET, path, Some(token), None).await;
@@ -77,7 +82,7 @@ async fn check_page(app: &TestApp, token: &str, threshold: i64) -> Html {
     }
     assert!(body.contains("@page { size: A4"), "print CSS for A4");
     let svgs = select(&html, "svg");
-    assert_eq!(svgs.len(), 4, "four charts");
+    assert_eq!(svgs.len(), CHARTS.len(), "every chart");
     for svg in &svgs {
         assert_eq!(svg.value().attr("role"), Some("img"));
         assert!(!select_in(svg, "title").is_empty() && !select_in(svg, "desc").is_empty());
@@ -157,13 +162,37 @@ async fn check_page(app: &TestApp, token: &str, threshold: i64) -> Html {
             "{row:?}"
         );
     }
+    let needs = app
+        .get_json_as(
+            &format!("/api/v1/reports/learning-needs?year={YEAR}"),
+            token,
+        )
+        .await;
+    let table = rows(
+        &html,
+        &format!("Learning needs and the seats offered, {YEAR}"),
+    );
+    assert_eq!(table.len(), 7);
+    for (row, p) in table.iter().zip(needs["priorities"].as_array().unwrap()) {
+        let f = &p["figures"];
+        let want = [
+            &f["needs"],
+            &f["headcount"],
+            &f["cohorts"],
+            &f["seats_offered"],
+        ];
+        let want: Vec<String> = want.iter().map(|v| v.to_string()).collect();
+        assert_eq!(row[1..5], want[..], "{row:?}");
+        assert_eq!(row[5], said(&f["learners"], threshold), "{row:?}");
+        assert_eq!(row[6], f["gap"].to_string(), "{row:?}");
+    }
     html
 }
 
 #[tokio::test]
 async fn the_board_report_is_one_conforming_page_with_the_reports_figures() {
     let app = spawn_app_with(|s| s.reports.suppression_threshold = 0).await;
-    let w = report_world(&app).await;
+    let (w, _) = needs_world(&app).await;
     let html = check_page(&app, &w.admin, 0).await;
     let headline = text(&select(&html, "section.headline")[0]);
     assert!(
@@ -200,6 +229,19 @@ async fn bars(app: &TestApp, token: &str, chart: &str) -> Vec<(String, Option<i6
                 })
                 .collect()
         }
+        "learning-needs" => {
+            get(format!("/api/v1/reports/learning-needs?year={YEAR}")).await["priorities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        str_of(&p["priority"]["title"]).unwrap(),
+                        p["figures"]["gap"].as_i64(),
+                    )
+                })
+                .collect()
+        }
         "community-membership" => {
             get(format!("/api/v1/reports/communities?{q}")).await["communities"]
                 .as_array()
@@ -231,7 +273,7 @@ async fn bars(app: &TestApp, token: &str, chart: &str) -> Vec<(String, Option<i6
 #[tokio::test]
 async fn each_chart_alone_is_svg_with_a_title_axis_labels_and_a_text_alternative() {
     let app = spawn_app().await;
-    let w = report_world(&app).await;
+    let (w, _) = needs_world(&app).await;
     let q = format!("from={FROM}&to={TO}");
     for chart in CHARTS {
         let path = format!("/api/v1/reports/charts/{chart}.svg?{q}");
@@ -249,11 +291,17 @@ async fn each_chart_alone_is_svg_with_a_title_axis_labels_and_a_text_alternative
                 .and_then(|n| n.text())
         };
         let (title, desc) = (child("title").unwrap(), child("desc").unwrap());
-        assert!(title.contains(FROM) && title.contains(TO), "{title}");
+        let when = if chart == "learning-needs" {
+            YEAR.to_owned()
+        } else {
+            format!("{FROM} to {TO}")
+        };
+        assert!(title.ends_with(&when), "{title}");
         let texts: Vec<&str> = root.descendants().filter_map(|n| n.text()).collect();
         let axis = match chart {
             "completions-by-quarter" => "Completions",
             "community-membership" => "Current members",
+            "learning-needs" => "Staff needing learning beyond the seats offered",
             _ => "Learners",
         };
         assert!(texts.contains(&axis), "{chart}: value axis in {texts:?}");

@@ -6,7 +6,7 @@
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpResponse, get, web};
 use domain::report::Dimension;
-use futures_util::future::try_join5;
+use futures_util::future::{try_join, try_join5};
 use persistence::Store;
 use persistence::reports::learning::LearningFilter;
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use super::charts::{Bar, BarChart};
 use super::communities::{CommunitiesReport, communities_report};
 use super::learning::learning_report;
+use super::needs::{LearningNeedsReport, learning_needs_report};
 use super::priorities::{PrioritiesReport, priorities_report};
 use super::report_dto::LearningReport;
 use super::together::{LearningTogetherReport, learning_together};
@@ -32,6 +33,8 @@ pub struct Impact {
     pub communities: CommunitiesReport,
     pub by_kind: LearningReport,
     pub by_quarter: LearningReport,
+    /// Supply and demand for the year the period ends in.
+    pub needs: LearningNeedsReport,
 }
 
 /// The learning report grouped by one dimension, of everyone the caller sees.
@@ -45,13 +48,16 @@ async fn learning_by(
 
 impl Impact {
     pub async fn gather(store: &Store, scope: ReportScope) -> Result<Self, ApiError> {
-        // Five reports on up to five pooled connections at once, each in its own snapshot.
-        let (together, priorities, communities, by_kind, by_quarter) = try_join5(
-            learning_together(store, &scope),
-            priorities_report(store, &scope),
-            communities_report(store, &scope),
-            learning_by(store, &scope, Dimension::OrganisationKind),
-            learning_by(store, &scope, Dimension::Quarter),
+        // Six reports on up to six pooled connections at once, each in its own snapshot.
+        let ((together, priorities, communities, by_kind, by_quarter), needs) = try_join(
+            try_join5(
+                learning_together(store, &scope),
+                priorities_report(store, &scope),
+                communities_report(store, &scope),
+                learning_by(store, &scope, Dimension::OrganisationKind),
+                learning_by(store, &scope, Dimension::Quarter),
+            ),
+            learning_needs_report(store, &scope),
         )
         .await?;
         Ok(Self {
@@ -61,6 +67,7 @@ impl Impact {
             communities,
             by_kind,
             by_quarter,
+            needs,
         })
     }
 }
@@ -74,14 +81,21 @@ impl ReportScope {
         category_axis: &'static str,
         bars: Vec<Bar>,
     ) -> BarChart {
+        let when = format!("{} to {}", self.period.from, self.period.to);
+        self.chart_of(chart, &when, value_axis, category_axis, bars)
+    }
+
+    fn chart_of(
+        &self,
+        chart: Chart,
+        when: &str,
+        value_axis: &'static str,
+        category_axis: &'static str,
+        bars: Vec<Bar>,
+    ) -> BarChart {
         BarChart {
             id: chart.id(),
-            title: format!(
-                "{}, {} to {}",
-                chart.title(),
-                self.period.from,
-                self.period.to
-            ),
+            title: format!("{}, {when}", chart.title()),
             value_axis,
             category_axis,
             bars,
@@ -140,6 +154,20 @@ impl ReportScope {
             bars.collect(),
         )
     }
+
+    pub fn needs(&self, r: &LearningNeedsReport) -> BarChart {
+        let bars = r.priorities.iter().map(|p| Bar {
+            label: p.priority.title.to_owned(),
+            value: Some(p.figures.gap),
+        });
+        self.chart_of(
+            Chart::LearningNeeds,
+            &r.year.to_string(),
+            "Staff needing learning beyond the seats offered",
+            "Leeds priority",
+            bars.collect(),
+        )
+    }
 }
 
 fn key_label(label: Option<String>) -> String {
@@ -154,14 +182,16 @@ pub enum Chart {
     LearnersByOrganisationKind,
     CompletionsByQuarter,
     CommunityMembership,
+    LearningNeeds,
 }
 
 impl Chart {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::LearnersByPriority,
         Self::LearnersByOrganisationKind,
         Self::CompletionsByQuarter,
         Self::CommunityMembership,
+        Self::LearningNeeds,
     ];
 
     pub fn id(self) -> &'static str {
@@ -170,6 +200,7 @@ impl Chart {
             Self::LearnersByOrganisationKind => "learners-by-organisation-kind",
             Self::CompletionsByQuarter => "completions-by-quarter",
             Self::CommunityMembership => "community-membership",
+            Self::LearningNeeds => "learning-needs",
         }
     }
 
@@ -179,13 +210,15 @@ impl Chart {
             Self::LearnersByOrganisationKind => "Learners by kind of organisation",
             Self::CompletionsByQuarter => "Completions by quarter",
             Self::CommunityMembership => "Community of Practice membership",
+            Self::LearningNeeds => "Learning needs beyond the seats offered, by Leeds priority",
         }
     }
 }
 
 /// The printable board report over a period: headline figures in words ("N people from M
 /// organisations learned together"), tables of learning by priority, by kind of
-/// organisation and by quarter, the Communities of Practice, and four SVG charts. One
+/// organisation and by quarter, the Communities of Practice, the learning needs of the
+/// year the period ends in against the seats offered, and five SVG charts. One
 /// self-contained page: no script, no external asset, print CSS for A4.
 ///
 /// The figures are those of the JSON reports for the same caller: an organisation's client
@@ -213,7 +246,8 @@ pub async fn get_impact_report(
 }
 
 /// One chart of the board report alone, as SVG: `learners-by-priority`,
-/// `learners-by-organisation-kind`, `completions-by-quarter` or `community-membership`.
+/// `learners-by-organisation-kind`, `completions-by-quarter`, `community-membership`, or
+/// `learning-needs` (for the year the period ends in).
 #[utoipa::path(
     tag = "reports",
     params(
@@ -251,6 +285,7 @@ pub async fn get_report_chart(
             scope.quarters(&learning_by(store, &scope, Dimension::Quarter).await?)
         }
         Chart::CommunityMembership => scope.communities(&communities_report(store, &scope).await?),
+        Chart::LearningNeeds => scope.needs(&learning_needs_report(store, &scope).await?),
     };
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "image/svg+xml; charset=utf-8"))

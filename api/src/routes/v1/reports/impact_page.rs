@@ -164,6 +164,34 @@ fn communities(i: &Impact) -> Markup {
     }
 }
 
+fn needs(i: &Impact) -> Markup {
+    let (t, r) = (i.scope.threshold, &i.needs);
+    let (needs, headcount): (i64, i64) = r.priorities.iter().fold((0, 0), |(n, h), p| {
+        (n + p.figures.needs, h + p.figures.headcount)
+    });
+    html! {
+        section {
+            h2 { "Learning needs and the seats offered, " (r.year) }
+            p { "Organisations recorded " (plural(needs, "learning need", "learning needs")) " for "
+                (r.year) ", for " (plural(headcount, "member", "members")) " of staff." }
+            (i.scope.needs(r).svg())
+            table {
+                caption.note { "Seats: the capacity of the cohorts starting in the year, but the cancelled; \
+                    a cohort serving several priorities offers its seats to each." }
+                thead { tr { th { "Priority" } th { "Needs" } th { "Staff needing" } th { "Cohorts" }
+                    th { "Seats offered" } th { "Learners" } th { "Gap" } } }
+                tbody { @for p in &r.priorities {
+                    @let f = &p.figures;
+                    tr { td { (p.priority.code) ". " (p.priority.title) } td { (f.needs) } td { (f.headcount) }
+                        td { (f.cohorts) } td { (f.seats_offered) }
+                        td { (count(f.learners, f.suppressed_figures.contains(&"learners"), t)) }
+                        td { (f.gap) } }
+                } }
+            }
+        }
+    }
+}
+
 /// The whole page.
 pub fn page(i: &Impact) -> Markup {
     let title = format!(
@@ -191,6 +219,7 @@ pub fn page(i: &Impact) -> Markup {
                     (learning(i, "Learners by kind of organisation", "Kind of organisation", &i.by_kind, i.scope.kinds(&i.by_kind).svg()))
                     (learning(i, "Completions by quarter", "Quarter", &i.by_quarter, i.scope.quarters(&i.by_quarter).svg()))
                     (communities(i))
+                    (needs(i))
                 }
                 footer.note {
                     p { @if i.scope.threshold > 1 {

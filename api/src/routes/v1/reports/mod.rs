@@ -6,6 +6,7 @@ pub mod communities;
 pub mod impact;
 pub mod impact_page;
 pub mod learning;
+pub mod needs;
 pub mod priorities;
 pub mod report_dto;
 pub mod together;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(together::get_learning_together_report)
         .service(priorities::get_priorities_report)
         .service(communities::get_communities_report)
+        .service(needs::get_learning_needs_report)
         .service(impact::get_impact_report)
         .service(impact::get_report_chart);
 }
