@@ -10,8 +10,13 @@ use crate::cohort::CohortStatus;
 use crate::validation::{ValidationErrors, text};
 use crate::vocabulary::{Vocabulary, vocabulary_enum};
 
+mod cohort_for;
+mod need;
 #[cfg(test)]
 mod tests;
+
+pub use cohort_for::{RequestedCohort, cohort_programme};
+pub use need::{HEADCOUNT, NEED_YEARS, NOTES_CHARS, Need, NeedInput};
 
 vocabulary_enum! {
     /// Where a request is. `submitted → in_review → agreed | declined`; the partner (or the
@@ -309,68 +314,6 @@ fn foreign_link(t: &str) -> Option<String> {
                     && !lower.starts_with("https://"))
         })
         .map(str::to_owned)
-}
-
-/// Bounds of a learning need.
-pub const NEED_YEARS: std::ops::RangeInclusive<i32> = 2020..=2100;
-pub const HEADCOUNT: std::ops::RangeInclusive<i64> = 1..=100_000;
-pub const NOTES_CHARS: std::ops::RangeInclusive<usize> = 1..=2000;
-
-/// A learning need as sent: an organisation's, for a year (the Leeds report's place-based
-/// Learning Needs Analysis).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NeedInput {
-    pub year: Option<i32>,
-    pub staff_group: Option<String>,
-    pub headcount: Option<i64>,
-    pub notes: Option<String>,
-}
-
-/// A need's checked fields (its priority, level and programme are checked as elsewhere).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Need {
-    pub year: i32,
-    pub staff_group: String,
-    pub headcount: i64,
-    pub notes: Option<String>,
-}
-
-impl Need {
-    pub fn parse(input: NeedInput) -> Result<Self, ValidationErrors> {
-        let mut e = ValidationErrors::new();
-        match input.year {
-            None => e.add("year", "is required"),
-            Some(y) if !NEED_YEARS.contains(&y) => e.add(
-                "year",
-                format!("must be {} to {}", NEED_YEARS.start(), NEED_YEARS.end()),
-            ),
-            Some(_) => {}
-        }
-        let staff_group = match input.staff_group {
-            None => {
-                e.add("staff_group", "is required");
-                None
-            }
-            Some(g) => text(&mut e, "staff_group", g, STAFF_GROUP_CHARS),
-        };
-        match input.headcount {
-            None => e.add("headcount", "is required"),
-            Some(n) if !HEADCOUNT.contains(&n) => e.add(
-                "headcount",
-                format!("must be {} to {}", HEADCOUNT.start(), HEADCOUNT.end()),
-            ),
-            Some(_) => {}
-        }
-        let notes = input
-            .notes
-            .and_then(|t| text(&mut e, "notes", t, NOTES_CHARS));
-        e.into_result(|| Need {
-            year: input.year.unwrap_or_default(),
-            staff_group: staff_group.unwrap_or_default(),
-            headcount: input.headcount.unwrap_or_default(),
-            notes,
-        })
-    }
 }
 
 /// Where a request's cohorts would meet: 1 to 500 characters once trimmed.

@@ -80,6 +80,11 @@ impl ValidationErrors {
         }
     }
 
+    /// Adds every error of `other`, as it is.
+    pub fn extend(&mut self, other: &ValidationErrors) {
+        self.0.extend(other.0.iter().cloned());
+    }
+
     /// Adds every error of `other`, prefixing each field with `prefix.`.
     pub fn nest(&mut self, prefix: &str, other: ValidationErrors) {
         for e in other.0 {

@@ -98,6 +98,17 @@ impl Cursor {
     }
 }
 
+/// The keyset condition of a list in `(sort key, id)` order: the rows after `cursor`, whose
+/// sort key decodes to `key`.
+#[macro_export]
+macro_rules! after_cursor {
+    ($timestamp:expr, $id:expr, $key:expr, $cursor:expr) => {
+        $timestamp.gt($key).or($timestamp
+            .eq($key)
+            .and($id.gt($crate::sql_types::DbUuid($cursor.id))))
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

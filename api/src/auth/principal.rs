@@ -40,6 +40,33 @@ impl Principal {
     }
 }
 
+impl Principal {
+    /// The organisation a record is written for: a partner organisation's client writes for
+    /// its own (naming another is refused as if it did not exist, which it does not for this
+    /// caller); an academy client names one, which must be given when `required`. A refusal is
+    /// added to `errors` under `organisation_id`.
+    pub fn organisation_for(
+        &self,
+        named: Option<Uuid>,
+        required: bool,
+        errors: &mut domain::ValidationErrors,
+    ) -> Option<Uuid> {
+        use persistence::visibility::Visibility;
+        match (self.visibility(), named) {
+            (Visibility::Organisation(own), Some(o)) if o != own => {
+                errors.add("organisation_id", "no organisation has this id");
+                None
+            }
+            (Visibility::Organisation(own), _) => Some(own),
+            (Visibility::All, None) if required => {
+                errors.add("organisation_id", "is required for an academy client");
+                None
+            }
+            (Visibility::All, named) => named,
+        }
+    }
+}
+
 /// The caller, if any, as the audit log names it.
 pub fn audit_entry(req: &HttpRequest) -> AuditEntry {
     let principal = req.extensions().get::<Principal>().cloned();

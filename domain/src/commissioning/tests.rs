@@ -220,6 +220,8 @@ fn a_message_is_bounded_text_whose_links_are_web_links() {
 fn a_learning_need_has_a_year_a_staff_group_and_a_headcount() {
     let ok = Need::parse(NeedInput {
         year: Some(2027),
+        priority: Some("learning-together".into()),
+        system_level: Some("micro".into()),
         staff_group: Some(" Healthcare assistants ".into()),
         headcount: Some(120),
         notes: None,
@@ -229,16 +231,34 @@ fn a_learning_need_has_a_year_a_staff_group_and_a_headcount() {
         (ok.year, ok.staff_group.as_str(), ok.headcount),
         (2027, "Healthcare assistants", 120)
     );
+    assert_eq!(
+        (ok.priority, ok.system_level),
+        (crate::Priority::LearningTogether, crate::SystemLevel::Micro)
+    );
     let e = Need::parse(NeedInput::default()).unwrap_err();
     let fields: Vec<&str> = e.errors().iter().map(|e| e.field.as_str()).collect();
-    assert_eq!(fields, vec!["year", "staff_group", "headcount"]);
+    assert_eq!(
+        fields,
+        vec![
+            "year",
+            "priority",
+            "system_level",
+            "staff_group",
+            "headcount"
+        ]
+    );
     let e = Need::parse(NeedInput {
         year: Some(1999),
+        priority: Some("8".into()),
+        system_level: Some("mega".into()),
         staff_group: Some("Nurses".into()),
         headcount: Some(0),
         notes: Some(" ".into()),
     })
     .unwrap_err();
     let fields: Vec<&str> = e.errors().iter().map(|e| e.field.as_str()).collect();
-    assert_eq!(fields, vec!["year", "headcount", "notes"]);
+    assert_eq!(
+        fields,
+        vec!["year", "priority", "system_level", "headcount", "notes"]
+    );
 }

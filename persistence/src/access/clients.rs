@@ -286,11 +286,12 @@ pub fn list(
     }
     if let Some(c) = after {
         let key = c.timestamp()?;
-        q = q.filter(
-            api_clients::created_at.gt(key).or(api_clients::created_at
-                .eq(key)
-                .and(api_clients::id.gt(DbUuid(c.id)))),
-        );
+        q = q.filter(crate::after_cursor!(
+            api_clients::created_at,
+            api_clients::id,
+            key,
+            c
+        ));
     }
     let rows: Vec<ClientRow> = q
         .order((api_clients::created_at.asc(), api_clients::id.asc()))

@@ -128,11 +128,10 @@ pub fn cohort_settled(
 fn deliver_if_done(conn: &mut DbConnection, id: Uuid, audit: &AuditEntry) -> StoreResult<()> {
     let current = get(conn, id, Visibility::All)?;
     let linked = linked_statuses(conn, id)?;
-    if current.status == RequestStatus::Agreed
-        && let Ok(next) =
-            current
-                .status
-                .transition(RequestStatus::Delivered, Actor::Academy, &linked)
+    // Refused unless the request is agreed and its linked cohorts are done.
+    if let Ok(next) = current
+        .status
+        .transition(RequestStatus::Delivered, Actor::Academy, &linked)
     {
         write_status(conn, &current, next, None, audit)?;
     }

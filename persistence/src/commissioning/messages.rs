@@ -113,11 +113,7 @@ pub fn list(
         .into_boxed::<crate::db::MultiBackend>();
     if let Some(c) = after {
         let key = c.timestamp()?;
-        q = q.filter(
-            m::created_at
-                .gt(key)
-                .or(m::created_at.eq(key).and(m::id.gt(DbUuid(c.id)))),
-        );
+        q = q.filter(crate::after_cursor!(m::created_at, m::id, key, c));
     }
     let rows: Vec<MessageRecord> = q
         .order((m::created_at.asc(), m::id.asc()))

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::commissioning::Need;
 use domain::webhook::{Audience, EventType};
-use domain::{Priority, SystemLevel, Vocabulary};
+use domain::{Priority, Vocabulary};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -34,14 +34,12 @@ pub struct NeedRecord {
     pub updated_at: NaiveDateTime,
 }
 
-/// A need to record: the domain's checked fields, its priority and level, and the
-/// programme (id or slug) that would meet it, if named.
+/// A need to record: the domain's checked fields, and the programme (id or slug) that
+/// would meet it, if named.
 #[derive(Debug, Clone)]
 pub struct NeedWrite {
     pub organisation_id: Uuid,
     pub need: Need,
-    pub priority: Priority,
-    pub system_level: SystemLevel,
     pub programme: Option<String>,
 }
 
@@ -68,8 +66,8 @@ pub fn create(
                 n::id.eq(id),
                 n::organisation_id.eq(DbUuid(w.organisation_id)),
                 n::year.eq(w.need.year),
-                n::priority_code.eq(i32::from(w.priority.code())),
-                n::system_level.eq(w.system_level.value()),
+                n::priority_code.eq(i32::from(w.need.priority.code())),
+                n::system_level.eq(w.need.system_level.value()),
                 n::staff_group.eq(&w.need.staff_group),
                 n::headcount.eq(i32::try_from(w.need.headcount).unwrap_or(i32::MAX)),
                 n::programme_id.eq(programme_id),
@@ -97,7 +95,7 @@ pub fn create(
                     "id": id.0,
                     "organisation_id": w.organisation_id,
                     "year": w.need.year,
-                    "priority": w.priority.code(),
+                    "priority": w.need.priority.code(),
                     "programme_id": programme_id.map(|p| p.0),
                     "created_at": instant(at),
                     "href": format!("/api/v1/learning-needs/{}", id.0),
@@ -186,11 +184,7 @@ pub fn list(
     }
     if let Some(c) = after {
         let key = c.timestamp()?;
-        q = q.filter(
-            n::updated_at
-                .gt(key)
-                .or(n::updated_at.eq(key).and(n::id.gt(DbUuid(c.id)))),
-        );
+        q = q.filter(crate::after_cursor!(n::updated_at, n::id, key, c));
     }
     let rows: Vec<NeedRecord> = q
         .order((n::updated_at.asc(), n::id.asc()))

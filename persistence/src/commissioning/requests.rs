@@ -303,11 +303,7 @@ pub fn list(
     }
     if let Some(c) = after {
         let key = c.timestamp()?;
-        q = q.filter(
-            r::updated_at
-                .gt(key)
-                .or(r::updated_at.eq(key).and(r::id.gt(DbUuid(c.id)))),
-        );
+        q = q.filter(crate::after_cursor!(r::updated_at, r::id, key, c));
     }
     let rows: Vec<RequestRow> = q
         .order((r::updated_at.asc(), r::id.asc()))

@@ -377,11 +377,12 @@ pub fn list(
     if let Some(c) = after {
         let key = NaiveDate::parse_from_str(&c.key, "%Y-%m-%d")
             .map_err(|_| StoreError::Corrupt("cursor".into()))?;
-        q = q.filter(
-            cohorts::start_date.gt(key).or(cohorts::start_date
-                .eq(key)
-                .and(cohorts::id.gt(DbUuid(c.id)))),
-        );
+        q = q.filter(crate::after_cursor!(
+            cohorts::start_date,
+            cohorts::id,
+            key,
+            c
+        ));
     }
     let rows: Vec<CohortRow> = q
         .order((cohorts::start_date.asc(), cohorts::id.asc()))

@@ -156,11 +156,12 @@ pub fn list(
     }
     if let Some(c) = after {
         let key = c.timestamp()?;
-        q = q.filter(
-            enrolments::updated_at.gt(key).or(enrolments::updated_at
-                .eq(key)
-                .and(enrolments::id.gt(DbUuid(c.id)))),
-        );
+        q = q.filter(crate::after_cursor!(
+            enrolments::updated_at,
+            enrolments::id,
+            key,
+            c
+        ));
     }
     let rows: Vec<ViewRow> = q
         .order((enrolments::updated_at.asc(), enrolments::id.asc()))

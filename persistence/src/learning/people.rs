@@ -325,11 +325,7 @@ pub fn list(
     }
     if let Some(c) = after {
         let key = c.timestamp()?;
-        q = q.filter(
-            people::updated_at
-                .gt(key)
-                .or(people::updated_at.eq(key).and(people::id.gt(DbUuid(c.id)))),
-        );
+        q = q.filter(crate::after_cursor!(people::updated_at, people::id, key, c));
     }
     let rows: Vec<PersonRow> = q
         .order((people::updated_at.asc(), people::id.asc()))

@@ -50,7 +50,8 @@ pub enum PriorityInput {
 }
 
 impl PriorityInput {
-    fn raw(self) -> String {
+    /// As the domain parses it: a code or a slug.
+    pub fn raw(self) -> String {
         match self {
             Self::Code(c) => c.to_string(),
             Self::Slug(s) => s,

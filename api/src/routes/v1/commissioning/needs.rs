@@ -4,10 +4,9 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::commissioning::{Need, NeedInput};
-use domain::{Priority, SystemLevel, ValidationErrors, Vocabulary};
+use domain::{Priority, SystemLevel, ValidationErrors};
 use persistence::Store;
 use persistence::commissioning::needs::{self, NeedFilter, NeedRecord, NeedWrite};
-use persistence::visibility::Visibility;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -137,54 +136,26 @@ pub async fn create_learning_need(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let mut e = ValidationErrors::new();
-    let organisation_id = match (auth.principal.visibility(), b.organisation_id) {
-        (Visibility::Organisation(own), Some(o)) if o != own => {
-            e.add("organisation_id", "no organisation has this id");
-            None
-        }
-        (Visibility::Organisation(own), _) => Some(own),
-        (Visibility::All, None) => {
-            e.add("organisation_id", "is required for an academy client");
-            None
-        }
-        (Visibility::All, o) => o,
-    };
+    let organisation_id = auth
+        .principal
+        .organisation_for(b.organisation_id, true, &mut e);
     let need = Need::parse(NeedInput {
         year: b.year,
+        priority: b.priority.map(PriorityInput::raw),
+        system_level: b.system_level,
         staff_group: b.staff_group,
         headcount: b.headcount,
         notes: b.notes,
     });
     if let Err(n) = &need {
-        for f in n.errors() {
-            e.add(f.field.clone(), f.message.clone());
-        }
+        e.extend(n);
     }
-    let priority = match b.priority {
-        None => {
-            e.add("priority", "is required");
-            None
-        }
-        Some(PriorityInput::Code(c)) => e.check("priority", Priority::parse(&c.to_string())),
-        Some(PriorityInput::Slug(s)) => e.check("priority", Priority::parse(&s)),
-    };
-    let system_level = match b.system_level {
-        None => {
-            e.add("system_level", "is required");
-            None
-        }
-        Some(l) => e.check("system_level", SystemLevel::parse(&l)),
-    };
-    let (Ok(need), Some(organisation_id), Some(priority), Some(system_level), true) =
-        (need, organisation_id, priority, system_level, e.is_empty())
-    else {
+    let (Ok(need), Some(organisation_id), true) = (need, organisation_id, e.is_empty()) else {
         return Err(unprocessable(e));
     };
     let w = NeedWrite {
         organisation_id,
         need,
-        priority,
-        system_level,
         programme: b.programme,
     };
     let audit = audit_entry(&req);

@@ -2,7 +2,8 @@
 //! its programme, organisation, priorities, expected learners and window, or linked.
 
 use actix_web::{HttpRequest, HttpResponse, post, put, web};
-use domain::{CohortInput, CohortSpec, ValidationErrors};
+use domain::commissioning::{RequestedCohort, cohort_programme};
+use domain::{CohortInput, CohortSpec};
 use persistence::Store;
 use persistence::commissioning::cohorts;
 use persistence::learning::cohorts::CohortWrite;
@@ -74,38 +75,33 @@ pub async fn create_request_cohort(
         )));
     }
     let b = body.into_inner();
-    let programme_key = match (b.programme, r.programme_id) {
-        (Some(p), _) => p,
-        (None, Some(id)) => id.to_string(),
-        (None, None) => {
-            let mut e = ValidationErrors::new();
-            e.add(
-                "programme",
-                "is required: a co-creation brief names no programme",
-            );
-            return Err(unprocessable(e));
-        }
+    let key = cohort_programme(b.programme, r.programme_id.map(|p| p.to_string()))
+        .map_err(unprocessable)?;
+    let programme = crate::routes::v1::catalogue::programmes::find(&store, &key).await?;
+    let requested = RequestedCohort {
+        title: r.title.clone(),
+        window: r.window,
+        expected_learners: r.expected_learners,
+        delivery_mode: r.delivery_mode.clone(),
+        location: r.location.clone(),
+        priorities: r.priorities.clone(),
     };
-    let programme = crate::routes::v1::catalogue::programmes::find(&store, &programme_key).await?;
-    let spec = CohortSpec::parse(CohortInput {
-        label: b
-            .label
-            .or_else(|| r.title.clone())
-            .or_else(|| Some(format!("{} (commissioned)", programme.programme.title()))),
-        start_date: b.start_date.or(r.window.map(|w| w.0)),
-        end_date: b.end_date.or(r.window.map(|w| w.1)),
-        capacity: b.capacity.or(r.expected_learners.map(i64::from)),
+    let given = CohortInput {
+        label: b.label,
+        start_date: b.start_date,
+        end_date: b.end_date,
+        capacity: b.capacity,
         waitlist_enabled: b.waitlist_enabled,
-        delivery_mode: b.delivery_mode.or(r.delivery_mode.clone()),
-        location: b.location.or(r.location.clone()),
+        delivery_mode: b.delivery_mode,
+        location: b.location,
         joining_link: b.joining_link,
-    })
-    .map_err(unprocessable)?;
-    let priorities = if r.priorities.is_empty() {
-        programme.programme.priorities().clone()
-    } else {
-        r.priorities.clone()
     };
+    let (given, priorities) = requested.fill(
+        given,
+        programme.programme.title(),
+        programme.programme.priorities(),
+    );
+    let spec = CohortSpec::parse(given).map_err(unprocessable)?;
     let (request_id, programme_id, organisation, audit) =
         (r.id, programme.id, r.organisation_id, audit_entry(&req));
     let cohort = db(&store, move |conn| {

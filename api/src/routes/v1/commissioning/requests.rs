@@ -37,8 +37,7 @@ pub async fn find(
 
 fn parse(
     b: CommissioningRequestCreate,
-    organisation_id: Option<uuid::Uuid>,
-    submitted_by: uuid::Uuid,
+    caller: &crate::auth::Principal,
 ) -> Result<RequestWrite, ValidationErrors> {
     let brief = Brief::parse(BriefInput {
         programme: b.programme,
@@ -50,7 +49,11 @@ fn parse(
         window_to: b.window_to,
         workplace_context: b.workplace_context,
     });
-    let mut e = brief.as_ref().err().cloned().unwrap_or_default();
+    let mut e = ValidationErrors::new();
+    let organisation_id = caller.organisation_for(b.organisation_id, true, &mut e);
+    if let Err(b) = &brief {
+        e.extend(b);
+    }
     let priorities = priority_set("priorities", b.priorities.as_deref().unwrap_or(&[]), &mut e);
     let system_level = b
         .system_level
@@ -59,9 +62,6 @@ fn parse(
         .delivery_mode
         .and_then(|m| e.check("delivery_mode", DeliveryMode::parse(&m)));
     let location = domain::commissioning::location(&mut e, b.location);
-    if organisation_id.is_none() {
-        e.add("organisation_id", "is required for an academy client");
-    }
     match (brief, organisation_id) {
         (Ok(brief), Some(organisation_id)) if e.is_empty() => Ok(RequestWrite {
             organisation_id,
@@ -71,7 +71,7 @@ fn parse(
             delivery_mode,
             location,
             contact_person_id: b.contact_person_id,
-            submitted_by,
+            submitted_by: caller.client_id,
         }),
         _ => Err(e),
     }
@@ -99,16 +99,7 @@ pub async fn create_commissioning_request(
     body: Json<CommissioningRequestCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
-    let organisation_id = match (auth.principal.visibility(), b.organisation_id) {
-        (Visibility::Organisation(own), Some(o)) if o != own => {
-            let mut e = ValidationErrors::new();
-            e.add("organisation_id", "no organisation has this id");
-            return Err(unprocessable(e));
-        }
-        (Visibility::Organisation(own), _) => Some(own),
-        (Visibility::All, o) => o,
-    };
-    let w = parse(b, organisation_id, auth.principal.client_id).map_err(unprocessable)?;
+    let w = parse(b, &auth.principal).map_err(unprocessable)?;
     let audit = audit_entry(&req);
     let record = db(&store, move |conn| requests::create(conn, &w, &audit)).await?;
     Ok(respond::created(

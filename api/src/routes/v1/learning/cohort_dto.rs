@@ -205,11 +205,7 @@ pub fn priority_set(
 ) -> BTreeSet<Priority> {
     let mut set = BTreeSet::new();
     for (i, p) in inputs.iter().enumerate() {
-        let raw = match p {
-            PriorityInput::Code(c) => c.to_string(),
-            PriorityInput::Slug(s) => s.clone(),
-        };
-        if let Some(p) = errors.check(format!("{field}[{i}]"), Priority::parse(&raw)) {
+        if let Some(p) = errors.check(format!("{field}[{i}]"), Priority::parse(&p.clone().raw())) {
             set.insert(p);
         }
     }

@@ -48,15 +48,13 @@ pub async fn create_person(
     body: Json<PersonCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
-    let organisation_id = match (auth.principal.visibility(), b.organisation_id) {
-        (Visibility::Organisation(own), None) => Some(own),
-        (Visibility::Organisation(own), Some(o)) if o != own => {
-            let mut e = domain::ValidationErrors::new();
-            e.add("organisation_id", "no organisation has this id");
-            return Err(unprocessable(e));
-        }
-        (_, o) => o,
-    };
+    let mut e = domain::ValidationErrors::new();
+    let organisation_id = auth
+        .principal
+        .organisation_for(b.organisation_id, false, &mut e);
+    if !e.is_empty() {
+        return Err(unprocessable(e));
+    }
     let person = Person::parse(PersonInput {
         given_name: b.given_name,
         family_name: b.family_name,

@@ -89,6 +89,9 @@ impl SupplyFigures {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"priority": {"code": 6, "slug": "learning-together", "title": "Learning together"},
+    "figures": {"needs": 4, "headcount": 260, "cohorts": 6, "seats_offered": 120, "learners": 97,
+    "gap": 140, "suppressed": false, "suppressed_figures": []}}))]
 pub struct PrioritySupply {
     pub priority: PriorityRef,
     pub figures: SupplyFigures,
@@ -104,6 +107,9 @@ pub struct ProgrammeLabel {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"programme": {"id": "0193a1b4-0000-7000-8000-000000000001", "slug": "vital-signs", "title": "VITAL Signs"},
+    "figures": {"needs": 2, "headcount": 47, "cohorts": 2, "seats_offered": 30, "learners": null,
+    "gap": 17, "suppressed": true, "suppressed_figures": ["learners"]}}))]
 pub struct ProgrammeSupply {
     pub programme: ProgrammeLabel,
     pub figures: SupplyFigures,
