@@ -73,6 +73,9 @@ pub fn check_capacity(requested: i64, enrolled: i64) -> Result<(), CapacityBelow
     }
 }
 
+/// The longest location a cohort records.
+pub const LOCATION_CHARS: usize = 300;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CohortInput {
     pub label: Option<String>,
@@ -157,9 +160,12 @@ impl CohortSpec {
         if input
             .location
             .as_ref()
-            .is_some_and(|l| l.chars().count() > 300)
+            .is_some_and(|l| l.chars().count() > LOCATION_CHARS)
         {
-            e.add("location", "must be at most 300 characters");
+            e.add(
+                "location",
+                format!("must be at most {LOCATION_CHARS} characters"),
+            );
         }
         let location = input
             .location

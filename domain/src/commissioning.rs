@@ -208,7 +208,18 @@ impl Brief {
                 staff_groups.push(g);
             }
         }
+        let mut dates_in_range = true;
+        for (field, day) in [
+            ("window_from", input.window_from),
+            ("window_to", input.window_to),
+        ] {
+            if day.is_some_and(|d| !crate::validation::date_in_range(d)) {
+                e.add(field, crate::validation::date_range_message());
+                dates_in_range = false;
+            }
+        }
         let window = match (input.window_from, input.window_to) {
+            _ if !dates_in_range => None,
             (Some(from), Some(to)) if from <= to => Some(Window { from, to }),
             (Some(_), Some(to)) => {
                 e.add("window_from", format!("must not be after window_to ({to})"));
@@ -294,7 +305,9 @@ pub fn message(raw: Option<String>) -> Result<String, ValidationErrors> {
     e.into_result(|| text.unwrap_or_default())
 }
 
-/// The first link-like token (`scheme:` then something) whose scheme is not http(s).
+/// The first link whose scheme is not http(s), wherever it stands (a bare word, inside
+/// Markdown's `[text](link)` or an HTML attribute): a listed scheme at the start of a word
+/// with something after its colon, or any `scheme://` but http(s).
 fn foreign_link(t: &str) -> Option<String> {
     const SCHEMES: [&str; 6] = [
         "javascript:",
@@ -304,19 +317,40 @@ fn foreign_link(t: &str) -> Option<String> {
         "ftp:",
         "blob:",
     ];
-    t.split_whitespace()
-        .map(|w| w.trim_start_matches(['(', '<', '"', '\'', '[']))
-        .find(|w| {
-            let lower = w.to_ascii_lowercase();
-            SCHEMES.iter().any(|s| lower.starts_with(s))
-                || (lower.contains("://")
-                    && !lower.starts_with("http://")
-                    && !lower.starts_with("https://"))
+    // ASCII lowering keeps every byte where it was, so positions in it are positions in `t`.
+    let lower = t.to_ascii_lowercase();
+    let lower = lower.as_str();
+    let word_starts = |i: usize| {
+        lower[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    };
+    let token = |i: usize| {
+        t[i..]
+            .split(|c: char| c.is_whitespace() || "\"'<>".contains(c))
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let listed = SCHEMES.iter().flat_map(|s| {
+        let word_starts = &word_starts;
+        lower.match_indices(s).filter_map(move |(i, _)| {
+            let after = lower[i + s.len()..].chars().next();
+            (after.is_some_and(|c| !c.is_whitespace()) && word_starts(i)).then_some(i)
         })
-        .map(str::to_owned)
+    });
+    let other = lower.match_indices("://").filter_map(|(i, _)| {
+        let start = lower[..i]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+.-".contains(c)))
+            .map_or(0, |p| p + 1);
+        (!matches!(&lower[start..i], "http" | "https")).then_some(start)
+    });
+    listed.chain(other).min().map(token)
 }
 
-/// Where a request's cohorts would meet: 1 to 500 characters once trimmed.
+/// Where a request's cohorts would meet: 1 to 300 characters once trimmed (a cohort's
+/// location, which it becomes).
 pub fn location(errors: &mut ValidationErrors, raw: Option<String>) -> Option<String> {
-    raw.and_then(|t| text(errors, "location", t, 1..=500))
+    raw.and_then(|t| text(errors, "location", t, 1..=crate::cohort::LOCATION_CHARS))
 }

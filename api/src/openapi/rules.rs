@@ -253,6 +253,18 @@ rule!(
     Venue => text(1, 500, "Where it meets: at most 500 characters, not blank.", "Leeds Civic Hall")
 );
 rule!(
+    /// A staff group, as organisations name them.
+    StaffGroup => text(2, 100, "A staff group: 2 to 100 characters, not blank.", "Healthcare support workers")
+);
+rule!(
+    /// A learning need's notes.
+    NeedNotes => text(1, 2000, "Notes: at most 2000 characters, not blank.", "Band 2–4, across three wards.")
+);
+rule!(
+    /// Where a request's cohorts would meet.
+    Place => text(1, 300, "Where it would meet: at most 300 characters, not blank.", "St James's University Hospital")
+);
+rule!(
     /// A resource's title.
     ResourceTitle => text(1, 300, "A title: at most 300 characters, not blank.", "Claims, concerns and issues: a facilitation tool")
 );

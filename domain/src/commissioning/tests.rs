@@ -181,6 +181,14 @@ fn a_brief_names_each_field_that_breaks_a_rule() {
     })
     .unwrap_err();
     assert_eq!(only_to.errors()[0].field, "window_from");
+    // The window becomes a cohort's dates, so it keeps to their years.
+    let far = Brief::parse(BriefInput {
+        window_to: Some(day("2300-01-01")),
+        ..brief()
+    })
+    .unwrap_err();
+    assert_eq!(far.errors().len(), 1);
+    assert_eq!(far.errors()[0].field, "window_to");
     let many = BriefInput {
         staff_groups: vec!["Nurses".into(); MAX_STAFF_GROUPS + 1],
         ..brief()
@@ -204,12 +212,28 @@ fn a_message_is_bounded_text_whose_links_are_web_links() {
         "(data:text/html;base64,AAAA)",
         "see ftp://files.example.org",
         "file:///etc/passwd",
+        "the [plan](javascript:alert(1))",
+        "<a href=\"javascript:x\">plan</a>",
+        "<a href='JavaScript:x'>plan</a>",
+        "see x-custom://thing",
     ] {
         let e = message(Some(bad.into())).unwrap_err();
         assert!(
             e.errors()[0].message.contains("http or https"),
             "{bad}: {e}"
         );
+    }
+    let e = message(Some("the [plan](javascript:alert(1)) now".into())).unwrap_err();
+    assert!(
+        e.errors()[0].message.contains("'javascript:alert(1))'"),
+        "names the link: {e}"
+    );
+    for fine in [
+        "Data: the figures are attached to the minutes",
+        "Our metadata:schema is fine, and the [plan](https://example.org/plan) too",
+        "<a href=\"https://example.org\">plan</a>",
+    ] {
+        assert!(message(Some(fine.into())).is_ok(), "{fine}");
     }
     assert!(message(None).is_err());
     assert!(message(Some("x".repeat(4001))).is_err());

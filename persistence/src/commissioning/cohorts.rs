@@ -62,7 +62,8 @@ fn insert_link(
     )
 }
 
-/// Creates a cohort for the agreed request and links it: one transaction.
+/// Creates a cohort of a published programme for the agreed request and links it: one
+/// transaction.
 pub fn create(
     conn: &mut DbConnection,
     request_id: Uuid,
@@ -72,6 +73,7 @@ pub fn create(
 ) -> StoreResult<CohortRecord> {
     conn.transaction(|conn| {
         let request = agreed(conn, request_id)?;
+        super::published_programme(conn, &programme_id.to_string(), "programme")?;
         let cohort = cohorts::create(conn, programme_id, w, audit)?;
         insert_link(conn, &request, cohort.id, cohort.created_at, audit)?;
         Ok(cohort)
@@ -88,6 +90,9 @@ pub fn link(
     audit: &AuditEntry,
 ) -> StoreResult<RequestRecord> {
     conn.transaction(|conn| {
+        // The cohort first, then the request: the order in which a cohort's completion
+        // takes them, so that a link and a completion at once see each other.
+        crate::learning::seats::lock(conn, cohort_id)?;
         let request = agreed(conn, request_id)?;
         let cohort = cohorts::get(conn, cohort_id)?;
         if request.cohort_ids.contains(&cohort_id) {

@@ -31,17 +31,26 @@ pub fn programme_referenced(conn: &mut DbConnection, programme_id: Uuid) -> Stor
     Ok(requests + needs > 0)
 }
 
-/// A programme a request or a need may name: a published one, by id or slug; `field` is
-/// the input that named it.
+/// A programme a request, a need or a cohort for a request may name: a published one, by
+/// id or slug; `field` is the input that named it.
 pub(crate) fn published_programme(
     conn: &mut DbConnection,
     key: &str,
     field: &str,
 ) -> StoreResult<Uuid> {
+    Ok(published(conn, key, field)?.id)
+}
+
+/// The same, with the programme.
+pub fn published(
+    conn: &mut DbConnection,
+    key: &str,
+    field: &str,
+) -> StoreResult<crate::catalogue::programme_rows::ProgrammeRecord> {
     use crate::catalogue::programmes::{self, ProgrammeKey};
     use crate::error::StoreError;
     match programmes::get(conn, &ProgrammeKey::parse(key)) {
-        Ok(p) if p.programme.status() == domain::ProgrammeStatus::Published => Ok(p.id),
+        Ok(p) if p.programme.status() == domain::ProgrammeStatus::Published => Ok(p),
         Ok(_) | Err(StoreError::NotFound) => Err(StoreError::Invalid(
             field.into(),
             format!("no published programme has id or slug '{key}'"),

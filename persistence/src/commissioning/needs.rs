@@ -32,6 +32,8 @@ pub struct NeedRecord {
     pub notes: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set on a tombstone: a need deleted, kept so that delta sync hears of it.
+    pub deleted_at: Option<NaiveDateTime>,
 }
 
 /// A need to record: the domain's checked fields, and the programme (id or slug) that
@@ -106,9 +108,11 @@ pub fn create(
     })
 }
 
+/// A need the caller may see, not deleted.
 pub fn get(conn: &mut DbConnection, id: Uuid, visibility: Visibility) -> StoreResult<NeedRecord> {
     let row: NeedRecord = n::table
         .filter(n::id.eq(DbUuid(id)))
+        .filter(n::deleted_at.is_null())
         .select(n::all_columns)
         .first(conn)?;
     if visibility.sees(Some(row.organisation_id.0)) {
@@ -118,7 +122,8 @@ pub fn get(conn: &mut DbConnection, id: Uuid, visibility: Visibility) -> StoreRe
     }
 }
 
-/// Removes a need recorded in error.
+/// Deletes a need recorded in error: it leaves a tombstone (`deleted_at`), which reads
+/// and reports no longer see and delta sync lists.
 pub fn delete(
     conn: &mut DbConnection,
     id: Uuid,
@@ -127,7 +132,10 @@ pub fn delete(
 ) -> StoreResult<()> {
     conn.transaction(|conn| {
         get(conn, id, visibility)?;
-        diesel::delete(n::table.filter(n::id.eq(DbUuid(id)))).execute(conn)?;
+        let at = now();
+        diesel::update(n::table.filter(n::id.eq(DbUuid(id))))
+            .set((n::deleted_at.eq(Some(at)), n::updated_at.eq(at)))
+            .execute(conn)?;
         audit::record(
             conn,
             &audit.succeeded(
@@ -155,7 +163,8 @@ pub fn decode_cursor(raw: &str) -> Result<Cursor, CursorError> {
     page::decode_timestamp_cursor(raw, SORT)
 }
 
-/// Needs in change order (`updated_at`, id), as the caller may see them.
+/// Needs in change order (`updated_at`, id), as the caller may see them; with
+/// `updated_since` (delta sync), the tombstones of deleted needs too.
 pub fn list(
     conn: &mut DbConnection,
     f: &NeedFilter,
@@ -179,8 +188,9 @@ pub fn list(
     if let Some(p) = f.programme_id {
         q = q.filter(n::programme_id.eq(DbUuid(p)));
     }
-    if let Some(s) = f.updated_since {
-        q = q.filter(n::updated_at.ge(s));
+    match f.updated_since {
+        Some(s) => q = q.filter(n::updated_at.ge(s)),
+        None => q = q.filter(n::deleted_at.is_null()),
     }
     if let Some(c) = after {
         let key = c.timestamp()?;

@@ -203,7 +203,13 @@ pub(crate) fn write_status(
     diesel::update(r::table.filter(r::id.eq(DbUuid(current.id))))
         .set((
             r::status.eq(next.value()),
-            r::status_reason.eq(reason.or(current.status_reason.as_deref())),
+            // The reason of the change into this state; delivery, which nobody decides,
+            // keeps the agreement's.
+            r::status_reason.eq(if next == RequestStatus::Delivered {
+                current.status_reason.as_deref()
+            } else {
+                reason
+            }),
             r::decided_at.eq(decided_at),
             r::updated_at.eq(at),
             r::version.eq(r::version + 1),
@@ -232,19 +238,33 @@ pub(crate) fn write_status(
 }
 
 /// Erasing a person removes them as the contact of every request that names them; the
-/// requests stay (in the erasure's transaction).
+/// requests stay, each change audited (in the erasure's transaction).
 pub(crate) fn forget_contact(
     conn: &mut DbConnection,
     person_id: Uuid,
     at: NaiveDateTime,
+    audit: &AuditEntry,
 ) -> StoreResult<()> {
-    diesel::update(r::table.filter(r::contact_person_id.eq(DbUuid(person_id))))
-        .set((
-            r::contact_person_id.eq(None::<DbUuid>),
-            r::updated_at.eq(at),
-            r::version.eq(r::version + 1),
-        ))
-        .execute(conn)?;
+    let changed: Vec<DbUuid> =
+        diesel::update(r::table.filter(r::contact_person_id.eq(DbUuid(person_id))))
+            .set((
+                r::contact_person_id.eq(None::<DbUuid>),
+                r::updated_at.eq(at),
+                r::version.eq(r::version + 1),
+            ))
+            .returning(r::id)
+            .get_results(conn)?;
+    for id in changed {
+        audit::record(
+            conn,
+            &audit.succeeded(
+                "commissioning_request.contact_erased",
+                "commissioning_request",
+                Some(id.0.to_string()),
+                200,
+            ),
+        )?;
+    }
     Ok(())
 }
 

@@ -56,6 +56,7 @@ pub fn counts(conn: &mut DbConnection, year: i32, visibility: Visibility) -> Sto
     let mut needs = n::table
         .left_join(p::table)
         .filter(n::year.eq(year))
+        .filter(n::deleted_at.is_null())
         .select((
             n::priority_code,
             (p::id, p::slug, p::title).nullable(),

@@ -221,7 +221,7 @@ pub fn erase(
             ))
             .execute(conn)?;
         // A commissioning request keeps everything but them as its contact.
-        crate::commissioning::requests::forget_contact(conn, id, at)?;
+        crate::commissioning::requests::forget_contact(conn, id, at, audit)?;
         audit::record(
             conn,
             &audit.succeeded("person.erase", "person", Some(id.to_string()), 200),

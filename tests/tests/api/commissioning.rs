@@ -85,6 +85,24 @@ pub async fn act(
     .await
 }
 
+/// A request of organisation A's, submitted, then reviewed and agreed by the academy.
+pub async fn agreed(app: &TestApp, p: &Parties, body: Value) -> String {
+    let r = id(&submitted(app, &p.a, body).await);
+    assert_eq!(act(app, &p.academy, &r, "review", None).await.0, 200);
+    let (status, a) = act(app, &p.academy, &r, "agree", Some(json!({"reason": "Yes"}))).await;
+    assert_eq!(status, 200, "{a}");
+    r
+}
+
+/// Takes a cohort through `steps` (`open`, `start`, `complete`, `cancel`) as `admin`.
+pub async fn run(app: &TestApp, admin: &str, cohort: &str, steps: &[&str]) {
+    for step in steps {
+        let path = format!("/api/v1/cohorts/{cohort}/{step}");
+        let (status, body) = call(app, admin, Method::POST, &path, None).await;
+        assert_eq!(status, 200, "{step}: {body}");
+    }
+}
+
 #[tokio::test]
 async fn a_partner_submits_for_its_own_organisation_and_the_academy_decides() {
     let app = spawn_app().await;

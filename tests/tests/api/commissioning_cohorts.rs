@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::commissioning::{act, brief, call, parties, submitted};
+use crate::commissioning::{act, agreed, brief, call, parties, run, submitted};
 use crate::fixtures::learning::{id, person};
 use crate::helpers::{assert_problem, fields, spawn_app};
 
@@ -79,25 +79,14 @@ async fn cohorts_run_for_an_agreed_request_deliver_it_when_they_complete() {
     let (status, linked) = call(&app, &p.academy, Method::PUT, &link(&id(&second)), None).await;
     assert_eq!(status, 200, "{linked}");
     assert_eq!(linked["cohort_ids"], json!([id(&first), id(&second)]));
-    let (again, _) = call(&app, &p.academy, Method::PUT, &link(&id(&second)), None).await;
+    let (again, relinked) = call(&app, &p.academy, Method::PUT, &link(&id(&second)), None).await;
     assert_eq!(again, 200);
+    assert_eq!(
+        (&relinked["version"], &relinked["cohort_ids"]),
+        (&linked["version"], &linked["cohort_ids"]),
+        "linking again changes nothing"
+    );
 
-    let run = |c: String, steps: &'static [&'static str]| {
-        let (app, admin) = (&app, p.w.admin.clone());
-        async move {
-            for s in steps {
-                let (status, body) = call(
-                    app,
-                    &admin,
-                    Method::POST,
-                    &format!("/api/v1/cohorts/{c}/{s}"),
-                    None,
-                )
-                .await;
-                assert_eq!(status, 200, "{s}: {body}");
-            }
-        }
-    };
     let status_of = || async {
         call(
             &app,
@@ -110,9 +99,15 @@ async fn cohorts_run_for_an_agreed_request_deliver_it_when_they_complete() {
         .1["status"]
             .clone()
     };
-    run(id(&first), &["open", "start", "complete"]).await;
+    run(
+        &app,
+        &p.w.admin,
+        &id(&first),
+        &["open", "start", "complete"],
+    )
+    .await;
     assert_eq!(status_of().await, "agreed", "one cohort still to run");
-    run(id(&second), &["cancel"]).await;
+    run(&app, &p.w.admin, &id(&second), &["cancel"]).await;
     assert_eq!(
         status_of().await,
         "delivered",
@@ -179,15 +174,20 @@ async fn the_dialogue_records_its_authors_and_takes_only_web_links() {
     .await;
     assert_eq!(status, 201);
     assert_eq!(reply["author_organisation_id"], Value::Null);
-    let res = app
-        .send(
-            Method::POST,
-            &path,
-            Some(&p.a),
-            Some(&json!({"text": "click javascript:alert(1)"})),
-        )
-        .await;
-    assert_eq!(fields(&assert_problem(res, 422).await), vec!["text"]);
+    for bad in [
+        "click javascript:alert(1)",
+        "the [plan](javascript:alert(1))",
+        "<a href=\"data:text/html,x\">plan</a>",
+    ] {
+        let res = app
+            .send(Method::POST, &path, Some(&p.a), Some(&json!({"text": bad})))
+            .await;
+        assert_eq!(
+            fields(&assert_problem(res, 422).await),
+            vec!["text"],
+            "{bad}"
+        );
+    }
     let (_, list) = call(&app, &p.a, Method::GET, &path, None).await;
     let texts: Vec<&str> = list["data"]
         .as_array()
@@ -205,23 +205,11 @@ async fn the_dialogue_records_its_authors_and_takes_only_web_links() {
 async fn a_cohort_runs_for_one_request_and_a_programme_named_is_retired_not_deleted() {
     let app = spawn_app().await;
     let p = parties(&app).await;
-    let agreed = || async {
-        let body = json!({"programme": "patient-safety-culture", "priorities": [2], "expected_learners": 10,
-            "delivery_mode": "online", "window_from": "2027-04-01", "window_to": "2027-06-30"});
-        let r = id(&submitted(&app, &p.a, body).await);
-        act(&app, &p.academy, &r, "review", None).await;
-        let (status, _) = act(
-            &app,
-            &p.academy,
-            &r,
-            "agree",
-            Some(json!({"reason": "Yes"})),
-        )
-        .await;
-        assert_eq!(status, 200);
-        format!("/api/v1/commissioning-requests/{r}/cohorts")
-    };
-    let (first, second) = (agreed().await, agreed().await);
+    let body = json!({"programme": "patient-safety-culture", "priorities": [2], "expected_learners": 10,
+        "delivery_mode": "online", "window_from": "2027-04-01", "window_to": "2027-06-30"});
+    let cohorts_of = |r: String| format!("/api/v1/commissioning-requests/{r}/cohorts");
+    let first = cohorts_of(agreed(&app, &p, body.clone()).await);
+    let second = cohorts_of(agreed(&app, &p, body).await);
     let (status, cohort) = call(&app, &p.academy, Method::POST, &first, Some(json!({}))).await;
     assert_eq!(status, 201, "{cohort}");
     let path = format!("{second}/{}", id(&cohort));
@@ -260,4 +248,85 @@ async fn a_cohort_runs_for_one_request_and_a_programme_named_is_retired_not_dele
             None => assert_eq!(read.status(), 404, "{slug}"),
         }
     }
+}
+
+#[tokio::test]
+async fn a_cohort_for_a_request_runs_a_published_programme_and_a_done_one_delivers_at_once() {
+    let app = spawn_app().await;
+    let p = parties(&app).await;
+    // A co-creation brief names no programme: the academy names the one made for it.
+    let r = agreed(&app, &p, brief()).await;
+    let cohorts = format!("/api/v1/commissioning-requests/{r}/cohorts");
+    for (body, field) in [
+        (json!({}), "programme"),
+        (json!({"programme": "no-such-programme"}), "programme"),
+    ] {
+        let res = app
+            .send(Method::POST, &cohorts, Some(&p.academy), Some(&body))
+            .await;
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(fields(&problem), vec![field], "{body}: {problem}");
+    }
+    // Every default from the brief fits a cohort: its location, window and learners.
+    let (status, cohort) = call(
+        &app,
+        &p.academy,
+        Method::POST,
+        &cohorts,
+        Some(json!({"programme": "vital-signs"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{cohort}");
+    assert_eq!(
+        (cohort["label"].as_str(), cohort["location"].as_str()),
+        (Some("Compassionate handovers"), Some("St James's"))
+    );
+    // An existing cohort that has already completed delivers the request when linked.
+    let done = json!({"label": "Done", "start_date": "2027-05-01", "end_date": "2027-07-01", "capacity": 5,
+                      "delivery_mode": "blended", "commissioning_organisation_id": p.w.org});
+    let (_, done) = call(
+        &app,
+        &p.w.admin,
+        Method::POST,
+        "/api/v1/programmes/vital-signs/cohorts",
+        Some(done),
+    )
+    .await;
+    run(&app, &p.w.admin, &id(&done), &["open", "start", "complete"]).await;
+    // The created cohort is cancelled first, so the completed one is the last to settle.
+    run(&app, &p.w.admin, &id(&cohort), &["cancel"]).await;
+    let link = format!("{cohorts}/{}", id(&done));
+    let (status, linked) = call(&app, &p.academy, Method::PUT, &link, None).await;
+    assert_eq!(status, 200, "{linked}");
+    assert_eq!(linked["status"], "delivered");
+    // Delivered, it takes no more links, and the refusal changes nothing.
+    let (status, again) = call(&app, &p.academy, Method::PUT, &link, None).await;
+    assert_eq!(
+        status, 409,
+        "a delivered request takes no more links: {again}"
+    );
+    let (_, read) = call(
+        &app,
+        &p.a,
+        Method::GET,
+        &format!("/api/v1/commissioning-requests/{r}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (&read["version"], &read["cohort_ids"]),
+        (&linked["version"], &linked["cohort_ids"])
+    );
+    // A location a cohort could not hold is refused with the request.
+    let mut long = brief();
+    long["location"] = json!("x".repeat(301));
+    let res = app
+        .send(
+            Method::POST,
+            "/api/v1/commissioning-requests",
+            Some(&p.a),
+            Some(&long),
+        )
+        .await;
+    assert_eq!(fields(&assert_problem(res, 422).await), vec!["location"]);
 }

@@ -109,6 +109,8 @@ async fn an_organisation_records_and_reads_its_own_learning_needs() {
             "{body}: {problem}"
         );
     }
+    // Deleted: gone from reads and lists, a tombstone in delta sync.
+    let since = ours["updated_at"].as_str().unwrap().to_owned();
     assert_eq!(
         call(&app, &p.a, Method::DELETE, &path(&ours), None).await.0,
         204
@@ -117,6 +119,66 @@ async fn an_organisation_records_and_reads_its_own_learning_needs() {
         call(&app, &p.a, Method::GET, &path(&ours), None).await.0,
         404
     );
+    assert_eq!(
+        call(&app, &p.a, Method::DELETE, &path(&ours), None).await.0,
+        404
+    );
+    let (_, list) = call(&app, &p.a, Method::GET, "/api/v1/learning-needs", None).await;
+    assert_eq!(list["data"], json!([]), "no deleted need in a list");
+    let delta = format!(
+        "/api/v1/learning-needs?updated_since={}",
+        since.replace('+', "%2B")
+    );
+    let (_, changes) = call(&app, &p.a, Method::GET, &delta, None).await;
+    let tombstones = changes["data"].as_array().unwrap();
+    assert_eq!(tombstones.len(), 1, "{changes}");
+    assert_eq!(tombstones[0]["id"], ours["id"]);
+    assert!(tombstones[0]["deleted_at"].is_string(), "{changes}");
+    assert!(tombstones[0]["updated_at"].as_str().unwrap() > since.as_str());
+}
+
+#[tokio::test]
+async fn learning_needs_come_in_cursor_pages_in_change_order() {
+    let app = spawn_app().await;
+    let p = parties(&app).await;
+    let mut recorded = Vec::new();
+    for headcount in 1..=5 {
+        let need = json!({"year": 2027, "priority": 6, "system_level": "micro",
+                          "staff_group": "Nurses", "headcount": headcount});
+        let (status, n) = call(
+            &app,
+            &p.a,
+            Method::POST,
+            "/api/v1/learning-needs",
+            Some(need),
+        )
+        .await;
+        assert_eq!(status, 201);
+        recorded.push(id(&n));
+    }
+    let mut seen = Vec::new();
+    let mut next = "/api/v1/learning-needs?limit=2".to_owned();
+    loop {
+        let (status, page) = call(&app, &p.a, Method::GET, &next, None).await;
+        assert_eq!(status, 200, "{page}");
+        let data = page["data"].as_array().unwrap();
+        assert!(data.len() <= 2);
+        seen.extend(data.iter().map(id));
+        match page["next_cursor"].as_str() {
+            Some(c) => next = format!("/api/v1/learning-needs?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, recorded, "every need once, in change order");
+    let res = app
+        .send(
+            Method::GET,
+            "/api/v1/learning-needs?cursor=nonsense",
+            Some(&p.a),
+            None,
+        )
+        .await;
+    assert_eq!(fields(&assert_problem(res, 400).await), vec!["cursor"]);
 }
 
 #[tokio::test]
@@ -179,16 +241,16 @@ async fn commissioning_events_reach_the_organisation_and_the_academy_once_per_ca
     .await;
     post("/api/v1/learning-needs".into(), p.a.clone(),
          json!({"year": 2027, "priority": 6, "system_level": "meso", "staff_group": "Nurses", "headcount": 30})).await;
-    // A refused change emits nothing.
+    // A change the store refuses (a second review: 409) emits nothing.
     let (status, _) = call(
         &app,
-        &p.a,
+        &p.academy,
         Method::POST,
-        &format!("/api/v1/commissioning-requests/{r}/messages"),
-        Some(json!({"text": "bad file:///etc/passwd"})),
+        &format!("/api/v1/commissioning-requests/{r}/review"),
+        None,
     )
     .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
 
     for receiver in [&ra, &racademy] {
         let events = receiver.wait_for(4).await;

@@ -12,6 +12,7 @@ mod clients;
 mod cohorts;
 mod commissioning;
 mod commissioning_cohorts;
+mod commissioning_states;
 mod communities;
 mod community_commitment;
 mod community_resources;

@@ -26,7 +26,8 @@ use crate::routes::v1::catalogue::programme_input::PriorityInput;
 #[schema(example = json!({"id": "0193a1b4-5f6e-7c3d-9a2b-1c4d5e6f7a8b", "organisation_id": "0193a1b4-0000-7000-8000-0000000000bb",
     "year": 2027, "priority": {"code": 6, "slug": "learning-together", "title": "Learning together"},
     "system_level": "micro", "staff_group": "Healthcare support workers", "headcount": 120, "programme_id": null,
-    "notes": null, "created_at": "2026-12-03T09:00:00Z", "updated_at": "2026-12-03T09:00:00Z"}))]
+    "notes": null, "created_at": "2026-12-03T09:00:00Z", "updated_at": "2026-12-03T09:00:00Z",
+    "deleted_at": null}))]
 pub struct LearningNeedDto {
     pub id: Uuid,
     pub organisation_id: Uuid,
@@ -41,6 +42,8 @@ pub struct LearningNeedDto {
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When it was deleted: set only on the tombstones a delta sync (`updated_since`) lists.
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<NeedRecord> for LearningNeedDto {
@@ -61,6 +64,7 @@ impl TryFrom<NeedRecord> for LearningNeedDto {
             notes: n.notes,
             created_at: n.created_at.and_utc(),
             updated_at: n.updated_at.and_utc(),
+            deleted_at: n.deleted_at.map(|d| d.and_utc()),
         })
     }
 }
@@ -79,16 +83,14 @@ pub struct LearningNeedCreate {
     pub priority: Option<PriorityInput>,
     #[schema(value_type = SystemLevel)]
     pub system_level: Option<String>,
-    /// 2 to 100 characters.
-    #[schema(value_type = String, min_length = 2, max_length = 100)]
+    #[schema(value_type = crate::openapi::rules::StaffGroup)]
     pub staff_group: Option<String>,
     #[schema(value_type = i64, minimum = 1, maximum = 100000)]
     pub headcount: Option<i64>,
     /// A published programme (id or slug) that would meet it.
     #[schema(value_type = Option<String>, example = "vital-signs")]
     pub programme: Option<String>,
-    /// 1 to 2,000 characters.
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 2000)]
+    #[schema(value_type = Option<crate::openapi::rules::NeedNotes>)]
     pub notes: Option<String>,
 }
 
@@ -169,7 +171,8 @@ pub async fn create_learning_need(
         .json(dto))
 }
 
-/// List learning needs, in change order: an organisation's client sees its own.
+/// List learning needs, in change order: an organisation's client sees its own. With
+/// `updated_since` (delta sync) the list includes the tombstones of deleted needs.
 #[utoipa::path(
     tag = "commissioning",
     params(LearningNeedQuery),
@@ -246,7 +249,8 @@ pub async fn get_learning_need(
     Ok(HttpResponse::Ok().json(LearningNeedDto::try_from(record)?))
 }
 
-/// Delete a learning need recorded in error.
+/// Delete a learning need recorded in error. It leaves a tombstone (`deleted_at` set) that
+/// only a delta sync (`updated_since`) lists; reads and reports no longer see it.
 #[utoipa::path(
     tag = "commissioning",
     params(LearningNeedId),

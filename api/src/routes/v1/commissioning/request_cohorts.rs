@@ -77,7 +77,10 @@ pub async fn create_request_cohort(
     let b = body.into_inner();
     let key = cohort_programme(b.programme, r.programme_id.map(|p| p.to_string()))
         .map_err(unprocessable)?;
-    let programme = crate::routes::v1::catalogue::programmes::find(&store, &key).await?;
+    let programme = db(&store, move |conn| {
+        persistence::commissioning::published(conn, &key, "programme")
+    })
+    .await?;
     let requested = RequestedCohort {
         title: r.title.clone(),
         window: r.window,

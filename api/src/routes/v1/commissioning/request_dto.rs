@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::openapi::rules::{CohortPriorities, Day, Venue};
+use crate::openapi::rules::{CohortPriorities, Day};
 use crate::routes::v1::catalogue::programme_dto::PriorityRef;
 use crate::routes::v1::catalogue::programme_input::PriorityInput;
 
@@ -51,7 +51,8 @@ pub struct CommissioningRequestDto {
     /// A person of the requesting organisation; `null` once they are erased.
     pub contact_person_id: Option<Uuid>,
     pub status: RequestStatus,
-    /// The reason given with the latest decision (or withdrawal).
+    /// The reason given when it entered its current state (`null` when none was); once
+    /// delivered, the agreement's.
     pub status_reason: Option<String>,
     /// When it was agreed or declined.
     pub decided_at: Option<DateTime<Utc>>,
@@ -116,8 +117,8 @@ pub struct CommissioningRequestCreate {
     pub system_level: Option<String>,
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 10000)]
     pub expected_learners: Option<i64>,
-    /// At most 20 staff groups, each 2 to 100 characters.
-    #[schema(value_type = Option<Vec<String>>, max_items = 20)]
+    /// At most 20 staff groups.
+    #[schema(value_type = Option<Vec<crate::openapi::rules::StaffGroup>>, max_items = 20)]
     pub staff_groups: Option<Vec<String>>,
     /// With `window_to`.
     #[schema(value_type = Option<Day>)]
@@ -127,7 +128,8 @@ pub struct CommissioningRequestCreate {
     pub window_to: Option<NaiveDate>,
     #[schema(value_type = Option<DeliveryMode>)]
     pub delivery_mode: Option<String>,
-    #[schema(value_type = Option<Venue>)]
+    /// Where its cohorts would meet (a cohort's location, which it becomes).
+    #[schema(value_type = Option<crate::openapi::rules::Place>)]
     pub location: Option<String>,
     /// The workplace it is for (at most 4,000 characters).
     #[schema(value_type = Option<crate::openapi::rules::BriefText>)]

@@ -1,0 +1,5 @@
+DROP INDEX commissioning_request_priorities_code_idx;
+DROP INDEX commissioning_requests_status_idx;
+DROP INDEX commissioning_requests_programme_idx;
+DROP INDEX learning_needs_programme_idx;
+ALTER TABLE learning_needs DROP COLUMN deleted_at;
