@@ -282,3 +282,34 @@ async fn commissioning_events_reach_the_organisation_and_the_academy_once_per_ca
         "B hears nothing of A's commissioning"
     );
 }
+
+#[tokio::test]
+async fn a_request_delivered_by_its_cohort_changes_status_once_more() {
+    let app = crate::fixtures::webhooks::app().await;
+    let p = parties(&app).await;
+    let hooks = app.token_with(&p.w.admin, &["webhooks:manage"]).await;
+    let heard = receiver(200).await;
+    subscribe(&app, &hooks, &heard.url, &["commissioning.status_changed"]).await;
+    let body = json!({"programme": "vital-signs", "expected_learners": 8, "delivery_mode": "online",
+        "window_from": "2027-04-01", "window_to": "2027-05-31"});
+    let r = crate::commissioning::agreed(&app, &p, body).await;
+    let cohorts = format!("/api/v1/commissioning-requests/{r}/cohorts");
+    let (status, cohort) = call(&app, &p.academy, Method::POST, &cohorts, Some(json!({}))).await;
+    assert_eq!(status, 201, "{cohort}");
+    let steps = ["open", "start", "complete"];
+    crate::commissioning::run(&app, &p.w.admin, &id(&cohort), &steps).await;
+    let events = heard.wait_for(3).await;
+    let statuses: Vec<&str> = events
+        .iter()
+        .map(|e| e["data"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["in_review", "agreed", "delivered"],
+        "in order, once each"
+    );
+    for e in &events {
+        conforms(e);
+        assert_eq!(e["data"]["id"], r.as_str());
+    }
+}
