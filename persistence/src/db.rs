@@ -158,6 +158,7 @@ impl fmt::Display for DatabaseUrl {
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    queue_worker: bool,
 }
 
 impl ManageConnection for ConnectionManager {
@@ -165,7 +166,12 @@ impl ManageConnection for ConnectionManager {
     type Error = ConnectionError;
 
     fn connect(&self) -> Result<DbConnection, ConnectionError> {
-        self.url.connect()
+        let mut conn = self.url.connect()?;
+        if self.queue_worker && matches!(conn, DbConnection::Postgresql(_)) {
+            conn.batch_execute("SET synchronous_commit = off")
+                .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+        }
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
@@ -179,6 +185,17 @@ impl ManageConnection for ConnectionManager {
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         conn.is_broken() || statements::lost(conn.instrumentation())
     }
+}
+
+/// On PostgreSQL, makes the rest of the caller's transaction find rows by their indexes
+/// (`SET LOCAL enable_seqscan = off`), for lookups of a batch of keys in a queue table that
+/// can grow faster than its statistics: planned from stale statistics that describe it near
+/// empty, `id = ANY($1)` becomes a sequential scan of a backlog of thousands of rows.
+pub fn by_index(conn: &mut DbConnection) -> crate::StoreResult<()> {
+    if matches!(conn, DbConnection::Postgresql(_)) {
+        conn.batch_execute("SET LOCAL enable_seqscan = off")?;
+    }
+    Ok(())
 }
 
 /// Runs `f` in one read-only snapshot: REPEATABLE READ on PostgreSQL (every statement sees
@@ -233,6 +250,11 @@ pub struct PoolOptions {
     pub connect_timeout: Duration,
     /// Who hears of each checkout and its wait (the API's metrics).
     pub events: PoolEvents,
+    /// Connections of a queue worker (the webhook deliveries'), on PostgreSQL: commits that
+    /// do not wait for their WAL flush (`synchronous_commit = off`: a database crash may lose
+    /// the last ones committed, never half of one, and the worker's work is redone at least
+    /// once).
+    pub queue_worker: bool,
 }
 
 impl Default for PoolOptions {
@@ -241,6 +263,7 @@ impl Default for PoolOptions {
             max_size: 10,
             connect_timeout: Duration::from_secs(5),
             events: PoolEvents::default(),
+            queue_worker: false,
         }
     }
 }
@@ -311,7 +334,10 @@ pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<Pool, Pool
         // Health comes from errors and /health/ready, not from a round trip per checkout.
         .test_on_check_out(false)
         .event_handler(Box::new(options.events.clone()))
-        .build(ConnectionManager { url: url.clone() })
+        .build(ConnectionManager {
+            url: url.clone(),
+            queue_worker: options.queue_worker,
+        })
         .map_err(|source| PoolError {
             url: url.to_string(),
             source,

@@ -20,8 +20,12 @@ pub struct WebhookSettings {
     pub poll: Duration,
     /// Whether this process runs a delivery worker (`WEBHOOKS_WORKER=0` turns it off).
     pub worker: bool,
-    /// Deliveries a worker claims and sends at once.
+    /// Deliveries a worker claims and sends at once (`WEBHOOKS_BATCH`, 500).
     pub batch: i64,
+    /// How long a worker lets new events gather before a round that would not fill a batch
+    /// (`WEBHOOKS_COALESCE_MS`, 50): fewer, fuller rounds leave the requests more of the
+    /// machine, for at most this much more latency.
+    pub coalesce: Duration,
     /// Database connections of the worker's own pool, apart from the requests' pool.
     pub pool_size: u32,
     /// How long the previous secret keeps signing after a rotation (24 h).
@@ -38,7 +42,8 @@ impl Default for WebhookSettings {
             disable_after: Duration::from_secs(5 * 86_400),
             poll: Duration::from_secs(1),
             worker: true,
-            batch: 200,
+            batch: 500,
+            coalesce: Duration::from_millis(50),
             pool_size: 2,
             rotation_overlap: Duration::from_secs(86_400),
             replay_limit: 10_000,
@@ -89,6 +94,18 @@ pub fn from_env() -> Result<WebhookSettings, ConfigError> {
             |n: &u64| (10..=60_000).contains(n),
         )?),
         worker: flag("WEBHOOKS_WORKER", true)?,
+        batch: parsed(
+            "WEBHOOKS_BATCH",
+            d.batch,
+            "a whole number of deliveries from 1 to 1000",
+            |n: &i64| (1..=1_000).contains(n),
+        )?,
+        coalesce: Duration::from_millis(parsed(
+            "WEBHOOKS_COALESCE_MS",
+            50,
+            "a whole number of milliseconds from 0 to 1000",
+            |n: &u64| *n <= 1_000,
+        )?),
         ..d
     })
 }

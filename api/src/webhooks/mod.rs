@@ -70,9 +70,13 @@ impl Webhooks {
         if !self.settings.worker {
             return Ok(());
         }
+        // A queue worker's connections: a database crash can only make it fan out, claim
+        // or send again what it had done (deliveries are at least once), so its commits need
+        // not wait for the WAL flush.
         let options = persistence::PoolOptions {
             max_size: self.settings.pool_size,
             connect_timeout: pool.connect_timeout,
+            queue_worker: true,
             ..persistence::PoolOptions::default()
         };
         if url.backend() == persistence::Backend::Postgres {

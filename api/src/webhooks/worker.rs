@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::webhook::after_attempt;
+use futures_util::StreamExt;
 use persistence::Store;
 use persistence::clock::now;
 use persistence::webhooks::worker::{self, AttemptOutcome, Claim};
@@ -16,6 +17,8 @@ use super::send;
 
 /// Events fanned out per transaction.
 const FAN_OUT: i64 = 500;
+/// Deliveries a worker has in flight at once.
+const SENDS_AT_ONCE: usize = 32;
 /// How much longer than a receiver's timeout a claim is held.
 const LEASE_MARGIN: Duration = Duration::from_secs(30);
 
@@ -36,12 +39,17 @@ pub async fn run(store: Store, hooks: Arc<Webhooks>) {
             return;
         }
     };
+    let (batch, coalesce) = (hooks.settings.batch, hooks.settings.coalesce);
     loop {
         match round(&store, &hooks, &client).await {
-            Ok(0) => {
+            Ok(Round { fanned: 0, sent: 0 }) => {
                 let _ = tokio::time::timeout(hooks.settings.poll, hooks.wake.notified()).await;
+                // Let the events of the next moments come along in the same round.
+                tokio::time::sleep(coalesce).await;
             }
-            Ok(_) => {}
+            // A full batch: a backlog, sent without pause.
+            Ok(r) if r.sent as i64 >= batch => {}
+            Ok(_) => tokio::time::sleep(coalesce).await,
             Err(e) => {
                 tracing::warn!(error = %e, "webhook delivery round failed; retrying");
                 tokio::time::sleep(hooks.settings.poll).await;
@@ -50,8 +58,16 @@ pub async fn run(store: Store, hooks: Arc<Webhooks>) {
     }
 }
 
-/// One round: fan out, claim, send, record. Returns how much it did (0: nothing to do).
-async fn round(store: &Store, hooks: &Webhooks, client: &reqwest::Client) -> anyhow::Result<usize> {
+/// What a round did.
+struct Round {
+    /// Events fanned out.
+    fanned: usize,
+    /// Deliveries attempted.
+    sent: usize,
+}
+
+/// One round: fan out, claim, send, record.
+async fn round(store: &Store, hooks: &Webhooks, client: &reqwest::Client) -> anyhow::Result<Round> {
     let mut fanned = 0;
     loop {
         let n = blocking(store, |c| worker::fan_out(c, FAN_OUT, now())).await?;
@@ -69,14 +85,26 @@ async fn round(store: &Store, hooks: &Webhooks, client: &reqwest::Client) -> any
     })
     .await?;
     if claims.is_empty() {
-        return Ok(fanned);
+        return Ok(Round { fanned, sent: 0 });
     }
     let policy = settings.policy;
-    let attempts = futures_util::future::join_all(claims.iter().map(|c| async move {
-        let attempted_at = now();
-        (attempted_at, send::attempt(client, c, policy).await)
-    }))
-    .await;
+    // A few at a time, in claim order: a receiver is not flooded with hundreds of
+    // connections at once, and the sends' work is spread out instead of bursting.
+    let sends: Vec<_> = claims
+        .iter()
+        .cloned()
+        .map(|c| {
+            let client = client.clone();
+            async move {
+                let attempted_at = now();
+                (attempted_at, send::attempt(&client, &c, policy).await)
+            }
+        })
+        .collect();
+    let attempts: Vec<_> = futures_util::stream::iter(sends)
+        .buffered(SENDS_AT_ONCE)
+        .collect()
+        .await;
     let outcomes: Vec<AttemptOutcome> = claims
         .iter()
         .zip(attempts)
@@ -105,7 +133,10 @@ async fn round(store: &Store, hooks: &Webhooks, client: &reqwest::Client) -> any
     for id in disabled {
         tracing::warn!(webhook = %id, "webhook endpoint disabled");
     }
-    Ok(fanned + claims.len())
+    Ok(Round {
+        fanned,
+        sent: claims.len(),
+    })
 }
 
 /// A random fraction in [0, 1), for the retry jitter.

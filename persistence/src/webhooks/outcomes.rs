@@ -47,6 +47,7 @@ pub fn record(
     at: NaiveDateTime,
 ) -> StoreResult<Vec<Uuid>> {
     conn.transaction(|conn| {
+        crate::db::by_index(conn)?;
         let ids: Vec<DbUuid> = outcomes.iter().map(|o| DbUuid(o.delivery_id)).collect();
         let remaining = d::table.filter(d::id.eq_any(&ids)).select(d::id);
         // On PostgreSQL the rows are locked against deletion until the attempts are in.

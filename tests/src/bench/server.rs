@@ -30,6 +30,12 @@ pub fn serve(url: &str, port: u16) {
     {
         settings.webhooks.batch = n;
     }
+    if let Some(ms) = std::env::var("BENCH_WEBHOOK_COALESCE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        settings.webhooks.coalesce = Duration::from_millis(ms);
+    }
     settings.rate_limits.client_requests = 10_000_000;
     settings.rate_limits.anonymous_requests = 10_000_000;
     actix_web::rt::System::new().block_on(async move {

@@ -260,3 +260,36 @@ async fn a_replay_sends_a_ranges_events_again_with_their_ids_a_page_at_a_time() 
     let p = crate::helpers::assert_problem(res, 422).await;
     assert!(p.to_string().contains("\"to\""), "{p}");
 }
+
+/// A queue worker's pool (the webhook worker's) commits without waiting for the WAL flush
+/// (a database crash can only make it redo work: deliveries are at least once); every
+/// other pool waits for it.
+#[tokio::test]
+async fn only_a_queue_workers_pool_relaxes_its_commits() {
+    use diesel::{QueryableByName, RunQueryDsl};
+    let db = crate::helpers::TestDb::create().await;
+    if !db.is_postgres() {
+        eprintln!("PostgreSQL-only test: SQLite's commits are local");
+        return;
+    }
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        setting: String,
+    }
+    let url = persistence::DatabaseUrl::parse(db.url()).unwrap();
+    for (queue_worker, want) in [(true, "off"), (false, "on")] {
+        let options = persistence::PoolOptions {
+            max_size: 1,
+            queue_worker,
+            ..persistence::PoolOptions::default()
+        };
+        let pool = persistence::db::build_pool(&url, &options).unwrap();
+        let mut conn = pool.get().unwrap();
+        let got: Setting =
+            diesel::sql_query("SELECT setting FROM pg_settings WHERE name = 'synchronous_commit'")
+                .get_result(&mut *conn)
+                .unwrap();
+        assert_eq!(got.setting, want, "queue worker: {queue_worker}");
+    }
+}
