@@ -49,9 +49,15 @@ pub struct Supply {
 }
 
 /// The year's counts: the caller's own needs and learners (an organisation's client), and
-/// every cohort's seats (public). Three statements, and two more when a need names a
+/// every cohort's seats (public); the learners only when `count_learners` (they take a scan
+/// of the year's enrolments, which a view of needs against seats can spare). Three statements, and two more when a need names a
 /// programme. Call inside a read snapshot.
-pub fn counts(conn: &mut DbConnection, year: i32, visibility: Visibility) -> StoreResult<Supply> {
+pub fn counts(
+    conn: &mut DbConnection,
+    year: i32,
+    visibility: Visibility,
+    count_learners: bool,
+) -> StoreResult<Supply> {
     let mut supply = Supply::default();
     let mut needs = n::table
         .left_join(p::table)
@@ -123,8 +129,10 @@ pub fn counts(conn: &mut DbConnection, year: i32, visibility: Visibility) -> Sto
     if let Some(o) = own {
         seated_by_priority = seated_by_priority.filter(e::organisation_id.eq(o));
     }
-    for (code, learners) in seated_by_priority.load::<(i32, i64)>(conn)? {
-        supply.priorities.entry(code).or_default().learners = learners;
+    if count_learners {
+        for (code, learners) in seated_by_priority.load::<(i32, i64)>(conn)? {
+            supply.priorities.entry(code).or_default().learners = learners;
+        }
     }
     let named: Vec<DbUuid> = supply.programmes.keys().map(|id| DbUuid(*id)).collect();
     if named.is_empty() {
@@ -147,7 +155,11 @@ pub fn counts(conn: &mut DbConnection, year: i32, visibility: Visibility) -> Sto
     if let Some(o) = own {
         learners = learners.filter(e::organisation_id.eq(o));
     }
-    let learners: Vec<(DbUuid, i64)> = learners.load(conn)?;
+    let learners: Vec<(DbUuid, i64)> = if count_learners {
+        learners.load(conn)?
+    } else {
+        Vec::new()
+    };
     for (programme, cohorts, seats) in seats {
         if let Some(line) = supply.programmes.get_mut(&programme.0) {
             let line = &mut line.counts;

@@ -61,6 +61,10 @@ fn reports() -> Vec<(&'static str, String)> {
         ("priorities", format!("priorities?{q}")),
         ("communities", format!("communities?{q}")),
         (
+            "learning needs (supply and demand)",
+            "learning-needs?year=2025".to_owned(),
+        ),
+        (
             "impact.html (all of the page's reports)",
             format!("impact.html?{q}"),
         ),

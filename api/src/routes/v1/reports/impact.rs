@@ -57,7 +57,7 @@ impl Impact {
                 learning_by(store, &scope, Dimension::OrganisationKind),
                 learning_by(store, &scope, Dimension::Quarter),
             ),
-            learning_needs_report(store, &scope),
+            learning_needs_report(store, &scope, false),
         )
         .await?;
         Ok(Self {
@@ -285,7 +285,7 @@ pub async fn get_report_chart(
             scope.quarters(&learning_by(store, &scope, Dimension::Quarter).await?)
         }
         Chart::CommunityMembership => scope.communities(&communities_report(store, &scope).await?),
-        Chart::LearningNeeds => scope.needs(&learning_needs_report(store, &scope).await?),
+        Chart::LearningNeeds => scope.needs(&learning_needs_report(store, &scope, false).await?),
     };
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "image/svg+xml; charset=utf-8"))

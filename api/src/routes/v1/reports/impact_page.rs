@@ -165,7 +165,7 @@ fn communities(i: &Impact) -> Markup {
 }
 
 fn needs(i: &Impact) -> Markup {
-    let (t, r) = (i.scope.threshold, &i.needs);
+    let r = &i.needs;
     let (needs, headcount): (i64, i64) = r.priorities.iter().fold((0, 0), |(n, h), p| {
         (n + p.figures.needs, h + p.figures.headcount)
     });
@@ -179,13 +179,11 @@ fn needs(i: &Impact) -> Markup {
                 caption.note { "Seats: the capacity of the cohorts starting in the year, but the cancelled; \
                     a cohort serving several priorities offers its seats to each." }
                 thead { tr { th { "Priority" } th { "Needs" } th { "Staff needing" } th { "Cohorts" }
-                    th { "Seats offered" } th { "Learners" } th { "Gap" } } }
+                    th { "Seats offered" } th { "Gap" } } }
                 tbody { @for p in &r.priorities {
                     @let f = &p.figures;
                     tr { td { (p.priority.code) ". " (p.priority.title) } td { (f.needs) } td { (f.headcount) }
-                        td { (f.cohorts) } td { (f.seats_offered) }
-                        td { (count(f.learners, f.suppressed_figures.contains(&"learners"), t)) }
-                        td { (f.gap) } }
+                        td { (f.cohorts) } td { (f.seats_offered) } td { (f.gap) } }
                 } }
             }
         }

@@ -72,9 +72,13 @@ pub struct SupplyFigures {
 }
 
 impl SupplyFigures {
-    fn of(c: SupplyCounts, threshold: i64) -> Self {
+    fn of(c: SupplyCounts, threshold: i64, counted: bool) -> Self {
         let mut s = Suppressor::new(threshold);
-        let learners = s.count("learners", c.learners);
+        let learners = if counted {
+            s.count("learners", c.learners)
+        } else {
+            None
+        };
         Self {
             needs: c.needs,
             headcount: c.headcount,
@@ -162,18 +166,23 @@ pub async fn get_learning_needs_report(
 ) -> Result<HttpResponse, ApiError> {
     let format = Format::of(&req)?;
     let period = q.period()?;
-    let report = learning_needs_report(&store, &ReportScope::new(&auth, &settings, period)).await?;
+    let scope = ReportScope::new(&auth, &settings, period);
+    let report = learning_needs_report(&store, &scope, true).await?;
     respond(format, &report, "learning-needs", &period, csv)
 }
 
-/// The report for the year the scope's period ends in, for the impact page too.
+/// The report for the year the scope's period ends in, for the board report too (which
+/// shows needs against seats, and leaves `learners` uncounted: `null`).
 pub async fn learning_needs_report(
     store: &Store,
     scope: &ReportScope,
+    count_learners: bool,
 ) -> Result<LearningNeedsReport, ApiError> {
     let (year, visibility, t) = (scope.period.to.year(), scope.visibility, scope.threshold);
     let mut counts = scope
-        .count(store, move |conn| supply::counts(conn, year, visibility))
+        .count(store, move |conn| {
+            supply::counts(conn, year, visibility, count_learners)
+        })
         .await?;
     let priorities = Priority::ALL
         .into_iter()
@@ -185,6 +194,7 @@ pub async fn learning_needs_report(
                     .remove(&i32::from(p.code()))
                     .unwrap_or_default(),
                 t,
+                count_learners,
             ),
         })
         .collect();
@@ -197,7 +207,7 @@ pub async fn learning_needs_report(
                 slug: p.slug,
                 title: p.title,
             },
-            figures: SupplyFigures::of(p.counts, t),
+            figures: SupplyFigures::of(p.counts, t, count_learners),
         })
         .collect();
     programmes.sort_by(|a, b| a.programme.title.cmp(&b.programme.title));
