@@ -29,7 +29,7 @@ vocabulary_enum! {
         CohortCompleted = "cohort.completed": "A cohort completed",
         CohortCancelled = "cohort.cancelled": "A cohort was cancelled",
         /// Its dates, capacity, location or other details changed.
-        CohortUpdated = "cohort.updated": "A cohort's details changed",
+        CohortUpdated = "cohort.updated": "A cohort's dates, capacity or place (location or joining link) changed",
         /// The person's personal data was erased; only the id remains.
         PersonErased = "person.erased": "A person was erased",
         CommunitySessionScheduled = "community.session.scheduled": "A community session was scheduled",

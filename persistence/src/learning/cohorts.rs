@@ -228,7 +228,9 @@ pub fn update(
             &audit.succeeded("cohort.update", "cohort", Some(id.to_string()), 200),
         )?;
         let cohort = get(conn, id)?;
-        webhooks::emit_one(conn, Event::cohort(EventType::CohortUpdated, &cohort))?;
+        if cohort.spec.moves_for_learners(&current.spec) {
+            webhooks::emit_one(conn, Event::cohort(EventType::CohortUpdated, &cohort))?;
+        }
         Ok(cohort)
     })
 }

@@ -86,6 +86,12 @@ async fn each_event_type_fires_once_per_cause_to_exactly_those_who_may_hear_it()
     )
     .await; // withdrawn + promoted
     let path = format!("/api/v1/cohorts/{cohort}");
+    // A new label alone is no news to learners: no cohort.updated.
+    let tag = app.etag_as(&path, admin).await;
+    let res = app
+        .patch_if_match(&path, admin, &tag, &json!({"label": "Renamed"}))
+        .await;
+    assert_eq!(res.status(), 200);
     let tag = app.etag_as(&path, admin).await;
     let res = app
         .patch_if_match(&path, admin, &tag, &json!({"capacity": 3}))
