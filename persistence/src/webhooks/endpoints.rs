@@ -52,38 +52,28 @@ type Row = (
     NaiveDateTime,
 );
 
-/// Every column but the secrets.
-#[allow(clippy::type_complexity)]
-const COLUMNS: (
-    e::id,
-    e::organisation_id,
-    e::client_id,
-    e::url,
-    e::description,
-    e::event_types,
-    e::status,
-    e::disabled_reason,
-    e::disabled_at,
-    e::failing_since,
-    e::previous_secret_until,
-    e::version,
-    e::created_at,
-    e::updated_at,
-) = (
-    e::id,
-    e::organisation_id,
-    e::client_id,
-    e::url,
-    e::description,
-    e::event_types,
-    e::status,
-    e::disabled_reason,
-    e::disabled_at,
-    e::failing_since,
-    e::previous_secret_until,
-    e::version,
-    e::created_at,
-    e::updated_at,
+/// Every column but the secrets: `COLUMNS`, whose type is the same tuple.
+macro_rules! columns {
+    ($($column:ident),* $(,)?) => {
+        #[allow(clippy::type_complexity)]
+        const COLUMNS: ($(e::$column,)*) = ($(e::$column,)*);
+    };
+}
+columns!(
+    id,
+    organisation_id,
+    client_id,
+    url,
+    description,
+    event_types,
+    status,
+    disabled_reason,
+    disabled_at,
+    failing_since,
+    previous_secret_until,
+    version,
+    created_at,
+    updated_at,
 );
 
 /// The stored form of a subscription: ` a b ` (so `LIKE '% a %'` finds a type), or empty
