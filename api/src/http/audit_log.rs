@@ -52,12 +52,14 @@ pub async fn middleware(
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let res = next.call(req).await?;
     let status = res.status().as_u16();
+    // Refused by a rate limit: not recorded, so a flood cannot fill the log. The route is
+    // looked up only for a refused write (a read never matches it again).
+    let refused_write = writes && status >= 400 && status != 429;
+    let pattern = refused_write
+        .then(|| res.request().match_pattern())
+        .flatten();
     // The token endpoint audits its own outcomes (it knows which client was attempted).
-    let pattern = res.request().match_pattern();
-    let audited = writes
-        && status >= 400
-        // Refused by a rate limit: not recorded, so a flood cannot fill the log.
-        && status != 429
+    let audited = refused_write
         && pattern
             .as_deref()
             .is_some_and(|p| p.starts_with("/api/v1/") && p != "/api/v1/oauth/token");
