@@ -147,8 +147,11 @@ async fn run(url: &str) -> String {
     let mut out = String::new();
     let a = spawn(url);
     let b = spawn(url);
+    // Idle connections are dropped before the server's keep-alive (5 s) would close them
+    // under a request that reuses one (hyper's `IncompleteMessage` after a long data fill).
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .unwrap();
     let store = persistence::Store::connect(
