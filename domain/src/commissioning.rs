@@ -16,7 +16,7 @@ mod need;
 mod tests;
 
 pub use cohort_for::{RequestedCohort, cohort_programme};
-pub use need::{HEADCOUNT, NEED_YEARS, NOTES_CHARS, Need, NeedInput};
+pub use need::{HEADCOUNT, NEED_YEARS, NOTES_CHARS, Need, NeedInput, gap};
 
 vocabulary_enum! {
     /// Where a request is. `submitted → in_review → agreed | declined`; the partner (or the
@@ -55,6 +55,8 @@ pub enum TransitionRefused {
         "a request is delivered once a cohort linked to it has completed and every other has completed or was cancelled"
     )]
     NotDelivered,
+    #[error("the request is {0}: cohorts are run for an agreed request only")]
+    NoCohorts(&'static str),
 }
 
 /// The cohorts linked to an agreed request, as the delivery rule sees them: delivered once
@@ -112,6 +114,20 @@ impl RequestStatus {
     /// True when moving to this state needs a reason (a decision carries one).
     pub fn needs_reason(self) -> bool {
         matches!(self, Self::Agreed | Self::Declined)
+    }
+
+    /// Cohorts are run for an agreed request only.
+    pub fn runs_cohorts(self) -> Result<(), TransitionRefused> {
+        match self {
+            Self::Agreed => Ok(()),
+            other => Err(TransitionRefused::NoCohorts(other.value())),
+        }
+    }
+
+    /// The reason a request keeps on entering this state: the one given with the change;
+    /// on delivery, which nobody decides, the one it `had` (the agreement's).
+    pub fn reason_kept<'a>(self, given: Option<&'a str>, had: Option<&'a str>) -> Option<&'a str> {
+        if self == Self::Delivered { had } else { given }
     }
 }
 

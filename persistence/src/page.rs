@@ -102,8 +102,8 @@ impl Cursor {
 /// sort key decodes to `key`.
 #[macro_export]
 macro_rules! after_cursor {
-    ($timestamp:expr, $id:expr, $key:expr, $cursor:expr) => {
-        $timestamp.gt($key).or($timestamp
+    ($sort:expr, $id:expr, $key:expr, $cursor:expr) => {
+        $sort.gt($key).or($sort
             .eq($key)
             .and($id.gt($crate::sql_types::DbUuid($cursor.id))))
     };

@@ -38,9 +38,7 @@ impl Principal {
             _ => persistence::visibility::Visibility::All,
         }
     }
-}
 
-impl Principal {
     /// The organisation a record is written for: a partner organisation's client writes for
     /// its own (naming another is refused as if it did not exist, which it does not for this
     /// caller); an academy client names one, which must be given when `required`. A refusal is

@@ -173,16 +173,20 @@ pub struct Period {
 }
 
 impl Period {
-    /// A calendar year, 1 January to 31 December.
-    pub fn year(y: i32) -> Self {
-        let day = |m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-        let (from, to) = (day(1, 1), day(12, 31));
+    /// The days `from` to `to`, both included.
+    fn between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Self {
         Self {
             from,
             to,
             start: from.and_time(chrono::NaiveTime::MIN),
             end: to.succ_opt().unwrap_or(to).and_time(chrono::NaiveTime::MIN),
         }
+    }
+
+    /// A calendar year, 1 January to 31 December.
+    pub fn year(y: i32) -> Self {
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        Self::between(day(1, 1), day(12, 31))
     }
 }
 
@@ -215,10 +219,5 @@ pub fn period(
         });
         return None;
     }
-    Some(Period {
-        from,
-        to,
-        start: from.and_time(chrono::NaiveTime::MIN),
-        end: to.succ_opt().unwrap_or(to).and_time(chrono::NaiveTime::MIN),
-    })
+    Some(Period::between(from, to))
 }

@@ -167,13 +167,9 @@ fn learners_hear_of_new_dates_capacity_or_place_and_of_nothing_else() {
     let spec = |label: &str, capacity: i64, location: Option<&str>| {
         CohortSpec::parse(CohortInput {
             label: Some(label.into()),
-            start_date: Some(d(2027, 3, 1)),
-            end_date: Some(d(2027, 6, 30)),
             capacity: Some(capacity),
-            waitlist_enabled: Some(true),
-            delivery_mode: Some("blended".into()),
             location: location.map(str::to_owned),
-            joining_link: None,
+            ..input()
         })
         .unwrap()
     };

@@ -100,3 +100,9 @@ fn required<T>(
         Some(raw) => e.check(field, parse(&raw)),
     }
 }
+
+/// The staff needing learning beyond the seats offered: the gap the academy must close
+/// (none when the seats cover the headcount).
+pub fn gap(headcount: i64, seats_offered: i64) -> i64 {
+    (headcount - seats_offered).max(0)
+}

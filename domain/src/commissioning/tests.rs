@@ -286,3 +286,25 @@ fn a_learning_need_has_a_year_a_staff_group_and_a_headcount() {
         vec!["year", "priority", "system_level", "headcount", "notes"]
     );
 }
+
+#[test]
+fn cohorts_run_for_an_agreed_request_only_and_delivery_keeps_the_agreements_reason() {
+    use RequestStatus::*;
+    assert_eq!(Agreed.runs_cohorts(), Ok(()));
+    for s in [Submitted, InReview, Declined, Withdrawn, Delivered] {
+        let e = s.runs_cohorts().unwrap_err();
+        assert!(e.to_string().contains(s.value()), "{e}");
+    }
+    assert_eq!(Withdrawn.reason_kept(None, Some("Looking")), None);
+    assert_eq!(
+        Declined.reason_kept(Some("No"), Some("Looking")),
+        Some("No")
+    );
+    assert_eq!(Delivered.reason_kept(None, Some("Yes")), Some("Yes"));
+}
+
+#[test]
+fn the_gap_is_the_headcount_beyond_the_seats() {
+    assert_eq!(super::gap(47, 15), 32);
+    assert_eq!(super::gap(3, 8), 0);
+}

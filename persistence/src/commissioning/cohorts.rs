@@ -22,12 +22,7 @@ use crate::visibility::Visibility;
 fn agreed(conn: &mut DbConnection, id: Uuid) -> StoreResult<RequestRecord> {
     lock(conn, id)?;
     let request = get(conn, id, Visibility::All)?;
-    if request.status != RequestStatus::Agreed {
-        return Err(StoreError::StateConflict(format!(
-            "the request is {}: cohorts are run for an agreed request only",
-            domain::Vocabulary::value(&request.status)
-        )));
-    }
+    request.status.runs_cohorts().map_err(StoreError::refused)?;
     Ok(request)
 }
 

@@ -203,13 +203,7 @@ pub(crate) fn write_status(
     diesel::update(r::table.filter(r::id.eq(DbUuid(current.id))))
         .set((
             r::status.eq(next.value()),
-            // The reason of the change into this state; delivery, which nobody decides,
-            // keeps the agreement's.
-            r::status_reason.eq(if next == RequestStatus::Delivered {
-                current.status_reason.as_deref()
-            } else {
-                reason
-            }),
+            r::status_reason.eq(next.reason_kept(reason, current.status_reason.as_deref())),
             r::decided_at.eq(decided_at),
             r::updated_at.eq(at),
             r::version.eq(r::version + 1),

@@ -49,9 +49,10 @@ pub struct Supply {
 }
 
 /// The year's counts: the caller's own needs and learners (an organisation's client), and
-/// every cohort's seats (public); the learners only when `count_learners` (they take a scan
-/// of the year's enrolments, which a view of needs against seats can spare). Three statements, and two more when a need names a
-/// programme. Call inside a read snapshot.
+/// every cohort's seats (public). The learners only when `count_learners`: they take a scan
+/// of the year's enrolments, which a view of needs against seats can spare. Two statements,
+/// one more when a need names a programme, and as many again for the learners. Call inside
+/// a read snapshot.
 pub fn counts(
     conn: &mut DbConnection,
     year: i32,
@@ -110,6 +111,25 @@ pub fn counts(
         let line = supply.priorities.entry(code).or_default();
         (line.cohorts, line.seats_offered) = (cohorts, seats.unwrap_or(0));
     }
+    let named: Vec<DbUuid> = supply.programmes.keys().map(|id| DbUuid(*id)).collect();
+    if !named.is_empty() {
+        let seats: Vec<(DbUuid, i64, Option<i64>)> = c::table
+            .filter(of_year)
+            .filter(c::programme_id.eq_any(&named))
+            .group_by(c::programme_id)
+            .select((c::programme_id, count_star(), sum(c::capacity)))
+            .load(conn)?;
+        for (programme, cohorts, seats) in seats {
+            if let Some(line) = supply.programmes.get_mut(&programme.0) {
+                let line = &mut line.counts;
+                (line.cohorts, line.seats_offered) = (cohorts, seats.unwrap_or(0));
+            }
+        }
+    }
+    if !count_learners {
+        return Ok(supply);
+    }
+    // Learners: distinct people seated in those cohorts (the caller's own staff).
     let seated = [
         EnrolmentStatus::Enrolled.value(),
         EnrolmentStatus::Completed.value(),
@@ -119,7 +139,7 @@ pub fn counts(
         Visibility::Organisation(o) => Some(DbUuid(o)),
         Visibility::All => None,
     };
-    let mut seated_by_priority = e::table
+    let mut by_priority = e::table
         .inner_join(c::table.inner_join(cp::table))
         .filter(of_year)
         .filter(e::status.eq_any(seated))
@@ -127,24 +147,15 @@ pub fn counts(
         .select((cp::priority_code, count(e::person_id).aggregate_distinct()))
         .into_boxed::<crate::db::MultiBackend>();
     if let Some(o) = own {
-        seated_by_priority = seated_by_priority.filter(e::organisation_id.eq(o));
+        by_priority = by_priority.filter(e::organisation_id.eq(o));
     }
-    if count_learners {
-        for (code, learners) in seated_by_priority.load::<(i32, i64)>(conn)? {
-            supply.priorities.entry(code).or_default().learners = learners;
-        }
+    for (code, learners) in by_priority.load::<(i32, i64)>(conn)? {
+        supply.priorities.entry(code).or_default().learners = learners;
     }
-    let named: Vec<DbUuid> = supply.programmes.keys().map(|id| DbUuid(*id)).collect();
     if named.is_empty() {
         return Ok(supply);
     }
-    let seats: Vec<(DbUuid, i64, Option<i64>)> = c::table
-        .filter(of_year)
-        .filter(c::programme_id.eq_any(&named))
-        .group_by(c::programme_id)
-        .select((c::programme_id, count_star(), sum(c::capacity)))
-        .load(conn)?;
-    let mut learners = e::table
+    let mut by_programme = e::table
         .inner_join(c::table)
         .filter(of_year)
         .filter(c::programme_id.eq_any(&named))
@@ -153,22 +164,11 @@ pub fn counts(
         .select((c::programme_id, count(e::person_id).aggregate_distinct()))
         .into_boxed::<crate::db::MultiBackend>();
     if let Some(o) = own {
-        learners = learners.filter(e::organisation_id.eq(o));
+        by_programme = by_programme.filter(e::organisation_id.eq(o));
     }
-    let learners: Vec<(DbUuid, i64)> = if count_learners {
-        learners.load(conn)?
-    } else {
-        Vec::new()
-    };
-    for (programme, cohorts, seats) in seats {
+    for (programme, learners) in by_programme.load::<(DbUuid, i64)>(conn)? {
         if let Some(line) = supply.programmes.get_mut(&programme.0) {
-            let line = &mut line.counts;
-            (line.cohorts, line.seats_offered) = (cohorts, seats.unwrap_or(0));
-        }
-    }
-    for (programme, n) in learners {
-        if let Some(line) = supply.programmes.get_mut(&programme.0) {
-            line.counts.learners = n;
+            line.counts.learners = learners;
         }
     }
     Ok(supply)

@@ -182,56 +182,10 @@ pub fn claim(
 ) -> StoreResult<Vec<Claim>> {
     // To the microsecond, as both databases store it, so that the outcome can match it.
     let lease_until = lease_until.trunc_subsecs(6);
-    const DUE: &str = "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-         WHERE d.status = 'pending' AND d.next_attempt_at <= {at} \
-         AND (d.lease_until IS NULL OR d.lease_until < {at}) AND e.status = 'active' \
-         ORDER BY d.next_attempt_at, d.id LIMIT {limit}";
-    let rows: Vec<ClaimRow> = conn.transaction(|conn| -> StoreResult<Vec<ClaimRow>> {
+    let rows = conn.transaction(|conn| {
         crate::db::by_index(conn)?;
-        let ids: Vec<Claimed> = match conn {
-            DbConnection::Postgresql(pg) => diesel::sql_query(format!(
-                "UPDATE webhook_deliveries SET lease_until = $1 WHERE id IN ({} FOR UPDATE OF d SKIP LOCKED) RETURNING id",
-                DUE.replace("{at}", "$2").replace("{limit}", "$3")
-            ))
-            .bind::<Timestamp, _>(lease_until)
-            .bind::<Timestamp, _>(at)
-            .bind::<BigInt, _>(limit)
-            .load(pg)?,
-            DbConnection::Sqlite(lite) => diesel::sql_query(format!(
-                "UPDATE webhook_deliveries SET lease_until = ?1 WHERE id IN ({}) RETURNING id",
-                DUE.replace("{at}", "?2").replace("{limit}", "?3")
-            ))
-            .bind::<Timestamp, _>(lease_until)
-            .bind::<Timestamp, _>(at)
-            .bind::<BigInt, _>(limit)
-            .load(lite)?,
-        };
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<DbUuid> = ids.into_iter().map(|c| c.id).collect();
-        let rows: Vec<ClaimRow> = d::table
-            .inner_join(ev::table)
-            .inner_join(e::table)
-            .left_join(people::table.on(ev::person_id.eq(people::id.nullable())))
-            .filter(d::id.eq_any(&ids))
-            .order((d::next_attempt_at.asc(), d::id.asc()))
-            .select((
-                d::id,
-                d::endpoint_id,
-                d::attempts,
-                ev::id,
-                ev::event_type,
-                ev::occurred_at,
-                ev::data,
-                people::external_ref.nullable(),
-                e::url,
-                e::secret,
-                e::previous_secret,
-                e::previous_secret_until,
-            ))
-            .load(conn)?;
-        Ok(rows)
+        let ids = lease(conn, limit, at, lease_until)?;
+        claimed_rows(conn, &ids)
     })?;
     Ok(rows
         .into_iter()
@@ -250,4 +204,64 @@ pub fn claim(
             lease_until,
         })
         .collect())
+}
+
+/// Leases the due deliveries; their ids.
+fn lease(
+    conn: &mut DbConnection,
+    limit: i64,
+    at: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> StoreResult<Vec<DbUuid>> {
+    const DUE: &str = "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+         WHERE d.status = 'pending' AND d.next_attempt_at <= {at} \
+         AND (d.lease_until IS NULL OR d.lease_until < {at}) AND e.status = 'active' \
+         ORDER BY d.next_attempt_at, d.id LIMIT {limit}";
+    let ids: Vec<Claimed> = match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(format!(
+            "UPDATE webhook_deliveries SET lease_until = $1 WHERE id IN ({} FOR UPDATE OF d SKIP LOCKED) RETURNING id",
+            DUE.replace("{at}", "$2").replace("{limit}", "$3")
+        ))
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(at)
+        .bind::<BigInt, _>(limit)
+        .load(pg)?,
+        DbConnection::Sqlite(lite) => diesel::sql_query(format!(
+            "UPDATE webhook_deliveries SET lease_until = ?1 WHERE id IN ({}) RETURNING id",
+            DUE.replace("{at}", "?2").replace("{limit}", "?3")
+        ))
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(at)
+        .bind::<BigInt, _>(limit)
+        .load(lite)?,
+    };
+    Ok(ids.into_iter().map(|c| c.id).collect())
+}
+
+/// What the worker needs to send the leased deliveries, oldest due first.
+fn claimed_rows(conn: &mut DbConnection, ids: &[DbUuid]) -> StoreResult<Vec<ClaimRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(d::table
+        .inner_join(ev::table)
+        .inner_join(e::table)
+        .left_join(people::table.on(ev::person_id.eq(people::id.nullable())))
+        .filter(d::id.eq_any(ids))
+        .order((d::next_attempt_at.asc(), d::id.asc()))
+        .select((
+            d::id,
+            d::endpoint_id,
+            d::attempts,
+            ev::id,
+            ev::event_type,
+            ev::occurred_at,
+            ev::data,
+            people::external_ref.nullable(),
+            e::url,
+            e::secret,
+            e::previous_secret,
+            e::previous_secret_until,
+        ))
+        .load(conn)?)
 }

@@ -85,6 +85,40 @@ pub async fn act(
     .await
 }
 
+/// A request for a published programme with all a cohort is pre-filled from.
+pub fn programme_request() -> Value {
+    json!({"programme": "vital-signs", "expected_learners": 8, "delivery_mode": "online",
+           "window_from": "2027-04-01", "window_to": "2027-05-31"})
+}
+
+/// A request as `token` reads it.
+pub async fn request(app: &TestApp, token: &str, r: &str) -> Value {
+    let path = format!("/api/v1/commissioning-requests/{r}");
+    let (status, body) = call(app, token, Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// A learning need for 2027: priority 6, micro level, nurses.
+pub fn need(headcount: i64, programme: Option<&str>) -> Value {
+    json!({"year": 2027, "priority": 6, "system_level": "micro", "staff_group": "Nurses",
+           "headcount": headcount, "programme": programme})
+}
+
+/// Records a learning need as `token` (201) and gives it.
+pub async fn recorded_need(app: &TestApp, token: &str, body: Value) -> Value {
+    let (status, n) = call(
+        app,
+        token,
+        Method::POST,
+        "/api/v1/learning-needs",
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{n}");
+    n
+}
+
 /// A request of organisation A's, submitted, then reviewed and agreed by the academy.
 pub async fn agreed(app: &TestApp, p: &Parties, body: Value) -> String {
     let r = id(&submitted(app, &p.a, body).await);

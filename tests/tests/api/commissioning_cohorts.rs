@@ -4,7 +4,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::commissioning::{act, agreed, brief, call, parties, run, submitted};
+use crate::commissioning::{
+    act, agreed, brief, call, need, parties, recorded_need, request, run, submitted,
+};
 use crate::fixtures::learning::{id, person};
 use crate::helpers::{assert_problem, fields, spawn_app};
 
@@ -87,18 +89,7 @@ async fn cohorts_run_for_an_agreed_request_deliver_it_when_they_complete() {
         "linking again changes nothing"
     );
 
-    let status_of = || async {
-        call(
-            &app,
-            &p.a,
-            Method::GET,
-            &format!("/api/v1/commissioning-requests/{rid}"),
-            None,
-        )
-        .await
-        .1["status"]
-            .clone()
-    };
+    let status_of = || async { request(&app, &p.a, &rid).await["status"].clone() };
     run(
         &app,
         &p.w.admin,
@@ -221,17 +212,7 @@ async fn a_cohort_runs_for_one_request_and_a_programme_named_is_retired_not_dele
     );
 
     // A programme a request or a need names is retired; one nothing names is deleted.
-    let need = json!({"year": 2027, "priority": 6, "system_level": "micro",
-        "staff_group": "Nurses", "headcount": 30, "programme": "spheres-of-influence"});
-    let (status, _) = call(
-        &app,
-        &p.a,
-        Method::POST,
-        "/api/v1/learning-needs",
-        Some(need),
-    )
-    .await;
-    assert_eq!(status, 201);
+    recorded_need(&app, &p.a, need(30, Some("spheres-of-influence"))).await;
     for (slug, status, after) in [
         ("patient-safety-culture", 200, Some("retired")),
         ("spheres-of-influence", 200, Some("retired")),

@@ -5,7 +5,10 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::commissioning::{act, agreed, brief, call, parties, run, submitted};
+use crate::commissioning::{
+    act, agreed, brief, call, need, parties, programme_request, recorded_need, request, run,
+    submitted,
+};
 use crate::fixtures::learning::{id, person};
 use crate::helpers::{TestApp, spawn_app};
 
@@ -23,24 +26,11 @@ async fn refuses_all_but(app: &TestApp, token: &str, r: &str, state: &str, allow
     }
 }
 
-async fn status_of(app: &TestApp, token: &str, r: &str) -> Value {
-    call(
-        app,
-        token,
-        Method::GET,
-        &format!("/api/v1/commissioning-requests/{r}"),
-        None,
-    )
-    .await
-    .1
-}
-
 #[tokio::test]
 async fn each_state_allows_only_what_the_machine_says() {
     let app = spawn_app().await;
     let p = parties(&app).await;
-    let body = json!({"programme": "vital-signs", "expected_learners": 8, "delivery_mode": "online",
-        "window_from": "2027-04-01", "window_to": "2027-05-31"});
+    let body = programme_request();
     let r = id(&submitted(&app, &p.a, body.clone()).await);
     refuses_all_but(&app, &p.academy, &r, "submitted", &["review", "withdraw"]).await;
     let (_, reviewed) = act(
@@ -100,7 +90,7 @@ async fn each_state_allows_only_what_the_machine_says() {
         &["open", "start", "complete"],
     )
     .await;
-    let delivered = status_of(&app, &p.a, &r).await;
+    let delivered = request(&app, &p.a, &r).await;
     assert_eq!(delivered["status"], "delivered");
     assert_eq!(delivered["status_reason"], "Yes");
     refuses_all_but(&app, &p.academy, &r, "delivered", &[]).await;
@@ -139,8 +129,7 @@ async fn every_commissioning_change_is_audited() {
     let app = spawn_app().await;
     let p = parties(&app).await;
     let contact = id(&person(&app, &p.a, 1, Some(&p.w.org)).await);
-    let mut body = json!({"programme": "vital-signs", "expected_learners": 8, "delivery_mode": "online",
-        "window_from": "2027-04-01", "window_to": "2027-05-31"});
+    let mut body = programme_request();
     body["contact_person_id"] = json!(contact);
     let r = agreed(&app, &p, body).await;
     let messages = format!("/api/v1/commissioning-requests/{r}/messages");
@@ -154,15 +143,7 @@ async fn every_commissioning_change_is_audited() {
     .await;
     let cohorts = format!("/api/v1/commissioning-requests/{r}/cohorts");
     call(&app, &p.academy, Method::POST, &cohorts, Some(json!({}))).await;
-    let need = json!({"year": 2027, "priority": 6, "system_level": "micro", "staff_group": "Nurses", "headcount": 9});
-    let (_, need) = call(
-        &app,
-        &p.a,
-        Method::POST,
-        "/api/v1/learning-needs",
-        Some(need),
-    )
-    .await;
+    let need = recorded_need(&app, &p.a, need(9, None)).await;
     let need_path = format!("/api/v1/learning-needs/{}", id(&need));
     assert_eq!(
         call(&app, &p.a, Method::DELETE, &need_path, None).await.0,
@@ -210,7 +191,7 @@ async fn every_commissioning_change_is_audited() {
         ["commissioning_message.create"]
     );
     // The request stays, without its contact.
-    let kept = status_of(&app, &p.a, &r).await;
+    let kept = request(&app, &p.a, &r).await;
     assert_eq!(
         (kept["status"].as_str(), &kept["contact_person_id"]),
         (Some("agreed"), &Value::Null)

@@ -143,17 +143,12 @@ async fn learning_needs_come_in_cursor_pages_in_change_order() {
     let p = parties(&app).await;
     let mut recorded = Vec::new();
     for headcount in 1..=5 {
-        let need = json!({"year": 2027, "priority": 6, "system_level": "micro",
-                          "staff_group": "Nurses", "headcount": headcount});
-        let (status, n) = call(
+        let n = crate::commissioning::recorded_need(
             &app,
             &p.a,
-            Method::POST,
-            "/api/v1/learning-needs",
-            Some(need),
+            crate::commissioning::need(headcount, None),
         )
         .await;
-        assert_eq!(status, 201);
         recorded.push(id(&n));
     }
     let mut seen = Vec::new();
@@ -290,9 +285,7 @@ async fn a_request_delivered_by_its_cohort_changes_status_once_more() {
     let hooks = app.token_with(&p.w.admin, &["webhooks:manage"]).await;
     let heard = receiver(200).await;
     subscribe(&app, &hooks, &heard.url, &["commissioning.status_changed"]).await;
-    let body = json!({"programme": "vital-signs", "expected_learners": 8, "delivery_mode": "online",
-        "window_from": "2027-04-01", "window_to": "2027-05-31"});
-    let r = crate::commissioning::agreed(&app, &p, body).await;
+    let r = crate::commissioning::agreed(&app, &p, crate::commissioning::programme_request()).await;
     let cohorts = format!("/api/v1/commissioning-requests/{r}/cohorts");
     let (status, cohort) = call(&app, &p.academy, Method::POST, &cohorts, Some(json!({}))).await;
     assert_eq!(status, 201, "{cohort}");

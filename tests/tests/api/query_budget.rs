@@ -162,21 +162,11 @@ async fn steady_budget(app: &TestApp, token: Option<&str>, path: &str, route: &s
 
 #[tokio::test]
 async fn the_commissioning_reads_stay_within_their_statement_budgets() {
-    use crate::commissioning::{brief, parties, submitted};
+    use crate::commissioning::{brief, need, parties, recorded_need, submitted};
     let app = app().await;
     let p = parties(&app).await;
     let r = id(&submitted(&app, &p.a, brief()).await);
-    let need = serde_json::json!({"year": 2027, "priority": 6, "system_level": "micro",
-        "staff_group": "Nurses", "headcount": 30, "programme": "vital-signs"});
-    let res = app
-        .send(
-            Method::POST,
-            "/api/v1/learning-needs",
-            Some(&p.a),
-            Some(&need),
-        )
-        .await;
-    let need: Value = res.json().await.unwrap();
+    let need = recorded_need(&app, &p.a, need(30, Some("vital-signs"))).await;
     let reports = app.token_with(&p.w.admin, &["reports:read"]).await;
     let budgets = [
         // The request, its priorities and its cohorts.

@@ -67,13 +67,10 @@ pub async fn create_request_cohort(
     body: Json<RequestCohortCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let r = find(&store, &request, Visibility::All).await?;
-    if r.status != domain::commissioning::RequestStatus::Agreed {
-        // The store checks it again under the request's lock.
-        return Err(crate::http::error::state_conflict(format!(
-            "the request is {}: cohorts are run for an agreed request only",
-            domain::Vocabulary::value(&r.status)
-        )));
-    }
+    // Before the body is weighed; the store checks it again under the request's lock.
+    r.status
+        .runs_cohorts()
+        .map_err(|e| ApiError::from(persistence::StoreError::refused(e)))?;
     let b = body.into_inner();
     let key = cohort_programme(b.programme, r.programme_id.map(|p| p.to_string()))
         .map_err(unprocessable)?;

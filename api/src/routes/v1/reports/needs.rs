@@ -85,7 +85,7 @@ impl SupplyFigures {
             cohorts: c.cohorts,
             seats_offered: c.seats_offered,
             learners,
-            gap: (c.headcount - c.seats_offered).max(0),
+            gap: domain::commissioning::gap(c.headcount, c.seats_offered),
             suppressed: !s.withheld.is_empty(),
             suppressed_figures: s.withheld,
         }
